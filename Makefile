@@ -1,0 +1,42 @@
+# Two commands: `make run` brings the demo up, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint bench migrate seed worker beat clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "CAD is starting on http://$(HOST):$(PORT)/ (sign in with a login above; Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+worker: install
+	$(VENV)/bin/celery -A cad worker --loglevel INFO
+
+beat: install
+	$(VENV)/bin/celery -A cad beat --loglevel INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

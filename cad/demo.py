@@ -1,0 +1,93 @@
+"""The demo city's agencies, disciplines and people."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+
+from cad import roles
+from cad.models import Agency, Discipline
+from cad.services import agency_service_user_ensure
+
+DISCIPLINES = [
+    ("police", "Police"),
+    ("fire", "Fire"),
+    ("ems", "EMS"),
+    ("animal_control", "Animal control"),
+    ("public_works", "Public works"),
+    ("behavioral_health", "Behavioral health"),
+]
+
+AGENCIES = [
+    ("CPD", "Demo City Police Department", Agency.Kind.CENTER, ["police"]),
+    ("CFD", "Demo City Fire Department", Agency.Kind.SERVED, ["fire", "ems"]),
+    ("ACS", "Demo City Animal Control", Agency.Kind.SERVED, ["animal_control"]),
+    ("DPW", "Demo City Public Works (after hours)", Agency.Kind.SERVED, ["public_works"]),
+    ("BHT", "Demo County Behavioral Health Response Team", Agency.Kind.SERVED, ["behavioral_health"]),
+    ("DCSO", "Demo County Sheriff's Office", Agency.Kind.PARTNER, ["police"]),
+    ("NFPD", "North County Fire Protection District", Agency.Kind.PARTNER, ["fire", "ems"]),
+    ("SFPD", "South County Fire Protection District", Agency.Kind.PARTNER, ["fire", "ems"]),
+]
+
+# What each role may do in the admin; every change to calls and units still goes through services.
+ADMIN_PERMISSIONS = {
+    roles.RECORDS_CLERK: ["view_"],
+    roles.SUPERVISOR: ["view_", "change_priority", "change_calltype", "add_calltype", "change_unit",
+                       "add_unit", "change_disposition", "add_disposition"],
+    roles.DISPATCHER: [],
+    roles.PARTNER: [],
+}
+ADMIN_APPS = ["cad", "premises", "units", "calls", "records"]
+
+DEMO_USERS = [
+    ("dispatcher1", roles.DISPATCHER, False, False),
+    ("dispatcher2", roles.DISPATCHER, False, False),
+    ("supervisor1", roles.SUPERVISOR, True, False),
+    ("clerk1", roles.RECORDS_CLERK, True, False),
+    ("admin", None, True, True),
+]
+
+
+def seed_disciplines_and_agencies() -> None:
+    for code, name in DISCIPLINES:
+        Discipline.objects.update_or_create(code=code, defaults={"name": name})
+    for code, name, kind, disciplines in AGENCIES:
+        agency, _ = Agency.objects.update_or_create(code=code, defaults={"name": name, "kind": kind})
+        agency.disciplines.set(Discipline.objects.filter(code__in=disciplines))
+        agency_service_user_ensure(agency=agency)
+
+
+def seed_groups() -> None:
+    for role, prefixes in ADMIN_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
+        group.permissions.set([p for p in perms if any(p.codename.startswith(x) for x in prefixes)])
+
+
+def demo_password() -> tuple[str, bool]:
+    """$CAD_DEMO_PASSWORD, else one generated once and kept in an ignored file. (password, generated)"""
+    if settings.CAD_DEMO_PASSWORD:
+        return settings.CAD_DEMO_PASSWORD, False
+    path = settings.VAR_DIR / "demo_password"
+    if not path.exists():
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip(), True
+
+
+def seed_users(password: str) -> list[tuple[str, str]]:
+    User = get_user_model()
+    logins = []
+    for username, role, is_staff, is_superuser in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.is_staff = is_staff
+        user.is_superuser = is_superuser
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        if role:
+            user.groups.set([Group.objects.get(name=role)])
+        logins.append((username, role or "administrator"))
+    return logins

@@ -1,0 +1,25 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from cad import roles
+
+
+class IsCenterStaff(BasePermission):
+    """Center staff read; dispatchers and supervisors write. Partners see nothing by default."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return roles.is_center_staff(request.user)
+        return roles.can_dispatch(request.user)
+
+
+class IsCenterStaffOrPartner(BasePermission):
+    """Like IsCenterStaff, and partner agencies too: their views narrow what a partner sees."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        if roles.partner_agency(request.user) is not None:
+            return True
+        return IsCenterStaff().has_permission(request, view)

@@ -1,0 +1,41 @@
+"""The roles of CONTRACT.md, as Django groups, and what each may do."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+DISPATCHER = "dispatcher"
+SUPERVISOR = "supervisor"
+RECORDS_CLERK = "records_clerk"
+PARTNER = "partner"
+
+CENTER_ROLES = frozenset({DISPATCHER, SUPERVISOR, RECORDS_CLERK})
+DISPATCH_ROLES = frozenset({DISPATCHER, SUPERVISOR})
+ALL_ROLES = (DISPATCHER, SUPERVISOR, RECORDS_CLERK, PARTNER)
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def roles_of(user: User) -> frozenset[str]:
+    if not user or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_cad_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._cad_roles = cached
+    return cached
+
+
+def is_center_staff(user: User) -> bool:
+    """May read the center's calls and units: dispatchers, supervisors, records clerks."""
+    return bool(user and user.is_authenticated and (user.is_superuser or roles_of(user) & CENTER_ROLES))
+
+
+def can_dispatch(user: User) -> bool:
+    """May change calls and units: dispatchers and supervisors."""
+    return bool(user and user.is_authenticated and (user.is_superuser or roles_of(user) & DISPATCH_ROLES))
+
+
+def partner_agency(user: User):
+    """The partner agency a token account speaks for, or None for the center's own people."""
+    if not user or not user.is_authenticated or PARTNER not in roles_of(user):
+        return None
+    return getattr(user, "service_agency", None)

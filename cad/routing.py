@@ -1,0 +1,2 @@
+# Per-app websocket routes are gathered here; the console stream arrives with the live-console work.
+websocket_urlpatterns: list = []

@@ -1,0 +1,44 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.db import transaction
+
+from cad import roles
+from cad.models import Agency, AgencyToken, hash_token_key
+
+
+@transaction.atomic
+def agency_service_user_ensure(*, agency: Agency) -> AbstractBaseUser:
+    """The account an agency's tokens act as: a dispatcher for the center's own, a partner else."""
+    user = agency.service_user
+    if user is None:
+        User = get_user_model()
+        user, _ = User.objects.get_or_create(
+            username=f"agency-{agency.code}",
+            defaults={"first_name": agency.name[:150], "is_active": True},
+        )
+        user.set_unusable_password()
+        user.save()
+        agency.service_user = user
+        agency.save(update_fields=["service_user"])
+    role = roles.PARTNER if agency.is_partner else roles.DISPATCHER
+    user.groups.set([Group.objects.get_or_create(name=role)[0]])
+    return user
+
+
+@transaction.atomic
+def agency_token_create(
+    *, agency: Agency, label: str = "", created_by: AbstractBaseUser | None = None
+) -> tuple[AgencyToken, str]:
+    """A new token for `agency`; the key is returned once and only its hash is kept."""
+    agency_service_user_ensure(agency=agency)
+    key = secrets.token_urlsafe(32)
+    token = AgencyToken.objects.create(
+        agency=agency,
+        prefix=key[:8],
+        key_hash=hash_token_key(key),
+        label=label,
+        created_by=created_by,
+    )
+    return token, key

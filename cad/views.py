@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cad import roles
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user_roles = roles.roles_of(request.user)
+    return render(request, "home.html", {
+        "roles": sorted(user_roles) or (["administrator"] if request.user.is_superuser else []),
+        "can_dispatch": roles.can_dispatch(request.user),
+        "is_center_staff": roles.is_center_staff(request.user),
+    })
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and docker health checks: is the database (and Redis) answering?"""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:
+        checks["database"] = "down"
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping()
+            checks["redis"] = "ok"
+        except Exception:
+            checks["redis"] = "down"
+    healthy = checks["database"] == "ok"
+    return JsonResponse(checks, status=200 if healthy else 503)

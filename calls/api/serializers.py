@@ -1,0 +1,213 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from calls.choices import CallSource
+from calls.models import Assignment, Call, CallType, ChronologyEntry, Disposition, Priority
+
+
+class CallTypeSerializer(serializers.ModelSerializer):
+    default_priority = serializers.IntegerField(source="default_priority_id", read_only=True)
+    disciplines = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = CallType
+        fields = ["code", "description", "common_type", "default_priority", "disciplines",
+                  "is_alarm", "is_local"]
+
+
+class DispositionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Disposition
+        fields = ["code", "description", "is_local", "billable_false_alarm"]
+
+
+class PrioritySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Priority
+        fields = ["level", "name", "dispatch_goal_seconds", "response_goal_seconds"]
+
+
+class CodeDescriptionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    description = serializers.CharField()
+
+
+class CallLocationSerializer(serializers.Serializer):
+    address = serializers.CharField()
+    lat = serializers.FloatField(allow_null=True)
+    lon = serializers.FloatField(allow_null=True)
+    beat = serializers.CharField(source="beat.code", default=None, allow_null=True)
+    verified = serializers.BooleanField(source="location_verified")
+
+
+class CallerSerializer(serializers.Serializer):
+    name = serializers.CharField(source="caller_name", allow_blank=True, required=False, max_length=128)
+    phone = serializers.CharField(source="caller_phone", allow_blank=True, required=False, max_length=32)
+
+
+class AssignedUnitSerializer(serializers.Serializer):
+    callsign = serializers.CharField(source="unit.callsign")
+    agency = serializers.CharField(source="unit.agency.code")
+    status = serializers.CharField()
+
+
+class CallSerializer(serializers.ModelSerializer):
+    """A call as lists, partners and the live stream see it."""
+
+    priority = serializers.IntegerField(source="priority_id")
+    call_type = CodeDescriptionSerializer()
+    location = CallLocationSerializer(source="*")
+    caller = CallerSerializer(source="*")
+    disposition = CodeDescriptionSerializer(allow_null=True)
+    master = serializers.CharField(source="master.number", default=None, allow_null=True)
+    units = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Call
+        fields = [
+            "id", "number", "status", "priority", "call_type", "source", "location", "caller",
+            "narrative", "received_at", "entered_at", "dispatched_at", "enroute_at", "onscene_at",
+            "closed_at", "disposition", "master", "units", "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AssignedUnitSerializer(many=True))
+    def get_units(self, call: Call) -> list[dict]:
+        """The units on the call now (open assignments)."""
+        assignments = getattr(call, "open_assignments", None)
+        if assignments is None:
+            assignments = call.assignments.filter(cleared_at__isnull=True).select_related(
+                "unit__agency"
+            )
+        return AssignedUnitSerializer(assignments, many=True).data
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.callsign")
+    agency = serializers.CharField(source="unit.agency.code")
+    dispatched_by = serializers.CharField(source="dispatched_by.username", default=None)
+
+    class Meta:
+        model = Assignment
+        fields = ["unit", "agency", "status", "dispatched_at", "dispatched_by", "enroute_at",
+                  "onscene_at", "transporting_at", "at_hospital_at", "cleared_at"]
+        read_only_fields = fields
+
+
+class ChronologyEntrySerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", default=None)
+    unit = serializers.CharField(source="unit.callsign", default=None)
+
+    class Meta:
+        model = ChronologyEntry
+        fields = ["id", "at", "by", "kind", "unit", "text", "changes"]
+        read_only_fields = fields
+
+
+class CallDetailSerializer(CallSerializer):
+    """One call with everything that happened on it."""
+
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    chronology = ChronologyEntrySerializer(many=True, read_only=True)
+    duplicates = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+
+    class Meta(CallSerializer.Meta):
+        fields = [*CallSerializer.Meta.fields, "duplicates", "assignments", "chronology"]
+        read_only_fields = fields
+
+
+class LocationInputSerializer(serializers.Serializer):
+    address = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    intersection = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+
+    def validate(self, data):
+        if ("lat" in data) != ("lon" in data):
+            raise serializers.ValidationError("Give lat and lon together.")
+        if data.get("address") and data.get("intersection"):
+            raise serializers.ValidationError("Give an address or an intersection, not both.")
+        if not (data.get("address") or data.get("intersection") or "lat" in data):
+            raise serializers.ValidationError("Give an address, an intersection, or lat and lon.")
+        return data
+
+
+class CallTypeField(serializers.CharField):
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data).strip().upper()
+        call_type = CallType.objects.select_related("default_priority").filter(code=code, active=True).first()
+        if call_type is None:
+            raise serializers.ValidationError(f"Unknown call type {code!r}; see /api/v1/call-types/.")
+        return call_type
+
+
+class PriorityField(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=5, **kwargs)
+
+    def to_internal_value(self, data):
+        level = super().to_internal_value(data)
+        priority = Priority.objects.filter(level=level).first()
+        if priority is None:
+            raise serializers.ValidationError(f"Priority {level} is not configured.")
+        return priority
+
+
+class CallerInputSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=128)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+
+class CallCreateSerializer(serializers.Serializer):
+    call_type = CallTypeField(help_text="APCO 2.103 or local code, e.g. ROBBERY")
+    location = LocationInputSerializer()
+    caller = CallerInputSerializer(required=False)
+    narrative = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    source = serializers.ChoiceField(choices=CallSource.choices, default=CallSource.E911)
+    priority = PriorityField(required=False, help_text="Overrides the call type's default")
+    received_at = serializers.DateTimeField(required=False, help_text="When the line rang; default now")
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        caller = data.pop("caller", {})
+        if "caller" in self.initial_data or caller:
+            data["caller_name"] = caller.get("name", "")
+            data["caller_phone"] = caller.get("phone", "")
+        return data
+
+
+class CallUpdateSerializer(CallCreateSerializer):
+    call_type = CallTypeField(required=False)
+    location = LocationInputSerializer(required=False)
+    source = serializers.ChoiceField(choices=CallSource.choices, required=False)
+
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data.pop("received_at", None)
+        return data
+
+
+class DispatchInputSerializer(serializers.Serializer):
+    units = serializers.ListField(
+        child=serializers.CharField(max_length=16), min_length=1, max_length=50,
+        help_text="Callsigns, e.g. [\"1A12\"]",
+    )
+
+
+class NoteInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+
+
+class CloseInputSerializer(serializers.Serializer):
+    disposition = serializers.SlugRelatedField(
+        slug_field="code", queryset=Disposition.objects.all(), help_text="APCO 1.111 code, e.g. 02"
+    )
+    text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReopenInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class LinkInputSerializer(serializers.Serializer):
+    master = serializers.CharField(help_text="The master call's number (YYYY-NNNNNN) or id")

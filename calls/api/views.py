@@ -1,0 +1,155 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cad.exceptions import Invalid
+from calls import services
+from calls.api.serializers import (
+    CallCreateSerializer,
+    CallDetailSerializer,
+    CallSerializer,
+    CallTypeSerializer,
+    CallUpdateSerializer,
+    ChronologyEntrySerializer,
+    CloseInputSerializer,
+    DispatchInputSerializer,
+    DispositionSerializer,
+    LinkInputSerializer,
+    NoteInputSerializer,
+    PrioritySerializer,
+    ReopenInputSerializer,
+)
+from calls.filtersets import CallFilterSet
+from calls.models import CallType, Disposition, Priority
+from calls.selectors import call_details_visible_to, calls_visible_to
+from units.models import Unit
+
+CONFLICT = OpenApiResponse(description='{"detail": …}: the change lost a race or is not allowed now')
+
+
+class CallViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Calls for service. `{id}` is the call's id or its number (YYYY-NNNNNN)."""
+
+    filterset_class = CallFilterSet
+    lookup_value_regex = r"\d+|\d{4}-\d+"
+
+    def get_queryset(self):
+        if self.action == "list":
+            return calls_visible_to(self.request.user)
+        return call_details_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        return CallSerializer if self.action == "list" else CallDetailSerializer
+
+    def get_object(self):
+        key = self.kwargs["pk"]
+        lookup = {"number": key} if "-" in key else {"pk": key}
+        return get_object_or_404(self.get_queryset(), **lookup)
+
+    def _detail(self, call, code=status.HTTP_200_OK) -> Response:
+        fresh = call_details_visible_to(self.request.user).get(pk=call.pk)
+        return Response(CallDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(request=CallCreateSerializer, responses={201: CallDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        data = CallCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call = services.call_create(by=request.user, **data.service_kwargs())
+        return self._detail(call, status.HTTP_201_CREATED)
+
+    @extend_schema(request=CallUpdateSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
+    def partial_update(self, request, *args, **kwargs):
+        call = self.get_object()
+        data = CallUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        call = services.call_update(call=call, by=request.user, **data.service_kwargs())
+        return self._detail(call)
+
+    @extend_schema(request=DispatchInputSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
+    def dispatch_units(self, request, pk=None):
+        """Send units; 409 when one is not available (then none is sent)."""
+        call = self.get_object()
+        data = DispatchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        wanted = [c.strip().upper() for c in data.validated_data["units"]]
+        units = list(Unit.objects.filter(callsign__in=wanted))
+        unknown = sorted(set(wanted) - {u.callsign for u in units})
+        if unknown:
+            raise Invalid({"units": [f"Unknown unit {c}." for c in unknown]})
+        call = services.call_dispatch(call=call, units=units, by=request.user)
+        return self._detail(call)
+
+    @extend_schema(request=NoteInputSerializer, responses={201: ChronologyEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def notes(self, request, pk=None):
+        call = self.get_object()
+        data = NoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.call_note_add(call=call, by=request.user, text=data.validated_data["text"])
+        return Response(ChronologyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CloseInputSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        call = self.get_object()
+        data = CloseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call = services.call_close(call=call, by=request.user, **data.validated_data)
+        return self._detail(call)
+
+    @extend_schema(request=ReopenInputSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        call = self.get_object()
+        data = ReopenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call = services.call_reopen(call=call, by=request.user, **data.validated_data)
+        return self._detail(call)
+
+    @extend_schema(request=LinkInputSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def link(self, request, pk=None):
+        """Link this call as a duplicate of `master`; it closes with disposition 22."""
+        call = self.get_object()
+        data = LinkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = data.validated_data["master"].strip()
+        lookup = {"number": key} if "-" in key else {"pk": key if key.isdigit() else 0}
+        master = calls_visible_to(request.user).filter(**lookup).first()
+        if master is None:
+            raise Invalid({"master": [f"No call {key}."]})
+        call = services.call_link(call=call, master=master, by=request.user)
+        return self._detail(call)
+
+
+class CallTypeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Call types (APCO 2.103 and local), with default priority and disciplines."""
+
+    queryset = CallType.objects.filter(active=True).select_related("default_priority").prefetch_related(
+        "disciplines"
+    )
+    serializer_class = CallTypeSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+
+class DispositionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Dispositions: APCO 1.111.2 codes and local ones."""
+
+    queryset = Disposition.objects.all()
+    serializer_class = DispositionSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+
+class PriorityViewSet(viewsets.ReadOnlyModelViewSet):
+    """Priorities and their response-time goals."""
+
+    queryset = Priority.objects.all()
+    serializer_class = PrioritySerializer
+    pagination_class = None

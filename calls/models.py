@@ -1,0 +1,187 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from cad.models import Discipline
+from calls.choices import CallSource, CallStatus, ChronologyKind
+from premises.models import Beat
+from units.choices import UnitStatus
+from units.models import Unit
+
+
+class Priority(models.Model):
+    """P1 (life at risk) … P5 (report only), with the goals the clock is measured against."""
+
+    level = models.PositiveSmallIntegerField(
+        primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    name = models.CharField(max_length=64)
+    dispatch_goal_seconds = models.PositiveIntegerField(help_text="Received → first unit dispatched")
+    response_goal_seconds = models.PositiveIntegerField(help_text="Received → first unit on scene")
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self) -> str:
+        return f"P{self.level} {self.name}"
+
+
+class CallType(models.Model):
+    """The nature of a call: an APCO 2.103 common incident type or a local type mapped to one."""
+
+    code = models.CharField(max_length=16, unique=True)
+    description = models.CharField(max_length=200)
+    common_type = models.CharField(
+        max_length=16, help_text="The APCO 2.103 common incident type this maps to"
+    )
+    default_priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="+")
+    disciplines = models.ManyToManyField(Discipline, related_name="call_types")
+    is_alarm = models.BooleanField(default=False, help_text="An alarm call (permits, false-alarm billing)")
+    is_local = models.BooleanField(default=False, help_text="A local type, not in APCO 2.103")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class Disposition(models.Model):
+    """How a call ended: an APCO 1.111.2 code or a local one."""
+
+    code = models.CharField(max_length=8, unique=True)
+    description = models.CharField(max_length=200)
+    is_local = models.BooleanField(default=False)
+    billable_false_alarm = models.BooleanField(
+        default=False, help_text="Counts toward the false-alarm fee schedule"
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class CallNumberCounter(models.Model):
+    """The last call number handed out in a year; its row lock keeps numbers unique and gap-free."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Call(models.Model):
+    """A call for service, from the first ring to its disposition."""
+
+    number = models.CharField(max_length=16, unique=True, help_text="YYYY-NNNNNN")
+    source = models.CharField(max_length=32, choices=CallSource.choices, default=CallSource.E911)
+    call_type = models.ForeignKey(CallType, on_delete=models.PROTECT, related_name="calls")
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="calls")
+    status = models.CharField(max_length=16, choices=CallStatus.choices, default=CallStatus.PENDING)
+
+    address = models.CharField(max_length=200, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    beat = models.ForeignKey(Beat, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls")
+    location_verified = models.BooleanField(
+        default=False, help_text="The location matched the street file"
+    )
+
+    caller_name = models.CharField(max_length=128, blank=True)
+    caller_phone = models.CharField(max_length=32, blank=True)
+    narrative = models.TextField(blank=True)
+
+    received_at = models.DateTimeField(help_text="The line rang / the request arrived")
+    entered_at = models.DateTimeField(help_text="The call was saved in CAD")
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="First unit dispatched")
+    enroute_at = models.DateTimeField(null=True, blank=True, help_text="First unit en route")
+    onscene_at = models.DateTimeField(null=True, blank=True, help_text="First unit on scene")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    disposition = models.ForeignKey(
+        Disposition, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+    )
+    master = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates",
+        help_text="The call this one duplicates",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "priority", "received_at"]),
+            models.Index(fields=["received_at"]),
+            models.Index(fields=["updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CallStatus.CLOSED
+
+
+class Assignment(models.Model):
+    """One unit sent to one call, with the time of each step it took on it."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(max_length=32, choices=UnitStatus.choices, default=UnitStatus.DISPATCHED)
+    dispatched_at = models.DateTimeField()
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    enroute_at = models.DateTimeField(null=True, blank=True)
+    onscene_at = models.DateTimeField(null=True, blank=True)
+    transporting_at = models.DateTimeField(null=True, blank=True)
+    at_hospital_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["dispatched_at", "id"]
+        constraints = [
+            # The database itself refuses a second open assignment for one unit.
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(cleared_at__isnull=True), name="assignment_one_open_per_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} on {self.call}"
+
+
+class ChronologyEntry(models.Model):
+    """The call's log: every action, who did it and when. Appended, never rewritten."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="chronology")
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=ChronologyKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True, help_text='{"field": [old, new]}')
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "chronology entries"
+
+    def __str__(self) -> str:
+        return f"{self.call} {self.at:%H:%M:%S} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The chronology is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The chronology is append-only.")

@@ -1,0 +1,28 @@
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, QuerySet
+
+from cad import roles
+from calls.models import Assignment, Call, ChronologyEntry
+
+
+def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
+    """Center staff see every call. Partner agencies see none until calls are shared with them."""
+    if not roles.is_center_staff(user):
+        return Call.objects.none()
+    return Call.objects.select_related(
+        "call_type", "priority", "beat", "disposition", "master"
+    ).prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(cleared_at__isnull=True).select_related("unit__agency"),
+            to_attr="open_assignments",
+        )
+    )
+
+
+def call_details_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
+    return calls_visible_to(user).prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("unit__agency", "dispatched_by")),
+        Prefetch("chronology", queryset=ChronologyEntry.objects.select_related("by", "unit")),
+        "duplicates",
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PremisesConfig(AppConfig):
+    name = "premises"
+    verbose_name = "Premises and geography"

@@ -1,0 +1,109 @@
+"""Named actors and the demo city, loaded once per test session.
+
+alice and bob are dispatchers, sam a supervisor, carol a records clerk; the CPD token is the
+center's own program, the sheriff's token a partner's.
+"""
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from cad.models import Agency
+from cad.services import agency_token_create
+
+
+def pytest_configure(config):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed_everything() -> None:
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        seed_everything()
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db):
+    """The demo city for tests that commit for real (threads, on_commit); flushed afterwards."""
+    seed_everything()
+
+
+def _user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def alice(db):
+    return _user("dispatcher1")
+
+
+@pytest.fixture
+def bob(db):
+    return _user("dispatcher2")
+
+
+@pytest.fixture
+def sam(db):
+    return _user("supervisor1")
+
+
+@pytest.fixture
+def carol(db):
+    return _user("clerk1")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("admin")
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_alice(alice) -> APIClient:
+    return client_for(alice)
+
+
+@pytest.fixture
+def as_sam(sam) -> APIClient:
+    return client_for(sam)
+
+
+@pytest.fixture
+def as_carol(carol) -> APIClient:
+    return client_for(carol)
+
+
+@pytest.fixture
+def anonymous() -> APIClient:
+    return APIClient()
+
+
+def token_client(agency_code: str) -> APIClient:
+    _, key = agency_token_create(agency=Agency.objects.get(code=agency_code))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.fixture
+def as_cpd_token(db) -> APIClient:
+    return token_client("CPD")
+
+
+@pytest.fixture
+def as_sheriff_token(db) -> APIClient:
+    return token_client("DCSO")

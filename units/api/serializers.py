@@ -1,0 +1,43 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from units.choices import UnitStatus
+from units.models import Unit
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.code", read_only=True)
+    discipline = serializers.CharField(source="discipline.code", read_only=True)
+    home_beat = serializers.CharField(source="home_beat.code", read_only=True, default=None)
+    call = serializers.IntegerField(source="current_call_id", read_only=True, allow_null=True)
+    call_number = serializers.CharField(source="current_call.number", read_only=True, default=None)
+    eido_status = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Unit
+        fields = [
+            "callsign", "agency", "unit_type", "discipline", "capabilities", "home_beat", "station",
+            "status", "status_since", "eido_status", "call", "call_number", "location",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "object", "properties": {
+        "primary": {"type": "string"}, "secondary": {"type": "string"}}})
+    def get_eido_status(self, unit: Unit) -> dict:
+        primary, secondary = unit.eido_status
+        return {"primary": primary, "secondary": secondary}
+
+    @extend_schema_field({"type": "object", "nullable": True, "properties": {
+        "lat": {"type": "number"}, "lon": {"type": "number"},
+        "at": {"type": "string", "format": "date-time"}}})
+    def get_location(self, unit: Unit) -> dict | None:
+        if unit.last_lat is None or unit.last_lon is None:
+            return None
+        return {"lat": unit.last_lat, "lon": unit.last_lon,
+                "at": serializers.DateTimeField().to_representation(unit.location_at)
+                if unit.location_at else None}
+
+
+class UnitStatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=UnitStatus.choices)

@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+
+from cad.models import Agency, Discipline
+from premises.models import Beat
+from units.choices import EIDO_STATUS, UnitStatus, UnitType
+
+
+class Unit(models.Model):
+    """Something that can be sent: a patrol car, an engine, a medic, a city crew."""
+
+    callsign = models.CharField(max_length=16, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units")
+    unit_type = models.CharField(max_length=32, choices=UnitType.choices)
+    discipline = models.ForeignKey(Discipline, on_delete=models.PROTECT, related_name="units")
+    capabilities = models.JSONField(
+        default=list, blank=True, help_text='What it can do, e.g. ["patrol", "k9"] or ["engine", "als"]'
+    )
+    home_beat = models.ForeignKey(Beat, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    station = models.CharField(max_length=128, blank=True)
+    status = models.CharField(max_length=32, choices=UnitStatus.choices, default=UnitStatus.AVAILABLE)
+    status_since = models.DateTimeField()
+    # Set only by the dispatch services; a unit works one call at a time.
+    current_call = models.ForeignKey(
+        "calls.Call", on_delete=models.SET_NULL, null=True, blank=True, related_name="current_units"
+    )
+    last_lat = models.FloatField(null=True, blank=True)
+    last_lon = models.FloatField(null=True, blank=True)
+    location_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__code", "callsign"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.callsign
+
+    @property
+    def eido_status(self) -> tuple[str, str]:
+        return EIDO_STATUS[UnitStatus(self.status)]
+
+
+class UnitStatusChange(models.Model):
+    """Append-only history of a unit's statuses: who changed it, when, on which call."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="status_history")
+    from_status = models.CharField(max_length=32, choices=UnitStatus.choices)
+    to_status = models.CharField(max_length=32, choices=UnitStatus.choices)
+    at = models.DateTimeField(db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    call_number = models.CharField(max_length=16, blank=True, help_text="The call it was working")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Unit status history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Unit status history is append-only.")

@@ -1,0 +1,37 @@
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from cad.exceptions import Conflict
+from units.models import Unit, UnitStatusChange
+
+
+def unit_status_record(
+    *,
+    unit: Unit,
+    to_status: str,
+    by: AbstractBaseUser | None,
+    at: datetime,
+    call_number: str = "",
+    **fields,
+) -> Unit:
+    """Move `unit` to `to_status` only if nobody moved it first, and append the change to its history.
+
+    Callers validate the transition and hold the unit's row lock; the conditional update is the
+    last guard, so two writers can never both win.
+    """
+    from_status = unit.status
+    updated = Unit.objects.filter(pk=unit.pk, status=from_status).update(
+        status=to_status, status_since=at, **fields
+    )
+    if updated != 1:
+        raise Conflict(f"Unit {unit.callsign} changed status meanwhile; try again.")
+    UnitStatusChange.objects.create(
+        unit=unit, from_status=from_status, to_status=to_status, at=at,
+        by=by if by is not None and by.is_authenticated else None, call_number=call_number,
+    )
+    unit.status = to_status
+    unit.status_since = at
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    return unit
