@@ -72,6 +72,9 @@ class CallNumberCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: last {self.year}-{self.last:06d}"
+
 
 class Call(models.Model):
     """A call for service, from the first ring to its disposition."""

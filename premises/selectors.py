@@ -136,7 +136,9 @@ def place_at(lat: float, lon: float) -> Place:
     nearest = None
     best = math.inf
     # A box of about 1 km first keeps this cheap; the full file only when nothing is near.
-    box = Address.objects.filter(lat__range=(lat - 0.01, lat + 0.01), lon__range=(lon - 0.013, lon + 0.013))
+    box = Address.objects.filter(
+        lat__range=(lat - 0.01, lat + 0.01), lon__range=(lon - 0.013, lon + 0.013)
+    )
     for candidates in (box, Address.objects.all()):
         for address in candidates.only("id", "label", "lat", "lon"):
             d = distance_m(lat, lon, address.lat, address.lon)
@@ -144,8 +146,11 @@ def place_at(lat: float, lon: float) -> Place:
                 nearest, best = address, d
         if nearest is not None:
             break
-    label = f"near {nearest.label}" if nearest is not None and best > 30 else (nearest.label if nearest else "")
-    return Place("coordinates", label or f"{lat:.6f}, {lon:.6f}", lat, lon, beat_at(lat, lon), False)
+    if nearest is None:
+        label = f"{lat:.6f}, {lon:.6f}"
+    else:
+        label = nearest.label if best <= 30 else f"near {nearest.label}"
+    return Place("coordinates", label, lat, lon, beat_at(lat, lon), False)
 
 
 def beat_at(lat: float, lon: float) -> Beat | None:

@@ -4,6 +4,8 @@ alice and bob are dispatchers, sam a supervisor, carol a records clerk; the CPD 
 center's own program, the sheriff's token a partner's.
 """
 
+import io
+
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
@@ -19,7 +21,7 @@ def pytest_configure(config):
 def seed_everything() -> None:
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session")
