@@ -20,6 +20,8 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     permission_classes = [IsCenterStaffOrPartner]
     lookup_field = "callsign"
     lookup_value_regex = "[^/]+"
+    # A console needs every unit at once; a region's few thousand units fit one answer.
+    pagination_class = None
 
     def get_queryset(self):
         return units_visible_to(self.request.user)

@@ -1,0 +1,41 @@
+"""Lists cost the same number of queries for 3 calls as for 30: no query per row."""
+
+from calls import services
+from calls.models import CallType
+from units.models import Unit
+
+
+def make_calls(alice, count):
+    robbery = CallType.objects.get(code="ROBBERY")
+    units = list(Unit.objects.filter(status="available").order_by("callsign"))
+    for i in range(count):
+        call = services.call_create(call_type=robbery, location={"address": "310 MAIN ST"}, by=alice)
+        services.call_dispatch(call=call, units=[units[i]], by=alice)
+
+
+def queries_for(client, path, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit):
+        response = client.get(path)
+    assert response.status_code == 200
+    return response
+
+
+def test_listing_calls_does_not_query_per_call(alice, as_alice, django_assert_max_num_queries):
+    make_calls(alice, 30)
+    response = queries_for(as_alice, "/api/v1/calls/?status=active", django_assert_max_num_queries, 12)
+    assert response.json()["count"] == 30
+    assert all(len(c["units"]) == 1 for c in response.json()["results"])
+
+
+def test_listing_units_does_not_query_per_unit(alice, as_alice, django_assert_max_num_queries):
+    make_calls(alice, 10)
+    response = queries_for(as_alice, "/api/v1/units/", django_assert_max_num_queries, 8)
+    assert sum(1 for u in response.json() if u["call"]) == 10
+
+
+def test_a_call_detail_costs_a_fixed_number_of_queries(alice, as_alice, django_assert_max_num_queries):
+    make_calls(alice, 1)
+    call_id = as_alice.get("/api/v1/calls/").json()["results"][0]["id"]
+    for _ in range(5):
+        as_alice.post(f"/api/v1/calls/{call_id}/notes/", {"text": "update"}, format="json")
+    queries_for(as_alice, f"/api/v1/calls/{call_id}/", django_assert_max_num_queries, 14)
