@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from cad.admin import ReadOnlyAdmin, to_the_second
+from units.models import Unit, UnitStatusChange
+
+RECENT_STATUS_CHANGES = 10
+status_since = to_the_second("status_since", "status since")
+location_at = to_the_second("location_at", "location at")
+at = to_the_second("at")
+# Set only by the dispatch and status services, never by hand.
+SERVICE_FIELDS = ("status", status_since, "current_call", "last_lat", "last_lon", location_at)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = (
+        "callsign", "agency", "unit_type", "discipline", "status", status_since, "current_call",
+        "home_beat",
+    )
+    list_filter = ("agency", "discipline", "status", "unit_type")
+    search_fields = ("callsign", "station")
+    list_select_related = ("agency", "discipline", "current_call", "home_beat")
+    fieldsets = [
+        (None, {"fields": (
+            "callsign", "agency", "unit_type", "discipline", "capabilities", "home_beat", "station",
+        )}),
+        ("Status: changed only by dispatching and status updates", {"fields": (
+            *SERVICE_FIELDS, "status_history",
+        )}),
+    ]
+    readonly_fields = (*SERVICE_FIELDS, "status_history")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Unit | None = None):
+        # A new unit starts available; it has no status to show yet.
+        return self.fieldsets if obj is not None else self.fieldsets[:1]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Unit | None = None):
+        if obj is not None:
+            # The callsign names the unit in every chronology line already written.
+            return ("callsign", *self.readonly_fields)
+        return self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Unit, form, change: bool) -> None:
+        if not change:
+            obj.status_since = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="status history")
+    def status_history(self, unit: Unit) -> str:
+        if unit.pk is None:
+            return "—"
+        changes = list(unit.status_history.select_related("by")[:RECENT_STATUS_CHANGES])
+        url = reverse("admin:units_unitstatuschange_changelist") + f"?unit__id__exact={unit.pk}"
+        link = format_html('<a href="{}">All status changes of {}</a>', url, unit.callsign)
+        if not changes:
+            return format_html("No status changes yet. {}", link)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    c.get_from_status_display(), c.get_to_status_display(),
+                    c.call_number or "", c.by or "",
+                )
+                for c in changes
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>at</th><th>status</th><th>call</th><th>by</th></tr></thead>"
+            "<tbody>{}</tbody></table>{}",
+            rows, link,
+        )
+
+
+@admin.register(UnitStatusChange)
+class UnitStatusChangeAdmin(ReadOnlyAdmin):
+    list_display = (at, "unit", "from_status", "to_status", "call_number", "by")
+    fields = ("unit", "from_status", "to_status", at, "call_number", "by")
+    readonly_fields = (at,)
+    list_filter = ("to_status", "from_status", "at", "unit__agency")
+    search_fields = ("=unit__callsign", "call_number")
+    search_help_text = "Unit callsign or call number"
+    date_hierarchy = "at"
+    list_select_related = ("unit", "by")
+    show_full_result_count = False

@@ -1,7 +1,11 @@
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
+from cad import events
 from cad.exceptions import Conflict
 from units.models import Unit, UnitStatusChange
 
@@ -34,4 +38,22 @@ def unit_status_record(
     unit.status_since = at
     for name, value in fields.items():
         setattr(unit, name, value)
+    return unit
+
+
+def unit_location_set(*, unit: Unit, lat: float, lon: float, at: datetime | None = None) -> Unit:
+    """Record where a unit is (AVL, a mobile terminal, a dispatcher's map click); newest fix wins."""
+    from units.api.serializers import UnitSerializer
+
+    at = at or timezone.now()
+    with transaction.atomic():
+        # An older fix arriving late must not move the unit back.
+        updated = (
+            Unit.objects.filter(pk=unit.pk)
+            .filter(Q(location_at__isnull=True) | Q(location_at__lte=at))
+            .update(last_lat=lat, last_lon=lon, location_at=at)
+        )
+        unit.refresh_from_db()
+        if updated:
+            events.publish("unit.updated", UnitSerializer(unit).data)
     return unit

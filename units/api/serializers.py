@@ -41,3 +41,9 @@ class UnitSerializer(serializers.ModelSerializer):
 
 class UnitStatusInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=UnitStatus.choices)
+
+
+class UnitLocationInputSerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    at = serializers.DateTimeField(required=False, help_text="When the fix was taken; default now")

@@ -7,9 +7,10 @@ from rest_framework.response import Response
 from cad import roles
 from cad.permissions import IsCenterStaffOrPartner
 from calls.services import unit_status_set
-from units.api.serializers import UnitSerializer, UnitStatusInputSerializer
+from units.api.serializers import UnitLocationInputSerializer, UnitSerializer, UnitStatusInputSerializer
 from units.filtersets import UnitFilterSet
 from units.selectors import units_visible_to
+from units.services import unit_location_set
 
 
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -26,6 +27,10 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         return units_visible_to(self.request.user)
 
+    def _check_may_change(self, request) -> None:
+        if roles.partner_agency(request.user) is None and not roles.can_dispatch(request.user):
+            raise PermissionDenied("Only dispatchers, supervisors and the unit's own agency change units.")
+
     @extend_schema(
         request=UnitStatusInputSerializer,
         responses={200: UnitSerializer, 409: OpenApiResponse(description="The change is not allowed")},
@@ -33,9 +38,19 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def status(self, request, callsign=None):
         unit = self.get_object()
-        if roles.partner_agency(request.user) is None and not roles.can_dispatch(request.user):
-            raise PermissionDenied("Only dispatchers and supervisors change unit statuses.")
+        self._check_may_change(request)
         data = UnitStatusInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         unit = unit_status_set(unit=unit, status=data.validated_data["status"], by=request.user)
+        return Response(UnitSerializer(units_visible_to(request.user).get(pk=unit.pk)).data)
+
+    @extend_schema(request=UnitLocationInputSerializer, responses={200: UnitSerializer})
+    @action(detail=True, methods=["post"])
+    def location(self, request, callsign=None):
+        """Report where the unit is now (from AVL or a mobile terminal)."""
+        unit = self.get_object()
+        self._check_may_change(request)
+        data = UnitLocationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = unit_location_set(unit=unit, **data.validated_data)
         return Response(UnitSerializer(units_visible_to(request.user).get(pk=unit.pk)).data)

@@ -1,0 +1,33 @@
+from django.utils import timezone
+
+from units.models import Unit
+
+
+def test_a_dispatcher_reports_a_units_position(as_alice):
+    response = as_alice.post("/api/v1/units/2A11/location/", {"lat": 39.012, "lon": -94.283}, format="json")
+    assert response.status_code == 200
+    assert response.json()["location"]["lat"] == 39.012
+    unit = Unit.objects.get(callsign="2A11")
+    assert (unit.last_lat, unit.last_lon) == (39.012, -94.283)
+
+
+def test_an_older_fix_arriving_late_does_not_move_the_unit_back(as_alice):
+    as_alice.post("/api/v1/units/2A11/location/", {"lat": 39.012, "lon": -94.283}, format="json")
+    stale = (timezone.now() - timezone.timedelta(minutes=5)).isoformat()
+    as_alice.post("/api/v1/units/2A11/location/", {"lat": 39.0, "lon": -94.0, "at": stale}, format="json")
+    assert Unit.objects.get(callsign="2A11").last_lat == 39.012
+
+
+def test_a_partner_reports_its_own_units_only(as_sheriff_token):
+    ok = as_sheriff_token.post("/api/v1/units/S21/location/", {"lat": 39.02, "lon": -94.28}, format="json")
+    other = as_sheriff_token.post("/api/v1/units/1A11/location/", {"lat": 39.02, "lon": -94.28},
+                                  format="json")
+    assert (ok.status_code, other.status_code) == (200, 404)
+
+
+def test_a_records_clerk_cannot_move_units_and_bad_coordinates_are_400(as_carol, as_alice):
+    assert as_carol.post("/api/v1/units/2A11/location/", {"lat": 39, "lon": -94},
+                         format="json").status_code == 403
+    response = as_alice.post("/api/v1/units/2A11/location/", {"lat": 123, "lon": "west"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"lat", "lon"}
