@@ -1,0 +1,220 @@
+from django.contrib import admin
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from cad.admin import ReadOnlyAdmin, ReadOnlyTabularInline, to_the_second
+from calls.models import (
+    Assignment,
+    Call,
+    CallNumberCounter,
+    CallType,
+    ChronologyEntry,
+    Disposition,
+    Priority,
+)
+
+received_at = to_the_second("received_at", "received")
+entered_at = to_the_second("entered_at", "entered")
+dispatched_at = to_the_second("dispatched_at", "dispatched")
+enroute_at = to_the_second("enroute_at", "en route")
+onscene_at = to_the_second("onscene_at", "on scene")
+transporting_at = to_the_second("transporting_at", "transporting")
+at_hospital_at = to_the_second("at_hospital_at", "at hospital")
+cleared_at = to_the_second("cleared_at", "cleared")
+closed_at = to_the_second("closed_at", "closed")
+updated_at = to_the_second("updated_at", "last changed")
+at = to_the_second("at")
+
+
+def minutes_seconds(seconds: int | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@admin.register(Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = (
+        "level", "name", "dispatch_goal_seconds", "dispatch_goal", "response_goal_seconds",
+        "response_goal",
+    )
+    fields = (
+        "level", "name", "dispatch_goal_seconds", "dispatch_goal", "response_goal_seconds",
+        "response_goal",
+    )
+    readonly_fields = ("dispatch_goal", "response_goal")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Priority | None = None):
+        if obj is not None:
+            # The level is the key every call points at; editing it would make a new priority.
+            return ("level", *self.readonly_fields)
+        return self.readonly_fields
+
+    @admin.display(description="dispatch goal (m:ss)")
+    def dispatch_goal(self, priority: Priority) -> str:
+        return minutes_seconds(priority.dispatch_goal_seconds)
+
+    @admin.display(description="response goal (m:ss)")
+    def response_goal(self, priority: Priority) -> str:
+        return minutes_seconds(priority.response_goal_seconds)
+
+
+@admin.register(CallType)
+class CallTypeAdmin(admin.ModelAdmin):
+    list_display = (
+        "code", "description", "common_type", "default_priority", "discipline_names", "is_alarm",
+        "is_local", "active",
+    )
+    list_filter = ("active", "is_alarm", "is_local", "default_priority", "disciplines")
+    search_fields = ("code", "description", "common_type")
+    list_select_related = ("default_priority",)
+    filter_horizontal = ("disciplines",)
+    fields = (
+        "code", "description", "common_type", "default_priority", "disciplines", "is_alarm",
+        "is_local", "active",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("disciplines")
+
+    @admin.display(description="disciplines")
+    def discipline_names(self, call_type: CallType) -> str:
+        return ", ".join(d.name for d in call_type.disciplines.all())
+
+
+@admin.register(Disposition)
+class DispositionAdmin(admin.ModelAdmin):
+    list_display = ("code", "description", "is_local", "billable_false_alarm")
+    list_filter = ("is_local", "billable_false_alarm")
+    search_fields = ("code", "description")
+
+
+@admin.register(CallNumberCounter)
+class CallNumberCounterAdmin(ReadOnlyAdmin):
+    list_display = ("year", "last")
+
+
+class AssignmentInline(ReadOnlyTabularInline):
+    model = Assignment
+    fields = (
+        "unit", "status", dispatched_at, "dispatched_by", enroute_at, onscene_at, transporting_at,
+        at_hospital_at, cleared_at,
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("unit", "dispatched_by")
+
+
+class ChronologyInline(ReadOnlyTabularInline):
+    model = ChronologyEntry
+    verbose_name_plural = "chronology"
+    fields = (at, "kind", "unit", "by", "text", "changes")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("unit", "by")
+
+
+@admin.register(Call)
+class CallAdmin(ReadOnlyAdmin):
+    """A call is a record: it changes only through the call services, never here.
+
+    Corrections are added as supplements; the admin shows the call, its units and its chronology."""
+
+    list_display = (
+        "number", received_at, "call_type", "priority_level", "status", "address", "beat",
+        "unit_callsigns", "disposition", closed_at,
+    )
+    list_filter = (
+        "received_at", "call_type", "priority", "status", "beat", "disposition", "source",
+    )
+    search_fields = (
+        "number", "address", "caller_name", "caller_phone", "=assignments__unit__callsign",
+    )
+    search_help_text = "Call number, address, caller name or phone, or unit callsign"
+    date_hierarchy = "received_at"
+    list_select_related = ("call_type", "priority", "beat", "disposition")
+    # Counting every call ever taken on each page load is what makes a large table slow.
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": (
+            "number", "status", "source", "call_type", "priority", "disposition", "master",
+            "duplicate_calls",
+        )}),
+        ("Location", {"fields": ("address", "lat", "lon", "beat", "location_verified")}),
+        ("Caller", {"fields": ("caller_name", "caller_phone", "narrative")}),
+        ("Times", {"fields": (
+            received_at, entered_at, dispatched_at, enroute_at, onscene_at, closed_at,
+            "created_by", updated_at,
+        )}),
+    ]
+    readonly_fields = (
+        "duplicate_calls", received_at, entered_at, dispatched_at, enroute_at, onscene_at,
+        closed_at, updated_at,
+    )
+    inlines = [AssignmentInline, ChronologyInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        assignments = Assignment.objects.select_related("unit").order_by("dispatched_at", "id")
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("assignments", queryset=assignments)
+        )
+
+    @admin.display(description="priority", ordering="priority")
+    def priority_level(self, call: Call) -> str:
+        return f"P{call.priority_id}"
+
+    @admin.display(description="units")
+    def unit_callsigns(self, call: Call) -> str:
+        return ", ".join(a.unit.callsign for a in call.assignments.all()) or "-"
+
+    @admin.display(description="duplicates")
+    def duplicate_calls(self, call: Call) -> str:
+        duplicates = call.duplicates.only("pk", "number").order_by("received_at")
+        return format_html_join(
+            ", ", '<a href="{}">{}</a>',
+            ((reverse("admin:calls_call_change", args=[d.pk]), d.number) for d in duplicates),
+        ) or "-"
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "call", "unit", "status", dispatched_at, enroute_at, onscene_at, cleared_at,
+        "dispatched_by",
+    )
+    list_filter = ("status", "dispatched_at", "unit__agency", "unit__discipline")
+    search_fields = ("call__number", "=unit__callsign")
+    search_help_text = "Call number or unit callsign"
+    date_hierarchy = "dispatched_at"
+    list_select_related = ("call", "unit", "dispatched_by")
+    show_full_result_count = False
+
+
+@admin.register(ChronologyEntry)
+class ChronologyEntryAdmin(ReadOnlyAdmin):
+    """The chronology is append-only: nobody edits or deletes an entry, superusers included."""
+
+    list_display = (at, "call_link", "kind", "unit", "by", "short_text")
+    list_filter = ("kind", "at")
+    search_fields = ("call__number", "=unit__callsign", "text")
+    search_help_text = "Call number, unit callsign, or words of the entry"
+    date_hierarchy = "at"
+    list_select_related = ("call", "unit", "by")
+    show_full_result_count = False
+    fields = ("call", at, "kind", "unit", "by", "text", "changes")
+    readonly_fields = (at,)
+
+    @admin.display(description="text")
+    def short_text(self, entry: ChronologyEntry) -> str:
+        return entry.text if len(entry.text) <= 120 else entry.text[:119] + "…"
+
+    @admin.display(description="call", ordering="call__number")
+    def call_link(self, entry: ChronologyEntry) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:calls_call_change", args=[entry.call_id]),
+            entry.call.number,
+        )

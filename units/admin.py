@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from cad.admin import ReadOnlyAdmin, to_the_second
+from cad.admin import ReadOnlyAdmin, timestamp, to_the_second
 from units.models import Unit, UnitStatusChange
 
 RECENT_STATUS_CHANGES = 10
@@ -52,7 +52,7 @@ class UnitAdmin(admin.ModelAdmin):
     @admin.display(description="status history")
     def status_history(self, unit: Unit) -> str:
         if unit.pk is None:
-            return "—"
+            return "-"
         changes = list(unit.status_history.select_related("by")[:RECENT_STATUS_CHANGES])
         url = reverse("admin:units_unitstatuschange_changelist") + f"?unit__id__exact={unit.pk}"
         link = format_html('<a href="{}">All status changes of {}</a>', url, unit.callsign)
@@ -63,7 +63,7 @@ class UnitAdmin(admin.ModelAdmin):
             "<tr><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    timestamp(c.at),
                     c.get_from_status_display(), c.get_to_status_display(),
                     c.call_number or "", c.by or "",
                 )

@@ -1,0 +1,141 @@
+"""Units in the admin: supervisors keep their descriptions; statuses change only through services."""
+
+import json
+
+from django.test import Client
+
+from calls.models import CallType
+from calls.services import call_create, call_dispatch
+from units.choices import UnitStatus
+from units.models import Unit, UnitStatusChange
+
+UNITS = "/admin/units/unit/"
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def descriptive_fields(unit: Unit, **changes) -> dict:
+    fields = {
+        "agency": unit.agency_id,
+        "unit_type": unit.unit_type,
+        "discipline": unit.discipline_id,
+        "capabilities": json.dumps(unit.capabilities),
+        "home_beat": unit.home_beat_id or "",
+        "station": unit.station,
+    }
+    return fields | changes
+
+
+def dispatched(callsign: str, by) -> Unit:
+    call = call_create(
+        call_type=CallType.objects.get(code="ROBBERY"), location={"address": "310 MAIN ST"}, by=by
+    )
+    unit = Unit.objects.get(callsign=callsign)
+    call_dispatch(call=call, units=[unit], by=by)
+    unit.refresh_from_db()
+    return unit
+
+
+def test_the_unit_page_shows_its_status_read_only(sam):
+    unit = Unit.objects.get(callsign="1A11")
+
+    page = client_for(sam).get(f"{UNITS}{unit.pk}/change/").content.decode()
+
+    assert '<div class="readonly">Available</div>' in page
+    assert 'name="status"' not in page
+    assert 'name="station"' in page
+
+
+def test_posting_a_status_from_the_admin_does_not_change_it(sam):
+    unit = Unit.objects.get(callsign="1A11")
+
+    response = client_for(sam).post(
+        f"{UNITS}{unit.pk}/change/",
+        descriptive_fields(unit, station="Substation North", status=UnitStatus.OUT_OF_SERVICE,
+                           current_call=""),
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    unit.refresh_from_db()
+    assert unit.station == "Substation North"
+    assert unit.status == UnitStatus.AVAILABLE
+    assert not UnitStatusChange.objects.filter(unit=unit).exists()
+
+
+def test_editing_a_unit_on_a_call_leaves_it_on_the_call(sam, alice):
+    unit = dispatched("1A11", alice)
+
+    response = client_for(sam).post(
+        f"{UNITS}{unit.pk}/change/",
+        descriptive_fields(unit, capabilities='["patrol", "k9"]', status=UnitStatus.AVAILABLE),
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    after = Unit.objects.get(pk=unit.pk)
+    assert after.capabilities == ["patrol", "k9"]
+    assert (after.status, after.current_call_id) == (UnitStatus.DISPATCHED, unit.current_call_id)
+
+
+def test_the_unit_page_shows_its_recent_status_history(carol, alice):
+    unit = dispatched("1A11", alice)
+
+    page = client_for(carol).get(f"{UNITS}{unit.pk}/change/").content.decode()
+
+    assert "Available → Dispatched" in page
+    assert unit.current_call.number in page
+    assert f"/admin/units/unitstatuschange/?unit__id__exact={unit.pk}" in page
+
+
+def test_a_supervisor_adds_a_unit_that_starts_available(sam):
+    template = Unit.objects.get(callsign="1A11")
+
+    response = client_for(sam).post(
+        f"{UNITS}add/", descriptive_fields(template, callsign="1A13", status=UnitStatus.OFF_DUTY)
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    unit = Unit.objects.get(callsign="1A13")
+    assert unit.status == UnitStatus.AVAILABLE
+    assert unit.status_since is not None
+
+
+def test_a_records_clerk_reads_units_but_cannot_change_them(carol):
+    unit = Unit.objects.get(callsign="1A11")
+    clerk = client_for(carol)
+
+    assert clerk.get(f"{UNITS}{unit.pk}/change/").status_code == 200
+    response = clerk.post(f"{UNITS}{unit.pk}/change/", descriptive_fields(unit, station="X"))
+
+    assert response.status_code == 403
+    assert Unit.objects.get(pk=unit.pk).station == unit.station
+
+
+def test_units_are_found_by_callsign_and_filtered_by_status(carol, alice):
+    dispatched("1A11", alice)
+    clerk = client_for(carol)
+
+    by_callsign = clerk.get(UNITS, {"q": "1a12"}).context["cl"].result_list
+    busy = clerk.get(UNITS, {"status__exact": UnitStatus.DISPATCHED}).context["cl"].result_list
+
+    assert [u.callsign for u in by_callsign] == ["1A12"]
+    assert [u.callsign for u in busy] == ["1A11"]
+
+
+def test_status_history_is_read_only_even_for_the_superuser(admin_user, alice):
+    unit = dispatched("1A11", alice)
+    change = UnitStatusChange.objects.get(unit=unit)
+    admin = client_for(admin_user)
+    history = "/admin/units/unitstatuschange/"
+
+    found = admin.get(history, {"q": "1A11"}).context["cl"].result_list
+    page = admin.get(f"{history}{change.pk}/change/").content.decode()
+
+    assert list(found) == [change]
+    assert 'name="_save"' not in page
+    assert admin.post(f"{history}{change.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin.get(f"{history}add/").status_code == 403
+    assert UnitStatusChange.objects.filter(pk=change.pk).exists()
