@@ -71,6 +71,7 @@ DESCRIPTION_OVERRIDES = {
     "STROKE": "Stroke (CVA)",
     "GASLEAKI": "Gas Leak Inside",
     "WELFARE": "Welfare Check, Man Down Check",
+    "ALMR": "Residential Alarm",
 }
 
 # Local call types, each mapped to the APCO common type it is reported as.

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from cad.history import AppendOnlyModel
 from cad.models import Discipline
 from calls.choices import CallSource, CallStatus, ChronologyKind
 from premises.models import Beat
@@ -161,7 +162,7 @@ class Assignment(models.Model):
         return f"{self.unit} on {self.call}"
 
 
-class ChronologyEntry(models.Model):
+class ChronologyEntry(AppendOnlyModel):
     """The call's log: every action, who did it and when. Appended, never rewritten."""
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="chronology")
@@ -180,11 +181,3 @@ class ChronologyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call} {self.at:%H:%M:%S} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("The chronology is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The chronology is append-only.")

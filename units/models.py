@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from cad.history import AppendOnlyModel
 from cad.models import Agency, Discipline
 from premises.models import Beat
 from units.choices import EIDO_STATUS, UnitStatus, UnitType
@@ -19,7 +21,7 @@ class Unit(models.Model):
     home_beat = models.ForeignKey(Beat, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     station = models.CharField(max_length=128, blank=True)
     status = models.CharField(max_length=32, choices=UnitStatus.choices, default=UnitStatus.AVAILABLE)
-    status_since = models.DateTimeField()
+    status_since = models.DateTimeField(default=timezone.now)
     # Set only by the dispatch services; a unit works one call at a time.
     current_call = models.ForeignKey(
         "calls.Call", on_delete=models.SET_NULL, null=True, blank=True, related_name="current_units"
@@ -40,7 +42,7 @@ class Unit(models.Model):
         return EIDO_STATUS[UnitStatus(self.status)]
 
 
-class UnitStatusChange(models.Model):
+class UnitStatusChange(AppendOnlyModel):
     """Append-only history of a unit's statuses: who changed it, when, on which call."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="status_history")
@@ -57,11 +59,3 @@ class UnitStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.from_status} → {self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Unit status history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Unit status history is append-only.")

@@ -1,9 +1,11 @@
 import re
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from cad.exceptions import Conflict, Invalid
+from cad.history import AppendOnlyError
 from calls import services
 from calls.choices import CallStatus, ChronologyKind
 from calls.models import Assignment, CallType, ChronologyEntry, Disposition, Priority
@@ -285,10 +287,14 @@ def test_a_call_cannot_duplicate_itself_or_a_closed_call(alice):
 def test_the_chronology_cannot_be_rewritten_or_deleted(alice):
     entry = new_call(alice).chronology.get()
     entry.text = "something else"
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         entry.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         entry.delete()
+    with pytest.raises(AppendOnlyError):
+        ChronologyEntry.objects.filter(pk=entry.pk).update(text="something else")
+    with pytest.raises(AppendOnlyError):
+        ChronologyEntry.objects.filter(pk=entry.pk).delete()
     assert ChronologyEntry.objects.get(pk=entry.pk).text != "something else"
 
 
@@ -296,5 +302,19 @@ def test_unit_history_cannot_be_rewritten(alice):
     services.unit_status_set(unit=unit("4A11"), status="out_of_service", by=alice)
     change = UnitStatusChange.objects.filter(unit__callsign="4A11").first()
     change.to_status = "available"
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         change.save()
+    with pytest.raises(AppendOnlyError):
+        UnitStatusChange.objects.filter(unit__callsign="4A11").delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@pytest.mark.parametrize("sql", [
+    "UPDATE calls_chronologyentry SET text = 'rewritten' WHERE id = %s",
+    "DELETE FROM calls_chronologyentry WHERE id = %s",
+])
+def test_even_raw_sql_cannot_rewrite_the_chronology_on_postgresql(alice, sql):
+    entry = new_call(alice).chronology.get()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+        c.execute(sql, [entry.pk])
+    assert ChronologyEntry.objects.get(pk=entry.pk).text == entry.text
