@@ -23,3 +23,14 @@ class IsCenterStaffOrPartner(BasePermission):
         if roles.partner_agency(request.user) is not None:
             return True
         return IsCenterStaff().has_permission(request, view)
+
+
+class IsCenterStaffOrPartnerReading(BasePermission):
+    """Partners may read (their views show only what was shared with them); only dispatchers write."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS and roles.partner_agency(request.user) is not None:
+            return True
+        return IsCenterStaff().has_permission(request, view)

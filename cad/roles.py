@@ -1,6 +1,7 @@
 """The roles of CONTRACT.md, as Django groups, and what each may do."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 
 DISPATCHER = "dispatcher"
 SUPERVISOR = "supervisor"
@@ -14,12 +15,25 @@ ALL_ROLES = (DISPATCHER, SUPERVISOR, RECORDS_CLERK, PARTNER)
 User = AbstractBaseUser | AnonymousUser
 
 
+def service_agency(user: User):
+    """The agency whose API tokens act as this account, or None for a person."""
+    try:
+        return user.service_agency
+    except (AttributeError, ObjectDoesNotExist):
+        return None
+
+
 def roles_of(user: User) -> frozenset[str]:
     if not user or not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, "_cad_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        agency = service_agency(user)
+        if agency is not None:
+            # Follows the agency's kind as it is now, so a partner's token never acts as a dispatcher.
+            cached = frozenset({PARTNER if agency.is_partner else DISPATCHER})
+        else:
+            cached = frozenset(user.groups.values_list("name", flat=True))
         user._cad_roles = cached
     return cached
 
@@ -38,4 +52,4 @@ def partner_agency(user: User):
     """The partner agency a token account speaks for, or None for the center's own people."""
     if not user or not user.is_authenticated or PARTNER not in roles_of(user):
         return None
-    return getattr(user, "service_agency", None)
+    return service_agency(user)

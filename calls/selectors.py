@@ -6,7 +6,7 @@ from calls.models import Assignment, Call, ChronologyEntry
 
 
 def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
-    """Center staff see every call. Partner agencies see none until calls are shared with them."""
+    """Center staff see every call. Partner agencies see none until calls can be shared with them."""
     if not roles.is_center_staff(user):
         return Call.objects.none()
     return Call.objects.select_related(

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cad.exceptions import Invalid
+from cad.permissions import IsCenterStaffOrPartnerReading
 from calls import services
 from calls.api.serializers import (
     CallCreateSerializer,
@@ -35,6 +36,7 @@ class CallViewSet(
     """Calls for service. `{id}` is the call's id or its number (YYYY-NNNNNN)."""
 
     filterset_class = CallFilterSet
+    permission_classes = [IsCenterStaffOrPartnerReading]
     lookup_value_regex = r"\d+|\d{4}-\d+"
 
     def get_queryset(self):
@@ -134,6 +136,7 @@ class CallTypeViewSet(viewsets.ReadOnlyModelViewSet):
         "disciplines"
     )
     serializer_class = CallTypeSerializer
+    permission_classes = [IsCenterStaffOrPartnerReading]
     lookup_field = "code"
     pagination_class = None
 
@@ -143,6 +146,7 @@ class DispositionViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Disposition.objects.all()
     serializer_class = DispositionSerializer
+    permission_classes = [IsCenterStaffOrPartnerReading]
     lookup_field = "code"
     pagination_class = None
 
@@ -152,4 +156,5 @@ class PriorityViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Priority.objects.all()
     serializer_class = PrioritySerializer
+    permission_classes = [IsCenterStaffOrPartnerReading]
     pagination_class = None
