@@ -5,7 +5,7 @@ Every change is stamped in the chronology and announced after commit through cad
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -43,6 +43,7 @@ CALL_FIRST_STAMPS = {UnitStatus.ENROUTE: "enroute_at", UnitStatus.ONSCENE: "onsc
 ON_SCENE_STATUSES = {UnitStatus.ONSCENE, UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL}
 LEAVING_STATUSES = {UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE}
 DUPLICATE_DISPOSITION = "22"
+OLDEST_RECEIVED = timedelta(days=7)
 LOGGED_FIELDS = (
     "call_type", "priority", "source", "address", "lat", "lon", "beat", "location_verified",
     "caller_name", "caller_phone", "narrative",
@@ -104,7 +105,7 @@ def call_number_next(*, year: int) -> str:
             # Another call opened the year first; its row now exists and is locked by the update.
             CallNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
     last = CallNumberCounter.objects.get(year=year).last
-    return f"{year}-{last:06d}"
+    return f"{year:04d}-{last:06d}"
 
 
 def place_for_location(location: dict[str, Any]) -> Place:
@@ -148,6 +149,8 @@ def call_create(
     received_at = received_at or now
     if received_at > now:
         raise Invalid({"received_at": ["Cannot be in the future."]})
+    if now - received_at > OLDEST_RECEIVED:
+        raise Invalid({"received_at": ["More than 7 days ago; enter a report instead of a call."]})
     place = place_for_location(location)
     call = Call.objects.create(
         number=call_number_next(year=timezone.localtime(received_at).year),

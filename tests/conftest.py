@@ -16,6 +16,8 @@ from cad.services import agency_token_create
 
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rescanning static folders for every test client costs a third of the API tests' time.
+    settings.WHITENOISE_USE_FINDERS = False
 
 
 def seed_everything() -> None:

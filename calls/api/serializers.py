@@ -142,15 +142,17 @@ class CallTypeField(serializers.CharField):
 
 
 class PriorityField(serializers.IntegerField):
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1, max_value=5, **kwargs)
+    """1 (highest) to 5, given as a number; becomes the Priority with its goals."""
 
     def to_internal_value(self, data):
         level = super().to_internal_value(data)
-        priority = Priority.objects.filter(level=level).first()
+        priority = Priority.objects.filter(level=level).first() if 1 <= level <= 5 else None
         if priority is None:
-            raise serializers.ValidationError(f"Priority {level} is not configured.")
+            raise serializers.ValidationError("Give a priority from 1 (highest) to 5.")
         return priority
+
+    def to_representation(self, value):
+        return value.level if isinstance(value, Priority) else value
 
 
 class CallerInputSerializer(serializers.Serializer):
@@ -170,9 +172,11 @@ class CallCreateSerializer(serializers.Serializer):
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)
         caller = data.pop("caller", {})
-        if "caller" in self.initial_data or caller:
-            data["caller_name"] = caller.get("name", "")
-            data["caller_phone"] = caller.get("phone", "")
+        # Only what was sent: changing the caller's name must not erase the phone.
+        if "name" in caller:
+            data["caller_name"] = caller["name"]
+        if "phone" in caller:
+            data["caller_phone"] = caller["phone"]
         return data
 
 
@@ -180,10 +184,16 @@ class CallUpdateSerializer(CallCreateSerializer):
     call_type = CallTypeField(required=False)
     location = LocationInputSerializer(required=False)
     source = serializers.ChoiceField(choices=CallSource.choices, required=False)
+    received_at = None
 
-    def service_kwargs(self) -> dict:
-        data = super().service_kwargs()
-        data.pop("received_at", None)
+    def validate(self, data):
+        # A field that cannot be changed here (status, number, …) must say so, not be ignored.
+        unknown = sorted(set(getattr(self, "initial_data", {})) - set(self.fields))
+        if unknown:
+            hints = {"status": "Use dispatch/, close/ or reopen/.", "disposition": "Use close/."}
+            raise serializers.ValidationError(
+                {name: [hints.get(name, "This field cannot be changed.")] for name in unknown}
+            )
         return data
 
 

@@ -106,7 +106,7 @@ def test_calls_filter_by_status_and_priority(clerk, alice):
 
 def test_calls_filter_by_the_day_they_were_received(clerk, alice):
     today = new_call(alice)
-    last_week = new_call(alice, received_at=timezone.now() - timedelta(days=7))
+    last_week = new_call(alice, received_at=timezone.now() - timedelta(days=6))
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
     found = listed(
