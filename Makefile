@@ -29,6 +29,9 @@ run: seed
 test: install
 	$(PY) -m pytest
 
+bench: install
+	$(PY) manage.py bench
+
 lint: install
 	$(VENV)/bin/ruff check .
 

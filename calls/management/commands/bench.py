@@ -1,0 +1,155 @@
+"""`make bench`: how long the dispatch core's operations take, printed as figures.
+
+Runs in a throwaway database (created, seeded with the demo city, dropped), on whatever
+DATABASE_URL / REDIS_URL point at, so the figures are those of the real services.
+"""
+
+import io
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, connections
+from django.test import Client
+
+from cad.exceptions import Conflict
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+class Command(BaseCommand):
+    help = "Measure the dispatch core (service and API latencies, a 50-way dispatch race)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rounds", type=int, default=200, help="samples per measurement")
+
+    def handle(self, *args, rounds: int, **options):
+        creation = connection.creation
+        old_name = connection.settings_dict["NAME"]
+        if connection.vendor == "sqlite":
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = "var/bench.sqlite3"
+        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            call_command("seed_demo", stdout=io.StringIO())
+            self.rows: list[tuple[str, int, float, float, float]] = []
+            self._measure_services(rounds)
+            self._measure_api(rounds)
+            self._print()
+            self._race()
+        finally:
+            connections.close_all()
+            creation.destroy_test_db(old_name, verbosity=0)
+
+    def _time(self, label: str, count: int, action: Callable[[int], object]) -> None:
+        samples = []
+        for i in range(count):
+            start = time.perf_counter()
+            action(i)
+            samples.append((time.perf_counter() - start) * 1000)
+        self.rows.append((label, count, statistics.median(samples), percentile(samples, 0.95), max(samples)))
+
+    def _measure_services(self, rounds: int) -> None:
+        """A whole call, round after round: create, dispatch, en route, on scene, clear, close."""
+        from calls import services
+        from calls.models import CallType, Disposition
+        from units.models import Unit
+
+        alice = get_user_model().objects.get(username="dispatcher1")
+        robbery = CallType.objects.get(code="ROBBERY")
+        disposition = Disposition.objects.get(code="02")
+        samples: dict[str, list[float]] = {}
+
+        def timed(label, action):
+            start = time.perf_counter()
+            result = action()
+            samples.setdefault(label, []).append((time.perf_counter() - start) * 1000)
+            return result
+
+        for i in range(rounds):
+            call = timed("call_create (service)", lambda i=i: services.call_create(
+                call_type=robbery, location={"address": f"{310 + (i % 4) * 20} MAIN ST"}, by=alice,
+                caller_name="Bench Caller", narrative="bench",
+            ))
+            patrol = Unit.objects.get(callsign="3A11")
+            timed("call_dispatch (service)",
+                  lambda call=call, patrol=patrol: services.call_dispatch(call=call, units=[patrol],
+                                                                          by=alice))
+            for status in ("enroute", "onscene", "available"):
+                unit = Unit.objects.get(callsign="3A11")
+                timed("unit_status_set (service)",
+                      lambda unit=unit, status=status: services.unit_status_set(unit=unit, status=status,
+                                                                                 by=alice))
+            timed("call_close (service)",
+                  lambda call=call: services.call_close(call=call, disposition=disposition, by=alice))
+        for label, values in samples.items():
+            self.rows.append((label, len(values), statistics.median(values), percentile(values, 0.95),
+                              max(values)))
+
+    def _measure_api(self, rounds: int) -> None:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="dispatcher1"))
+        body = {"call_type": "FIGHT", "location": {"address": "130 oak street"},
+                "caller": {"name": "Bench", "phone": "816-555-0100"}, "narrative": "bench"}
+        self._time("POST /api/v1/calls/", rounds,
+                   lambda i: client.post("/api/v1/calls/", body, content_type="application/json"))
+        self._time("GET /api/v1/calls/?status=open (50/page)", rounds // 4,
+                   lambda i: client.get("/api/v1/calls/?status=open"))
+        self._time("GET /api/v1/calls/{id}/ (with chronology)", rounds // 4,
+                   lambda i: client.get("/api/v1/calls/1/"))
+        self._time("GET /api/v1/units/ (all units)", rounds // 4, lambda i: client.get("/api/v1/units/"))
+        queries = ["310 main", "main / 3rd", "oak and 5th ave", "125 main", "pine"]
+        self._time("GET /api/v1/addresses/?q=", rounds // 2,
+                   lambda i: client.get("/api/v1/addresses/", {"q": queries[i % len(queries)]}))
+
+    def _print(self) -> None:
+        out = self.stdout
+        out.write(f"Dispatch core on {connection.vendor}, demo city, times in milliseconds")
+        out.write(f"{'operation':<44}{'n':>6}{'median':>10}{'p95':>10}{'max':>10}")
+        for label, count, median, p95, worst in self.rows:
+            out.write(f"{label:<44}{count:>6}{median:>10.2f}{p95:>10.2f}{worst:>10.2f}")
+
+    def _race(self) -> None:
+        if connection.vendor != "postgresql":
+            self.stdout.write("50-way dispatch race: skipped (needs PostgreSQL; set DATABASE_URL)")
+            return
+        from calls import services
+        from calls.models import Assignment, CallType
+        from units.models import Unit
+
+        alice = get_user_model().objects.get(username="dispatcher1")
+        calls = [services.call_create(call_type=CallType.objects.get(code="SHOOT"),
+                                      location={"address": "150 ELM ST"}, by=alice) for _ in range(50)]
+        unit = Unit.objects.get(callsign="5A11")
+        barrier = threading.Barrier(50)
+
+        def attempt(i):
+            try:
+                barrier.wait()
+                start = time.perf_counter()
+                try:
+                    services.call_dispatch(call=calls[i], units=[unit], by=alice)
+                    return "won", (time.perf_counter() - start) * 1000
+                except Conflict:
+                    return "conflict", (time.perf_counter() - start) * 1000
+            finally:
+                connections.close_all()
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            outcomes = list(pool.map(attempt, range(50)))
+        total = (time.perf_counter() - start) * 1000
+        won = sum(1 for o, _ in outcomes if o == "won")
+        slowest = max(ms for _, ms in outcomes)
+        self.stdout.write(
+            f"50-way dispatch race for one unit: {won} won, {50 - won} got 409, "
+            f"{Assignment.objects.filter(unit=unit).count()} assignment; "
+            f"all answered in {total:.0f} ms (slowest {slowest:.0f} ms)"
+        )
