@@ -69,3 +69,23 @@ def test_a_rolled_back_change_is_never_announced(alice, django_capture_on_commit
         except RuntimeError:
             pass
     assert callbacks == []
+
+
+def test_a_call_is_saved_even_when_redis_is_down(alice, settings, django_capture_on_commit_callbacks):
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},  # nothing listens there
+    }}
+    channel_layers.backends.clear()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            call = services.call_create(
+                call_type=CallType.objects.get(code="ROBBERY"), location={"address": "310 MAIN ST"},
+                by=alice,
+            )
+    finally:
+        channel_layers.backends.clear()
+    call.refresh_from_db()
+    assert call.chronology.count() == 1
