@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cad.models import Agency, AgencyToken, Discipline
-from cad.services import agency_service_user_ensure
+from cad.services import agency_service_user_ensure, agency_tokens_revoke
 
 
 def timestamp(value: datetime | None) -> str:
@@ -137,9 +137,7 @@ class AgencyTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet) -> None:
-        revoked = AgencyToken.objects.filter(
-            pk__in=queryset.values("pk"), revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
+        revoked = agency_tokens_revoke(tokens=queryset, by=request.user)
         self.message_user(
             request,
             f"Revoked {revoked} token{'s' if revoked != 1 else ''}; they no longer open the API.",

@@ -3,6 +3,8 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from cad import roles
 from cad.models import Agency, AgencyToken, hash_token_key
@@ -42,3 +44,10 @@ def agency_token_create(
         created_by=created_by,
     )
     return token, key
+
+
+def agency_tokens_revoke(*, tokens: QuerySet[AgencyToken], by: AbstractBaseUser | None) -> int:
+    """Revoke tokens at once; they stay on record (who held which key), only unusable."""
+    return AgencyToken.objects.filter(pk__in=tokens.values("pk"), revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

@@ -79,6 +79,10 @@ class CallTypeAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("disciplines")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: CallType | None = None):
+        # Past calls show this code: renaming it would rewrite their history.
+        return ("code",) if obj is not None else ()
+
     @admin.display(description="disciplines")
     def discipline_names(self, call_type: CallType) -> str:
         return ", ".join(d.name for d in call_type.disciplines.all())
@@ -89,6 +93,10 @@ class DispositionAdmin(admin.ModelAdmin):
     list_display = ("code", "description", "is_local", "billable_false_alarm")
     list_filter = ("is_local", "billable_false_alarm")
     search_fields = ("code", "description")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Disposition | None = None):
+        # Closed calls and the services (22 for duplicates) refer to the code.
+        return ("code",) if obj is not None else ()
 
 
 @admin.register(CallNumberCounter)

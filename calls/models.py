@@ -104,6 +104,7 @@ class Call(models.Model):
     enroute_at = models.DateTimeField(null=True, blank=True, help_text="First unit en route")
     onscene_at = models.DateTimeField(null=True, blank=True, help_text="First unit on scene")
     closed_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True, help_text="Last reopened")
 
     disposition = models.ForeignKey(
         Disposition, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"

@@ -41,6 +41,7 @@ STATUS_STAMPS = {
 }
 CALL_FIRST_STAMPS = {UnitStatus.ENROUTE: "enroute_at", UnitStatus.ONSCENE: "onscene_at"}
 ON_SCENE_STATUSES = {UnitStatus.ONSCENE, UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL}
+TRANSPORT_STATUSES = {UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL}
 LEAVING_STATUSES = {UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE}
 DUPLICATE_DISPOSITION = "22"
 OLDEST_RECEIVED = timedelta(days=7)
@@ -79,6 +80,13 @@ def _locked_call(call: Call) -> Call:
     return Call.objects.select_for_update().get(pk=call.pk)
 
 
+def _locked_calls(*calls: Call) -> list[Call]:
+    """Lock several calls in id order (the one order every service uses); returned as given."""
+    locked = {c.pk: c for c in Call.objects.select_for_update().filter(pk__in=[c.pk for c in calls])
+              .order_by("pk")}
+    return [locked[c.pk] for c in calls]
+
+
 def _derived_status(call: Call) -> str:
     """A call's status follows its most advanced open assignment."""
     statuses = set(
@@ -91,7 +99,10 @@ def _derived_status(call: Call) -> str:
     if UnitStatus.DISPATCHED in statuses:
         return CallStatus.DISPATCHED
     # Nobody left on it: worked calls wait for a disposition, cancelled ones wait for a unit.
-    return CallStatus.CLEARED if call.onscene_at else CallStatus.PENDING
+    worked = Assignment.objects.filter(call=call, onscene_at__isnull=False)
+    if call.reopened_at is not None:
+        worked = worked.filter(dispatched_at__gte=call.reopened_at)
+    return CallStatus.CLEARED if worked.exists() else CallStatus.PENDING
 
 
 def call_number_next(*, year: int) -> str:
@@ -212,7 +223,10 @@ def call_note_add(*, call: Call, by: User | None, text: str) -> ChronologyEntry:
     text = text.strip()
     if not text:
         raise Invalid({"text": ["A note needs some text."]})
-    entry = _log(call, ChronologyKind.NOTE, by=by, at=timezone.now(), text=text)
+    now = timezone.now()
+    entry = _log(call, ChronologyKind.NOTE, by=by, at=now, text=text)
+    # A note changes the record: pollers asking for calls changed since T must see it.
+    Call.objects.filter(pk=call.pk).update(updated_at=now)
     from calls.api.serializers import ChronologyEntrySerializer
 
     events.publish("call.note", {"call": call.pk, "number": call.number,
@@ -314,6 +328,48 @@ def unit_status_set(*, unit: Unit, status: str, by: User | None) -> Unit:
     return unit
 
 
+def _move_units(duplicate: Call, master: Call, *, by: User | None, at: datetime) -> list[Unit]:
+    """Units working a duplicate go on working the same incident: their assignments move to the master."""
+    moved = []
+    open_assignments = Assignment.objects.filter(call=duplicate, cleared_at__isnull=True).order_by("unit_id")
+    for old in open_assignments:
+        unit = Unit.objects.select_for_update().get(pk=old.unit_id)
+        old.cleared_at = at
+        old.save(update_fields=["cleared_at"])
+        Assignment.objects.create(
+            call=master, unit=unit, status=old.status, dispatched_at=old.dispatched_at,
+            dispatched_by=old.dispatched_by, enroute_at=old.enroute_at, onscene_at=old.onscene_at,
+            transporting_at=old.transporting_at, at_hospital_at=old.at_hospital_at,
+        )
+        Unit.objects.filter(pk=unit.pk).update(current_call=master)
+        unit.current_call = master
+        for stamp in ("dispatched_at", "enroute_at", "onscene_at"):
+            theirs = getattr(old, stamp)
+            if theirs is not None and (getattr(master, stamp) is None or theirs < getattr(master, stamp)):
+                setattr(master, stamp, theirs)
+        status = UnitStatus(old.status).label.lower()
+        text = f"{unit.callsign} moved from duplicate {duplicate.number} ({status})"
+        _log(master, ChronologyKind.UNIT_STATUS, by=by, at=at, unit=unit, text=text)
+        _log(duplicate, ChronologyKind.UNIT_STATUS, by=by, at=at, unit=unit,
+             text=f"{unit.callsign} moved to {master.number}")
+        moved.append(unit)
+    if moved:
+        master.status = _derived_status(master)
+        master.save()
+    return moved
+
+
+def _refuse_while_transporting(call: Call, what: str) -> None:
+    """A unit with a patient on board is not cleared by paperwork: it clears itself."""
+    busy = list(
+        Assignment.objects.filter(call=call, cleared_at__isnull=True, status__in=TRANSPORT_STATUSES)
+        .select_related("unit")
+    )
+    if busy:
+        described = ", ".join(f"{a.unit.callsign} is {UnitStatus(a.status).label.lower()}" for a in busy)
+        raise Conflict(f"Call {call.number} cannot be {what} yet: {described}; clear it first.")
+
+
 def _clear_units(call: Call, *, by: User | None, at: datetime, reason: str) -> list[Unit]:
     cleared = []
     open_assignments = Assignment.objects.filter(call=call, cleared_at__isnull=True).order_by("unit_id")
@@ -338,6 +394,7 @@ def call_close(*, call: Call, disposition: Disposition, by: User | None, text: s
     call = _locked_call(call)
     if call.is_closed:
         raise Conflict(f"Call {call.number} is already closed.")
+    _refuse_while_transporting(call, "closed")
     now = timezone.now()
     cleared = _clear_units(call, by=by, at=now, reason="call closed")
     call.status = CallStatus.CLOSED
@@ -357,18 +414,22 @@ def call_close(*, call: Call, disposition: Disposition, by: User | None, text: s
 def call_reopen(*, call: Call, by: User | None, reason: str = "") -> Call:
     """Reopen a closed call: it goes back to the pending queue; its history stays as it was."""
     call = _locked_call(call)
+    master = None
+    if call.master_id is not None:
+        # The master gets a line too: lock both in id order, as call_link does.
+        call, master = _locked_calls(call, Call(pk=call.master_id))
     if not call.is_closed:
         raise Conflict(f"Call {call.number} is not closed.")
     now = timezone.now()
     changes = {"status": [CallStatus.CLOSED.value, CallStatus.PENDING.value],
                "disposition": [call.disposition.code if call.disposition else None, None]}
-    master = call.master
     if master is not None:
         changes["master"] = [master.number, None]
     call.status = CallStatus.PENDING
     call.closed_at = None
     call.disposition = None
     call.master = None
+    call.reopened_at = now
     call.save()
     _log(call, ChronologyKind.REOPENED, by=by, at=now, text=reason or "Reopened", changes=changes)
     if master is not None:
@@ -384,9 +445,7 @@ def call_link(*, call: Call, master: Call, by: User | None) -> Call:
     """Make `call` a duplicate of `master`: it closes as 22, its caller and story go to the master."""
     if call.pk == master.pk:
         raise Invalid({"master": ["A call cannot duplicate itself."]})
-    first, second = sorted([call, master], key=lambda c: c.pk)
-    first, second = _locked_call(first), _locked_call(second)
-    call, master = (first, second) if first.pk == call.pk else (second, first)
+    call, master = _locked_calls(call, master)
     if master.master_id is not None:
         raise Invalid({"master": [f"{master.number} is itself a duplicate of {master.master.number}."]})
     if master.is_closed:
@@ -396,7 +455,7 @@ def call_link(*, call: Call, master: Call, by: User | None) -> Call:
     if call.duplicates.exists():
         raise Conflict(f"Call {call.number} has duplicates of its own; link them to {master.number}.")
     now = timezone.now()
-    cleared = _clear_units(call, by=by, at=now, reason=f"duplicate of {master.number}")
+    moved = _move_units(call, master, by=by, at=now)
     disposition = Disposition.objects.get(code=DUPLICATE_DISPOSITION)
     call.master = master
     call.status = CallStatus.CLOSED
@@ -412,6 +471,6 @@ def call_link(*, call: Call, master: Call, by: User | None) -> Call:
     _log(master, ChronologyKind.DUPLICATE_ADDED, by=by, at=now, text=story)
     _announce_call(call, "call.closed")
     _announce_call(master, "call.updated")
-    for unit in cleared:
+    for unit in moved:
         _announce_unit(unit)
     return call

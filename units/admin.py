@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
@@ -15,8 +16,19 @@ at = to_the_second("at")
 SERVICE_FIELDS = ("status", status_since, "current_call", "last_lat", "last_lon", location_at)
 
 
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["callsign", "agency", "unit_type", "discipline", "capabilities", "home_beat", "station"]
+
+    def clean_callsign(self) -> str:
+        # Dispatchers type callsigns in any case; the file keeps them in one.
+        return self.cleaned_data["callsign"].strip().upper()
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    form = UnitForm
     list_display = (
         "callsign", "agency", "unit_type", "discipline", "status", status_since, "current_call",
         "home_beat",
@@ -47,7 +59,10 @@ class UnitAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Unit, form, change: bool) -> None:
         if not change:
             obj.status_since = timezone.now()
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+        elif form.changed_data:
+            # Only what the form changed: a whole-row save would undo a dispatch made meanwhile.
+            obj.save(update_fields=form.changed_data)
 
     @admin.display(description="status history")
     def status_history(self, unit: Unit) -> str:

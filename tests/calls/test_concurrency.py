@@ -103,3 +103,28 @@ def test_a_unit_status_change_racing_a_close_never_leaves_it_on_a_closed_call(se
         assert call.status == "closed"
         assert unit.status == UnitStatus.AVAILABLE and unit.current_call is None
         assert not Assignment.objects.filter(unit=unit, cleared_at__isnull=True).exists()
+
+
+def test_reopening_a_duplicate_while_someone_links_it_never_deadlocks(seeded_transactional_db):
+    from calls.models import ChronologyEntry
+
+    alice = get_user_model().objects.get(username="dispatcher1")
+    mva = CallType.objects.get(code="MVA")
+    for _ in range(10):
+        master = services.call_create(call_type=mva, location={"address": "130 MAIN ST"}, by=alice)
+        duplicate = services.call_create(call_type=mva, location={"address": "150 MAIN ST"}, by=alice)
+        services.call_link(call=duplicate, master=master, by=alice)
+
+        def act(i, duplicate=duplicate, master=master):
+            try:
+                if i == 0:
+                    services.call_reopen(call=duplicate, by=alice)
+                else:
+                    services.call_link(call=duplicate, master=master, by=alice)
+                return "done"
+            except Conflict:
+                return "conflict"
+
+        outcomes = run_together(2, act)
+        assert outcomes.count("done") >= 1
+        assert ChronologyEntry.objects.filter(call=duplicate).exists()

@@ -318,3 +318,58 @@ def test_even_raw_sql_cannot_rewrite_the_chronology_on_postgresql(alice, sql):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
         c.execute(sql, [entry.pk])
     assert ChronologyEntry.objects.get(pk=entry.pk).text == entry.text
+
+
+def test_a_call_with_a_medic_transporting_cannot_be_closed_under_it(alice):
+    call = services.call_dispatch(call=new_call(alice, code="CARDIAC"), units=[unit("M1"), unit("E1")],
+                                  by=alice)
+    for status in ("enroute", "onscene", "transporting"):
+        services.unit_status_set(unit=unit("M1"), status=status, by=alice)
+    with pytest.raises(Conflict, match="M1 is transporting"):
+        services.call_close(call=call, disposition=Disposition.objects.get(code="45"), by=alice)
+    assert unit("M1").status == UnitStatus.TRANSPORTING
+    assert unit("E1").status == UnitStatus.DISPATCHED
+    services.unit_status_set(unit=unit("M1"), status="available", by=alice)
+    services.call_close(call=call, disposition=Disposition.objects.get(code="45"), by=alice)
+    assert unit("E1").status == UnitStatus.AVAILABLE
+
+
+def test_units_on_a_duplicate_move_to_the_master_and_keep_working(alice):
+    master = new_call(alice, code="MVAINJY", address="130 MAIN ST")
+    duplicate = services.call_dispatch(call=new_call(alice, code="MVAINJY", address="150 MAIN ST"),
+                                       units=[unit("4A11")], by=alice)
+    services.unit_status_set(unit=unit("4A11"), status="enroute", by=alice)
+    services.unit_status_set(unit=unit("4A11"), status="onscene", by=alice)
+
+    services.call_link(call=duplicate, master=master, by=alice)
+
+    master.refresh_from_db()
+    u = unit("4A11")
+    assert (u.status, u.current_call) == (UnitStatus.ONSCENE, master)
+    assert master.status == CallStatus.ONSCENE and master.onscene_at is not None
+    moved = Assignment.objects.get(call=master, unit=u)
+    assert moved.cleared_at is None and moved.onscene_at is not None
+    assert "4A11 moved from duplicate" in " ".join(master.chronology.values_list("text", flat=True))
+    services.unit_status_set(unit=u, status="available", by=alice)
+    master.refresh_from_db()
+    assert master.status == CallStatus.CLEARED
+
+
+def test_a_reopened_call_whose_new_unit_is_cancelled_goes_back_to_the_queue(alice):
+    call = services.call_dispatch(call=new_call(alice), units=[unit("5A12")], by=alice)
+    for status in ("enroute", "onscene", "available"):
+        services.unit_status_set(unit=unit("5A12"), status=status, by=alice)
+    services.call_close(call=call, disposition=Disposition.objects.get(code="02"), by=alice)
+    services.call_reopen(call=call, by=alice)
+    services.call_dispatch(call=call, units=[unit("5A12")], by=alice)
+    services.unit_status_set(unit=unit("5A12"), status="available", by=alice)
+    call.refresh_from_db()
+    assert call.status == CallStatus.PENDING
+
+
+def test_a_note_marks_the_call_as_changed(alice):
+    call = new_call(alice)
+    before = call.updated_at
+    services.call_note_add(call=call, by=alice, text="Caller called back")
+    call.refresh_from_db()
+    assert call.updated_at > before

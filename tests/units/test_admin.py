@@ -139,3 +139,23 @@ def test_status_history_is_read_only_even_for_the_superuser(admin_user, alice):
     assert admin.post(f"{history}{change.pk}/delete/", {"post": "yes"}).status_code == 403
     assert admin.get(f"{history}add/").status_code == 403
     assert UnitStatusChange.objects.filter(pk=change.pk).exists()
+
+
+def test_a_unit_added_in_lower_case_is_dispatchable_by_its_callsign(sam, as_alice):
+    template = Unit.objects.get(callsign="1A11")
+    client_for(sam).post(f"{UNITS}add/", descriptive_fields(template, callsign=" 6a99 "))
+    assert Unit.objects.filter(callsign="6A99").exists()
+    call = as_alice.post("/api/v1/calls/", {"call_type": "FIGHT", "location": {"address": "310 MAIN ST"}},
+                         format="json").json()
+    response = as_alice.post(f"/api/v1/calls/{call['id']}/dispatch/", {"units": ["6a99"]}, format="json")
+    assert response.status_code == 200
+    assert response.json()["units"][0]["callsign"] == "6A99"
+
+
+def test_a_disposition_code_in_use_cannot_be_renamed(sam, admin_user):
+    from calls.models import Disposition
+
+    duplicate = Disposition.objects.get(code="22")
+    client_for(admin_user).post(f"/admin/calls/disposition/{duplicate.pk}/change/",
+                                {"code": "22X", "description": duplicate.description})
+    assert Disposition.objects.filter(code="22").exists()
