@@ -584,7 +584,7 @@ def test_reopening_an_open_call_is_409(as_alice, call):
     assert "detail" in response.json()
 
 
-def test_it_links_a_duplicate_to_its_master(as_alice, alice, call, other_call):
+def test_it_links_a_duplicate_to_its_master_and_its_unit_follows(as_alice, alice, call, other_call):
     dispatch(call, "1A11", by=alice)
 
     response = as_alice.post(url(call, "link"), {"master": other_call.number}, format="json")
@@ -594,8 +594,11 @@ def test_it_links_a_duplicate_to_its_master(as_alice, alice, call, other_call):
     assert body["status"] == "closed"
     assert body["disposition"]["code"] == "22"
     assert body["master"] == other_call.number
-    assert unit_status("1A11") == "available"
+    assert body["units"] == []
+    assert unit_status("1A11") == "dispatched"
     master = as_alice.get(url(other_call)).json()
+    assert [u["callsign"] for u in master["units"]] == ["1A11"]
+    assert master["status"] == "dispatched"
     assert master["duplicates"] == [call.number]
     assert master["chronology"][-1]["kind"] == "duplicate_added"
 
