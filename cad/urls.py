@@ -25,3 +25,7 @@ urlpatterns = [
 admin.site.site_header = "CAD records"
 admin.site.site_title = "CAD records"
 admin.site.index_title = "Records, reference data and units"
+
+handler400 = "cad.views.bad_request"
+handler404 = "cad.views.not_found"
+handler500 = "cad.views.server_error"

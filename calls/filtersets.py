@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import QuerySet
 
+from cad.filters import IsoDateTimeFilter
 from calls.choices import ACTIVE_STATUSES, OPEN_STATUSES, CallStatus
 from calls.models import Call
 
@@ -17,11 +18,11 @@ class CallFilterSet(django_filters.FilterSet):
                  *CallStatus.choices],
         help_text="pending, active (dispatched, en route, on scene, cleared), closed, open, or one status",
     )
-    since = django_filters.IsoDateTimeFilter(
+    since = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Calls changed at or after this time"
     )
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
     call_type = django_filters.CharFilter(field_name="call_type__code", lookup_expr="iexact")
     beat = django_filters.CharFilter(field_name="beat__code", lookup_expr="iexact")
     number = django_filters.CharFilter(field_name="number")

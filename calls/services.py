@@ -130,7 +130,8 @@ def place_for_location(location: dict[str, Any]) -> Place:
         beat = None
         if lat is not None and lon is not None:
             beat = place_at(lat, lon).beat
-        return Place("unverified", text.upper(), lat, lon, beat, False)
+        # Upper case can lengthen text ("ß" → "SS"); the column holds 200 characters.
+        return Place("unverified", text.upper()[:200], lat, lon, beat, False)
     if lat is None or lon is None:
         raise Invalid({"location": ["Give an address, an intersection, or lat and lon."]})
     return place_at(lat, lon)

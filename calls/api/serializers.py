@@ -208,10 +208,17 @@ class NoteInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=20000)
 
 
+class DispositionField(serializers.CharField):
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data).strip().upper()
+        disposition = Disposition.objects.filter(code=code).first() if code.isalnum() else None
+        if disposition is None:
+            raise serializers.ValidationError(f"Unknown disposition {code!r}; see /api/v1/dispositions/.")
+        return disposition
+
+
 class CloseInputSerializer(serializers.Serializer):
-    disposition = serializers.SlugRelatedField(
-        slug_field="code", queryset=Disposition.objects.all(), help_text="APCO 1.111 code, e.g. 02"
-    )
+    disposition = DispositionField(max_length=8, help_text="APCO 1.111 code, e.g. 02")
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -27,6 +29,7 @@ from calls.models import CallType, Disposition, Priority
 from calls.selectors import call_details_visible_to, calls_visible_to
 from units.models import Unit
 
+NUMERIC = re.compile(r"[0-9]{1,18}")
 CONFLICT = OpenApiResponse(description='{"detail": …}: the change lost a race or is not allowed now')
 
 
@@ -37,7 +40,7 @@ class CallViewSet(
 
     filterset_class = CallFilterSet
     permission_classes = [IsCenterStaffOrPartnerReading]
-    lookup_value_regex = r"\d+|\d{4}-\d+"
+    lookup_value_regex = r"[0-9]{1,18}|[0-9]{4}-[0-9]{1,8}"
 
     def get_queryset(self):
         if self.action == "list":
@@ -121,7 +124,7 @@ class CallViewSet(
         data = LinkInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key = data.validated_data["master"].strip()
-        lookup = {"number": key} if "-" in key else {"pk": key if key.isdigit() else 0}
+        lookup = {"number": key} if "-" in key else {"pk": int(key) if NUMERIC.fullmatch(key) else 0}
         master = calls_visible_to(request.user).filter(**lookup).first()
         if master is None:
             raise Invalid({"master": [f"No call {key}."]})
@@ -136,6 +139,7 @@ class CallTypeViewSet(viewsets.ReadOnlyModelViewSet):
         "disciplines"
     )
     serializer_class = CallTypeSerializer
+    lookup_value_regex = "[A-Za-z0-9]+"
     permission_classes = [IsCenterStaffOrPartnerReading]
     lookup_field = "code"
     pagination_class = None
@@ -146,6 +150,7 @@ class DispositionViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Disposition.objects.all()
     serializer_class = DispositionSerializer
+    lookup_value_regex = "[A-Za-z0-9]+"
     permission_classes = [IsCenterStaffOrPartnerReading]
     lookup_field = "code"
     pagination_class = None

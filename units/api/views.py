@@ -20,12 +20,17 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_class = UnitFilterSet
     permission_classes = [IsCenterStaffOrPartner]
     lookup_field = "callsign"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[A-Za-z0-9-]+"
     # A console needs every unit at once; a region's few thousand units fit one answer.
     pagination_class = None
 
     def get_queryset(self):
         return units_visible_to(self.request.user)
+
+    def get_object(self):
+        # Callsigns are kept in upper case; "1a12" on a keyboard means 1A12.
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()
 
     def _check_may_change(self, request) -> None:
         if roles.partner_agency(request.user) is None and not roles.can_dispatch(request.user):
