@@ -17,11 +17,17 @@ ORDINALS = {
     "ELEVENTH": "11TH", "TWELFTH": "12TH",
 }
 INTERSECTION_SPLIT = re.compile(r"\s*(?:/|&|\bAND\b|\bAT\b|@)\s*")
+UNIT_DESIGNATORS = {
+    "APT": "APT", "APARTMENT": "APT", "STE": "STE", "SUITE": "STE", "UNIT": "UNIT", "RM": "RM",
+    "ROOM": "RM", "FL": "FL", "FLOOR": "FL", "BLDG": "BLDG", "BUILDING": "BLDG", "LOT": "LOT", "#": "#",
+}
+UNIT_AT_END = re.compile(r"^(?P<base>\d+ .+?)\s+(?P<designator>" + "|".join(UNIT_DESIGNATORS)
+                         + r")\s*(?P<unit>[A-Z0-9]{1,8})$")
 
 
 def normalize(text: str) -> str:
     """Upper case, punctuation dropped, suffixes, directionals and ordinal words abbreviated."""
-    text = re.sub(r"[^A-Z0-9/&@ ]+", " ", text.upper().replace("#", " "))
+    text = re.sub(r"[^A-Z0-9/&@# ]+", " ", text.upper().replace("#", " # "))
     words = []
     for word in text.split():
         word = SUFFIXES.get(word, word)
@@ -45,3 +51,12 @@ def split_number(text: str) -> tuple[int | None, str]:
     if not match:
         return None, text
     return int(match.group(1)), match.group(2)
+
+
+def split_unit(text: str) -> tuple[str, str]:
+    """ "310 MAIN ST APT 4" → ("310 MAIN ST", "APT 4"); no apartment or suite → (text, "")."""
+    match = UNIT_AT_END.match(text)
+    if not match:
+        return text, ""
+    designator = UNIT_DESIGNATORS[match.group("designator")]
+    return match.group("base"), f"{designator} {match.group('unit')}".replace("# ", "#")

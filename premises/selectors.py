@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from premises.models import Address, Beat, Intersection, Street, StreetSegment
-from premises.normalize import normalize, split_intersection, split_number
+from premises.normalize import normalize, split_intersection, split_number, split_unit
+
+NEAR_METRES = 200  # beyond this, coordinates are not named after an address
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,20 @@ def _interpolated(number: int, street_part: str) -> Place | None:
     return Place("interpolated", f"{number} {segment.street.name}", lat, lon, beat_at(lat, lon), True)
 
 
+def _with_unit(place: Place, unit: str) -> Place:
+    """The building's place, named with the apartment or suite the caller gave."""
+    if not unit or place.kind == "intersection":
+        return place
+    return Place(place.kind, f"{place.address} {unit}", place.lat, place.lon, place.beat, place.verified)
+
+
 def place_search(query: str, *, limit: int = 10) -> list[Place]:
     """Type-ahead matches for call entry: addresses, intersections, interpolated addresses."""
-    text = normalize(query)
+    text, unit = split_unit(normalize(query))
     if not text:
         return []
+    if unit:
+        return [_with_unit(p, unit) for p in place_search(text, limit=limit)]
     pair = split_intersection(query)
     if pair:
         first = _streets_named(pair[0])
@@ -106,7 +117,10 @@ def place_search(query: str, *, limit: int = 10) -> list[Place]:
 
 def place_resolve(text: str) -> Place | None:
     """The one place `text` names exactly (an address or an intersection), else None."""
-    normalized = normalize(text)
+    normalized, unit = split_unit(normalize(text))
+    if unit:
+        place = place_resolve(normalized)
+        return _with_unit(place, unit) if place is not None else None
     pair = split_intersection(text)
     if pair:
         found = _intersection_between(*pair, 2)
@@ -132,21 +146,21 @@ def place_resolve(text: str) -> Place | None:
 
 
 def place_at(lat: float, lon: float) -> Place:
-    """Coordinates (a wireless caller, a map click): the nearest address names them."""
-    nearest = None
-    best = math.inf
-    # A box of about 1 km first keeps this cheap; the full file only when nothing is near.
-    box = Address.objects.filter(
-        lat__range=(lat - 0.01, lat + 0.01), lon__range=(lon - 0.013, lon + 0.013)
-    )
-    for candidates in (box, Address.objects.all()):
-        for address in candidates.only("id", "label", "lat", "lon"):
+    """Coordinates (a wireless caller, a map click): named after the nearest address when one is near."""
+    nearest, best = None, math.inf
+    # Widening boxes (about 200 m, then 1 km) keep this to a few rows; farther is out of town.
+    for dlat in (0.002, 0.01):
+        dlon = dlat * 1.3
+        candidates = Address.objects.filter(
+            lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon)
+        ).only("id", "label", "lat", "lon")
+        for address in candidates:
             d = distance_m(lat, lon, address.lat, address.lon)
             if d < best:
                 nearest, best = address, d
         if nearest is not None:
             break
-    if nearest is None:
+    if nearest is None or best > NEAR_METRES:
         label = f"{lat:.6f}, {lon:.6f}"
     else:
         label = nearest.label if best <= 30 else f"near {nearest.label}"

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -6,8 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cad import events
-from cad.exceptions import Conflict
+from cad.exceptions import Conflict, Invalid
 from units.models import Unit, UnitStatusChange
+
+FUTURE_FIX_TOLERANCE = timedelta(seconds=30)
 
 
 def unit_status_record(
@@ -45,7 +47,11 @@ def unit_location_set(*, unit: Unit, lat: float, lon: float, at: datetime | None
     """Record where a unit is (AVL, a mobile terminal, a dispatcher's map click); newest fix wins."""
     from units.api.serializers import UnitSerializer
 
-    at = at or timezone.now()
+    now = timezone.now()
+    at = at or now
+    if at > now + FUTURE_FIX_TOLERANCE:
+        # One fix stamped in the future would freeze the unit there: newer fixes could not replace it.
+        raise Invalid({"at": ["That time is in the future; check the device's clock."]})
     with transaction.atomic():
         # An older fix arriving late must not move the unit back.
         updated = (

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cad.fields import CoordinateField
 from calls.choices import CallSource
 from calls.models import Assignment, Call, CallType, ChronologyEntry, Disposition, Priority
 
@@ -119,8 +120,8 @@ class CallDetailSerializer(CallSerializer):
 class LocationInputSerializer(serializers.Serializer):
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
     intersection = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
-    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    lat = CoordinateField(required=False, min_value=-90, max_value=90)
+    lon = CoordinateField(required=False, min_value=-180, max_value=180)
 
     def validate(self, data):
         if ("lat" in data) != ("lon" in data):
@@ -135,7 +136,11 @@ class LocationInputSerializer(serializers.Serializer):
 class CallTypeField(serializers.CharField):
     def to_internal_value(self, data):
         code = super().to_internal_value(data).strip().upper()
-        call_type = CallType.objects.select_related("default_priority").filter(code=code, active=True).first()
+        known = code.isascii() and code.isalnum() and len(code) <= 16
+        call_type = (
+            CallType.objects.select_related("default_priority").filter(code=code, active=True).first()
+            if known else None
+        )
         if call_type is None:
             raise serializers.ValidationError(f"Unknown call type {code!r}; see /api/v1/call-types/.")
         return call_type
@@ -211,14 +216,15 @@ class NoteInputSerializer(serializers.Serializer):
 class DispositionField(serializers.CharField):
     def to_internal_value(self, data):
         code = super().to_internal_value(data).strip().upper()
-        disposition = Disposition.objects.filter(code=code).first() if code.isalnum() else None
+        known = code.isascii() and code.isalnum() and len(code) <= 8
+        disposition = Disposition.objects.filter(code=code).first() if known else None
         if disposition is None:
             raise serializers.ValidationError(f"Unknown disposition {code!r}; see /api/v1/dispositions/.")
         return disposition
 
 
 class CloseInputSerializer(serializers.Serializer):
-    disposition = DispositionField(max_length=8, help_text="APCO 1.111 code, e.g. 02")
+    disposition = DispositionField(help_text="APCO 1.111 code, e.g. 02")
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

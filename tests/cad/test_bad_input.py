@@ -72,3 +72,11 @@ def test_a_body_too_large_is_a_400_in_json(as_alice, settings):
     response = as_alice.post("/api/v1/calls/", json.dumps({"narrative": "x" * 5000}),
                              content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("code", ["\u0000", "ROB\u0000BERY", "Ｒobbery", "x" * 500])
+def test_an_odd_call_type_is_refused(as_alice, code):
+    response = as_alice.post("/api/v1/calls/", {"call_type": code, "location": {"address": "310 MAIN ST"}},
+                             format="json")
+    assert response.status_code == 400
+    assert "call_type" in response.json()

@@ -31,3 +31,15 @@ def test_a_records_clerk_cannot_move_units_and_bad_coordinates_are_400(as_carol,
     response = as_alice.post("/api/v1/units/2A11/location/", {"lat": 123, "lon": "west"}, format="json")
     assert response.status_code == 400
     assert set(response.json()) == {"lat", "lon"}
+
+
+def test_a_fix_from_the_future_is_refused(as_alice):
+    response = as_alice.post("/api/v1/units/2A11/location/",
+                             {"lat": 39.0, "lon": -94.3, "at": "2099-01-01T00:00:00Z"}, format="json")
+    assert response.status_code == 400
+    assert "at" in response.json()
+
+
+def test_true_and_false_are_not_coordinates(as_alice):
+    response = as_alice.post("/api/v1/units/2A11/location/", {"lat": True, "lon": False}, format="json")
+    assert response.status_code == 400

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cad.fields import CoordinateField
 from units.choices import UnitStatus
 from units.models import Unit
 
@@ -44,6 +45,6 @@ class UnitStatusInputSerializer(serializers.Serializer):
 
 
 class UnitLocationInputSerializer(serializers.Serializer):
-    lat = serializers.FloatField(min_value=-90, max_value=90)
-    lon = serializers.FloatField(min_value=-180, max_value=180)
+    lat = CoordinateField(min_value=-90, max_value=90)
+    lon = CoordinateField(min_value=-180, max_value=180)
     at = serializers.DateTimeField(required=False, help_text="When the fix was taken; default now")
