@@ -414,11 +414,14 @@ def call_close(*, call: Call, disposition: Disposition, by: User | None, text: s
 @transaction.atomic
 def call_reopen(*, call: Call, by: User | None, reason: str = "") -> Call:
     """Reopen a closed call: it goes back to the pending queue; its history stays as it was."""
-    call = _locked_call(call)
-    master = None
-    if call.master_id is not None:
-        # The master gets a line too: lock both in id order, as call_link does.
-        call, master = _locked_calls(call, Call(pk=call.master_id))
+    # The master gets a line too: lock both in id order, as call_link does, before anything else.
+    master_id = Call.objects.filter(pk=call.pk).values_list("master_id", flat=True).first()
+    if master_id is None:
+        call, master = _locked_call(call), None
+    else:
+        call, master = _locked_calls(call, Call(pk=master_id))
+    if call.master_id != master_id:
+        raise Conflict(f"Call {call.number} was linked or unlinked meanwhile; try again.")
     if not call.is_closed:
         raise Conflict(f"Call {call.number} is not closed.")
     now = timezone.now()
