@@ -34,11 +34,12 @@ AGENCIES = [
 ADMIN_PERMISSIONS = {
     roles.RECORDS_CLERK: ["view_"],
     roles.SUPERVISOR: ["view_", "change_priority", "change_calltype", "add_calltype", "change_unit",
-                       "add_unit", "change_disposition", "add_disposition"],
+                       "add_unit", "change_disposition", "add_disposition",
+                       "delete_accessattempt"],  # unlock an account locked by failed sign-ins
     roles.DISPATCHER: [],
     roles.PARTNER: [],
 }
-ADMIN_APPS = ["cad", "premises", "units", "calls", "records"]
+ADMIN_APPS = ["cad", "premises", "units", "calls", "records", "axes"]
 
 DEMO_USERS = [
     ("dispatcher1", roles.DISPATCHER, False, False),
@@ -77,17 +78,19 @@ def demo_password() -> tuple[str, bool]:
     return path.read_text().strip(), True
 
 
-def seed_users(password: str) -> list[tuple[str, str]]:
+def seed_users(password: str, *, reset_passwords: bool) -> list[tuple[str, str]]:
+    """Create the demo users that are missing. Existing accounts keep their state (a deactivated
+    admin stays deactivated); their password changes only when $CAD_DEMO_PASSWORD asks for it."""
     User = get_user_model()
     logins = []
     for username, role, is_staff, is_superuser in DEMO_USERS:
-        user, _ = User.objects.get_or_create(username=username)
-        user.is_staff = is_staff
-        user.is_superuser = is_superuser
-        user.is_active = True
-        user.set_password(password)
-        user.save()
-        if role:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"is_staff": is_staff, "is_superuser": is_superuser}
+        )
+        if created or reset_passwords:
+            user.set_password(password)
+            user.save()
+        if created and role:
             user.groups.set([Group.objects.get(name=role)])
         logins.append((username, role or "administrator"))
     return logins

@@ -20,7 +20,7 @@ class IsCenterStaffOrPartner(BasePermission):
     message = "Your role does not allow this."
 
     def has_permission(self, request, view) -> bool:
-        if roles.partner_agency(request.user) is not None:
+        if roles.scoped_agency(request.user) is not None:
             return True
         return IsCenterStaff().has_permission(request, view)
 
@@ -31,6 +31,6 @@ class IsCenterStaffOrPartnerReading(BasePermission):
     message = "Your role does not allow this."
 
     def has_permission(self, request, view) -> bool:
-        if request.method in SAFE_METHODS and roles.partner_agency(request.user) is not None:
+        if request.method in SAFE_METHODS and roles.scoped_agency(request.user) is not None:
             return True
         return IsCenterStaff().has_permission(request, view)

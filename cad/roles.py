@@ -6,7 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist
 DISPATCHER = "dispatcher"
 SUPERVISOR = "supervisor"
 RECORDS_CLERK = "records_clerk"
-PARTNER = "partner"
+PARTNER = "partner"  # an agency's program: its own units, and the calls they were sent to
 
 CENTER_ROLES = frozenset({DISPATCHER, SUPERVISOR, RECORDS_CLERK})
 DISPATCH_ROLES = frozenset({DISPATCHER, SUPERVISOR})
@@ -30,8 +30,8 @@ def roles_of(user: User) -> frozenset[str]:
     if cached is None:
         agency = service_agency(user)
         if agency is not None:
-            # Follows the agency's kind as it is now, so a partner's token never acts as a dispatcher.
-            cached = frozenset({PARTNER if agency.is_partner else DISPATCHER})
+            # Follows the agency's kind as it is now: only the center's own program dispatches.
+            cached = frozenset({DISPATCHER if agency.kind == agency.Kind.CENTER else PARTNER})
         else:
             cached = frozenset(user.groups.values_list("name", flat=True))
         user._cad_roles = cached
@@ -48,8 +48,9 @@ def can_dispatch(user: User) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or roles_of(user) & DISPATCH_ROLES))
 
 
-def partner_agency(user: User):
-    """The partner agency a token account speaks for, or None for the center's own people."""
+def scoped_agency(user: User):
+    """The agency a token account is limited to (a partner, or a department the center dispatches
+    for), or None for the center's own people and program."""
     if not user or not user.is_authenticated or PARTNER not in roles_of(user):
         return None
     return service_agency(user)

@@ -12,7 +12,7 @@ from cad.models import Agency, AgencyToken, hash_token_key
 
 @transaction.atomic
 def agency_service_user_ensure(*, agency: Agency) -> AbstractBaseUser:
-    """The account an agency's tokens act as: a dispatcher for the center's own, a partner else."""
+    """The account an agency's tokens act as: a dispatcher for the center's own, scoped otherwise."""
     user = agency.service_user
     if user is None:
         User = get_user_model()
@@ -24,7 +24,7 @@ def agency_service_user_ensure(*, agency: Agency) -> AbstractBaseUser:
         user.save()
         agency.service_user = user
         agency.save(update_fields=["service_user"])
-    role = roles.PARTNER if agency.is_partner else roles.DISPATCHER
+    role = roles.DISPATCHER if agency.kind == Agency.Kind.CENTER else roles.PARTNER
     user.groups.set([Group.objects.get_or_create(name=role)[0]])
     return user
 

@@ -6,10 +6,14 @@ from calls.models import Assignment, Call, ChronologyEntry
 
 
 def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
-    """Center staff see every call. Partner agencies see none until calls can be shared with them."""
-    if not roles.is_center_staff(user):
+    """Center staff see every call; another agency sees the calls its units were sent to."""
+    calls = Call.objects.all()
+    agency = roles.scoped_agency(user)
+    if agency is not None:
+        calls = calls.filter(pk__in=Assignment.objects.filter(unit__agency=agency).values("call_id"))
+    elif not roles.is_center_staff(user):
         return Call.objects.none()
-    return Call.objects.select_related(
+    return calls.select_related(
         "call_type", "priority", "beat", "disposition", "master"
     ).prefetch_related(
         Prefetch(

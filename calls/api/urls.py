@@ -1,10 +1,20 @@
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
-from calls.api.views import CallTypeViewSet, CallViewSet, DispositionViewSet, PriorityViewSet
+from calls.api.views import (
+    CallTypeViewSet,
+    CallViewSet,
+    DispositionViewSet,
+    PriorityViewSet,
+    UnitStatusView,
+)
 
 router = SimpleRouter()
 router.register("calls", CallViewSet, basename="call")
 router.register("call-types", CallTypeViewSet, basename="call-type")
 router.register("dispositions", DispositionViewSet, basename="disposition")
 router.register("priorities", PriorityViewSet, basename="priority")
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    re_path(r"^units/(?P<callsign>[A-Za-z0-9-]+)/status/$", UnitStatusView.as_view(), name="unit-status"),
+]

@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from cad.exceptions import Invalid
-from cad.permissions import IsCenterStaffOrPartnerReading
+from cad.permissions import IsCenterStaffOrPartner, IsCenterStaffOrPartnerReading
 from calls import services
 from calls.api.serializers import (
     CallCreateSerializer,
@@ -27,7 +28,9 @@ from calls.api.serializers import (
 from calls.filtersets import CallFilterSet
 from calls.models import CallType, Disposition, Priority
 from calls.selectors import call_details_visible_to, calls_visible_to
+from units.api.serializers import UnitSerializer, UnitStatusInputSerializer
 from units.models import Unit
+from units.selectors import units_visible_to
 
 NUMERIC = re.compile(r"[0-9]{1,18}")
 CONFLICT = OpenApiResponse(description='{"detail": …}: the change lost a race or is not allowed now')
@@ -163,3 +166,24 @@ class PriorityViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PrioritySerializer
     permission_classes = [IsCenterStaffOrPartnerReading]
     pagination_class = None
+
+
+class UnitStatusView(GenericAPIView):
+    """Set a unit's status. On a call, en route / on scene / clearing stamp the assignment and call.
+
+    Lives with the calls because a unit's status moves its call along; units/ does not know calls.
+    """
+
+    permission_classes = [IsCenterStaffOrPartner]
+    serializer_class = UnitStatusInputSerializer
+
+    @extend_schema(
+        request=UnitStatusInputSerializer, responses={200: UnitSerializer, 409: CONFLICT},
+        operation_id="units_status_create",
+    )
+    def post(self, request, callsign: str):
+        unit = get_object_or_404(units_visible_to(request.user), callsign=callsign.upper())
+        data = UnitStatusInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = services.unit_status_set(unit=unit, status=data.validated_data["status"], by=request.user)
+        return Response(UnitSerializer(units_visible_to(request.user).get(pk=unit.pk)).data)

@@ -258,8 +258,8 @@ def test_a_records_clerk_cannot_revoke_a_token(clerk):
     assert AgencyToken.objects.get(pk=token.pk).revoked_at is None
 
 
-def test_an_agency_made_a_partner_in_the_admin_loses_its_dispatcher_role(admin_user):
-    agency = Agency.objects.get(code="ACS")
+def test_an_agency_made_a_partner_in_the_admin_keeps_its_token_account_in_step(admin_user):
+    agency = Agency.objects.get(code="CPD")
     assert agency.service_user.groups.filter(name=roles.DISPATCHER).exists()
 
     response = client_for(admin_user).post(

@@ -54,3 +54,15 @@ def test_demo_users_get_the_password_from_the_environment(db, settings):
     assert users.count() == 5
     assert all(u.check_password("correct horse battery") for u in users)
     assert get_user_model().objects.get(username="clerk1").groups.get().name == "records_clerk"
+
+
+def test_running_it_again_leaves_existing_accounts_as_they_are(db, settings):
+    settings.CAD_DEMO_PASSWORD = ""
+    User = get_user_model()
+    User.objects.filter(username="admin").update(is_active=False)
+    dispatcher = User.objects.get(username="dispatcher1")
+    dispatcher.set_password("changed by the dispatcher")
+    dispatcher.save()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert User.objects.get(username="admin").is_active is False
+    assert User.objects.get(username="dispatcher1").check_password("changed by the dispatcher")

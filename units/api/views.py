@@ -1,13 +1,10 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cad import roles
 from cad.permissions import IsCenterStaffOrPartner
-from calls.services import unit_status_set
-from units.api.serializers import UnitLocationInputSerializer, UnitSerializer, UnitStatusInputSerializer
+from units.api.serializers import UnitLocationInputSerializer, UnitSerializer
 from units.filtersets import UnitFilterSet
 from units.selectors import units_visible_to
 from units.services import unit_location_set
@@ -32,29 +29,11 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
         return super().get_object()
 
-    def _check_may_change(self, request) -> None:
-        if roles.partner_agency(request.user) is None and not roles.can_dispatch(request.user):
-            raise PermissionDenied("Only dispatchers, supervisors and the unit's own agency change units.")
-
-    @extend_schema(
-        request=UnitStatusInputSerializer,
-        responses={200: UnitSerializer, 409: OpenApiResponse(description="The change is not allowed")},
-    )
-    @action(detail=True, methods=["post"])
-    def status(self, request, callsign=None):
-        unit = self.get_object()
-        self._check_may_change(request)
-        data = UnitStatusInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        unit = unit_status_set(unit=unit, status=data.validated_data["status"], by=request.user)
-        return Response(UnitSerializer(units_visible_to(request.user).get(pk=unit.pk)).data)
-
     @extend_schema(request=UnitLocationInputSerializer, responses={200: UnitSerializer})
     @action(detail=True, methods=["post"])
     def location(self, request, callsign=None):
         """Report where the unit is now (from AVL or a mobile terminal)."""
         unit = self.get_object()
-        self._check_may_change(request)
         data = UnitLocationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         unit = unit_location_set(unit=unit, **data.validated_data)

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             call_types = seed_call_types()
             units = seed_units()
             password, generated = demo_password()
-            logins = seed_users(password)
+            logins = seed_users(password, reset_passwords=not generated)
         self.stdout.write(
             f"Demo city: {city['beats']} beats, {city['addresses']} addresses, "
             f"{city['intersections']} intersections; {call_types} call types, "

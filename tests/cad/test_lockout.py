@@ -1,0 +1,20 @@
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from cad.demo import seed_groups
+
+
+def test_a_supervisor_can_unlock_an_account(sam):
+    seed_groups()
+    supervisor = Group.objects.get(name="supervisor")
+    assert supervisor.permissions.filter(codename="delete_accessattempt").exists()
+    client = Client()
+    client.force_login(sam)
+    assert client.get("/admin/axes/accessattempt/").status_code == 200
+
+
+def test_records_clerks_read_sign_in_attempts_but_cannot_unlock(carol):
+    client = Client()
+    client.force_login(carol)
+    assert client.get("/admin/axes/accessattempt/").status_code == 200
+    assert not carol.has_perm("axes.delete_accessattempt")
