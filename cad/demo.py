@@ -78,7 +78,7 @@ def demo_password() -> tuple[str, bool]:
     return path.read_text().strip(), True
 
 
-def seed_users(password: str, *, reset_passwords: bool) -> list[tuple[str, str]]:
+def seed_users(password: str, *, reset_passwords: bool) -> list[tuple[str, str, str]]:
     """Create the demo users that are missing. Existing accounts keep their state (a deactivated
     admin stays deactivated); their password changes only when $CAD_DEMO_PASSWORD asks for it."""
     User = get_user_model()
@@ -92,5 +92,7 @@ def seed_users(password: str, *, reset_passwords: bool) -> list[tuple[str, str]]
             user.save()
         if created and role:
             user.groups.set([Group.objects.get(name=role)])
-        logins.append((username, role or "administrator"))
+        still_valid = created or reset_passwords or user.check_password(password)
+        shown = password if still_valid else "(existing account; its password was changed)"
+        logins.append((username, role or "administrator", shown))
     return logins

@@ -10,7 +10,8 @@ class SafeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
         if value is None:
             return value
         try:
-            value.astimezone(UTC)
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
+            value = value.astimezone(UTC)
         except OverflowError:
             raise forms.ValidationError("That time is out of range.", code="invalid") from None
         if value.year < 1900:

@@ -87,6 +87,12 @@ def _locked_calls(*calls: Call) -> list[Call]:
     return [locked[c.pk] for c in calls]
 
 
+def _touch(call: Call, at: datetime) -> None:
+    """Its record changed without a field of its own changing: pollers asking `since` must see it."""
+    Call.objects.filter(pk=call.pk).update(updated_at=at)
+    call.updated_at = at
+
+
 def _derived_status(call: Call) -> str:
     """A call's status follows its most advanced open assignment."""
     statuses = set(
@@ -101,7 +107,8 @@ def _derived_status(call: Call) -> str:
     # Nobody left on it: worked calls wait for a disposition, cancelled ones wait for a unit.
     worked = Assignment.objects.filter(call=call, onscene_at__isnull=False)
     if call.reopened_at is not None:
-        worked = worked.filter(dispatched_at__gte=call.reopened_at)
+        # Only work still going on after the reopen counts (a unit moved here from a duplicate too).
+        worked = worked.filter(cleared_at__gte=call.reopened_at)
     return CallStatus.CLEARED if worked.exists() else CallStatus.PENDING
 
 
@@ -226,8 +233,7 @@ def call_note_add(*, call: Call, by: User | None, text: str) -> ChronologyEntry:
         raise Invalid({"text": ["A note needs some text."]})
     now = timezone.now()
     entry = _log(call, ChronologyKind.NOTE, by=by, at=now, text=text)
-    # A note changes the record: pollers asking for calls changed since T must see it.
-    Call.objects.filter(pk=call.pk).update(updated_at=now)
+    _touch(call, now)
     from calls.api.serializers import ChronologyEntrySerializer
 
     events.publish("call.note", {"call": call.pk, "number": call.number,
@@ -346,8 +352,11 @@ def _move_units(duplicate: Call, master: Call, *, by: User | None, at: datetime)
         unit.current_call = master
         for stamp in ("dispatched_at", "enroute_at", "onscene_at"):
             theirs = getattr(old, stamp)
-            if theirs is not None and (getattr(master, stamp) is None or theirs < getattr(master, stamp)):
-                setattr(master, stamp, theirs)
+            if theirs is not None:
+                # Never before the master was received: its intervals must not go negative.
+                theirs = max(theirs, master.received_at)
+                if getattr(master, stamp) is None or theirs < getattr(master, stamp):
+                    setattr(master, stamp, theirs)
         status = UnitStatus(old.status).label.lower()
         text = f"{unit.callsign} moved from duplicate {duplicate.number} ({status})"
         _log(master, ChronologyKind.UNIT_STATUS, by=by, at=at, unit=unit, text=text)
@@ -439,6 +448,7 @@ def call_reopen(*, call: Call, by: User | None, reason: str = "") -> Call:
     if master is not None:
         _log(master, ChronologyKind.NOTE, by=by, at=now,
              text=f"Duplicate {call.number} unlinked and reopened")
+        _touch(master, now)
         _announce_call(master, "call.updated")
     _announce_call(call, "call.updated")
     return call
@@ -473,6 +483,7 @@ def call_link(*, call: Call, master: Call, by: User | None) -> Call:
     if call.narrative:
         story += f": {call.narrative}"
     _log(master, ChronologyKind.DUPLICATE_ADDED, by=by, at=now, text=story)
+    _touch(master, now)
     _announce_call(call, "call.closed")
     _announce_call(master, "call.updated")
     for unit in moved:

@@ -21,8 +21,10 @@ UNIT_DESIGNATORS = {
     "APT": "APT", "APARTMENT": "APT", "STE": "STE", "SUITE": "STE", "UNIT": "UNIT", "RM": "RM",
     "ROOM": "RM", "FL": "FL", "FLOOR": "FL", "BLDG": "BLDG", "BUILDING": "BLDG", "LOT": "LOT", "#": "#",
 }
-UNIT_AT_END = re.compile(r"^(?P<base>\d+ .+?)\s+(?P<designator>" + "|".join(UNIT_DESIGNATORS)
-                         + r")\s*(?P<unit>[A-Z0-9]{1,8})$")
+UNIT_AT_END = re.compile(
+    r"^(?P<base>\d+ .+?)\s+(?:(?P<designator>" + "|".join(d for d in UNIT_DESIGNATORS if d != "#")
+    + r")(?:\s+|(?=\d))|#\s*)(?P<unit>[A-Z0-9]{1,8})$"
+)
 
 
 def normalize(text: str) -> str:
@@ -55,8 +57,11 @@ def split_number(text: str) -> tuple[int | None, str]:
 
 def split_unit(text: str) -> tuple[str, str]:
     """ "310 MAIN ST APT 4" → ("310 MAIN ST", "APT 4"); no apartment or suite → (text, "")."""
+    if text.endswith(" #"):
+        text = text[:-2]
     match = UNIT_AT_END.match(text)
     if not match:
         return text, ""
-    designator = UNIT_DESIGNATORS[match.group("designator")]
-    return match.group("base"), f"{designator} {match.group('unit')}".replace("# ", "#")
+    designator = match.group("designator")
+    unit = match.group("unit")
+    return match.group("base"), f"{UNIT_DESIGNATORS[designator]} {unit}" if designator else f"#{unit}"

@@ -9,6 +9,7 @@ from premises.models import Address, Beat, Intersection, Street, StreetSegment
 from premises.normalize import normalize, split_intersection, split_number, split_unit
 
 NEAR_METRES = 200  # beyond this, coordinates are not named after an address
+ADDRESS_LENGTH = 200  # what a call's address column holds
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def _with_unit(place: Place, unit: str) -> Place:
     """The building's place, named with the apartment or suite the caller gave."""
     if not unit or place.kind == "intersection":
         return place
-    return Place(place.kind, f"{place.address} {unit}", place.lat, place.lon, place.beat, place.verified)
+    label = f"{place.address} {unit}"[:ADDRESS_LENGTH]
+    return Place(place.kind, label, place.lat, place.lon, place.beat, place.verified)
 
 
 def place_search(query: str, *, limit: int = 10) -> list[Place]:
@@ -120,7 +122,10 @@ def place_resolve(text: str) -> Place | None:
     normalized, unit = split_unit(normalize(text))
     if unit:
         place = place_resolve(normalized)
-        return _with_unit(place, unit) if place is not None else None
+        if place is not None:
+            return _with_unit(place, unit)
+        # "8 S STEVENS" may be a street named STEVENS, not suite VENS: try the words whole.
+        normalized = normalize(text)
     pair = split_intersection(text)
     if pair:
         found = _intersection_between(*pair, 2)

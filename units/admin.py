@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
@@ -9,6 +11,7 @@ from cad.admin import ReadOnlyAdmin, timestamp, to_the_second
 from units.models import Unit, UnitStatusChange
 
 RECENT_STATUS_CHANGES = 10
+CALLSIGN = re.compile(r"[A-Z0-9-]{1,16}")
 status_since = to_the_second("status_since", "status since")
 location_at = to_the_second("location_at", "location at")
 at = to_the_second("at")
@@ -22,8 +25,11 @@ class UnitForm(forms.ModelForm):
         fields = ["callsign", "agency", "unit_type", "discipline", "capabilities", "home_beat", "station"]
 
     def clean_callsign(self) -> str:
-        # Dispatchers type callsigns in any case; the file keeps them in one.
-        return self.cleaned_data["callsign"].strip().upper()
+        # Dispatchers type callsigns in any case; the file keeps them in one, in the API's alphabet.
+        callsign = self.cleaned_data["callsign"].strip().upper()
+        if not CALLSIGN.fullmatch(callsign):
+            raise forms.ValidationError("Use letters, digits and hyphens only, e.g. 1A12 or K9-1.")
+        return callsign
 
 
 @admin.register(Unit)

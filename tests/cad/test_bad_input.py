@@ -22,8 +22,20 @@ def test_odd_query_parameters_are_a_client_error(as_alice, path):
     assert response["Content-Type"].startswith("application/json")
 
 
+@pytest.mark.parametrize("path", ["/api/v1/units/%00/", "/api/v1/call-types/%00/",
+                                  "/api/v1/dispositions/%00/", "/admin/calls/call/?status=%00"])
+def test_nul_bytes_in_a_path_or_query_are_a_400(as_alice, admin_user, path):
+    as_alice.force_login(admin_user)
+    assert as_alice.get(path).status_code == 400
+
+
+@pytest.mark.parametrize("offset", ["%2B16:00", "-16:00", "%2B23:59"])
+def test_a_time_with_an_offset_postgresql_refuses_is_still_understood(as_alice, offset):
+    response = as_alice.get(f"/api/v1/calls/?since=2026-11-21T00:00:00{offset}")
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("path", [
-    "/api/v1/units/%00/", "/api/v1/call-types/%00/", "/api/v1/dispositions/%00/",
     "/api/v1/calls/-1/", "/api/v1/calls/99999999999999999999999/", "/api/v1/calls/1/chronology/",
     "/api/v1/calls/%D9%A3/",
 ])
@@ -80,3 +92,11 @@ def test_an_odd_call_type_is_refused(as_alice, code):
                              format="json")
     assert response.status_code == 400
     assert "call_type" in response.json()
+
+
+def test_an_address_with_many_suite_numbers_still_fits(as_alice):
+    response = as_alice.post("/api/v1/calls/", {"call_type": "ROBBERY",
+                                                "location": {"address": "310 MAIN ST" + " #1" * 60}},
+                             format="json")
+    assert response.status_code == 201
+    assert len(response.json()["location"]["address"]) <= 200

@@ -373,3 +373,36 @@ def test_a_note_marks_the_call_as_changed(alice):
     services.call_note_add(call=call, by=alice, text="Caller called back")
     call.refresh_from_db()
     assert call.updated_at > before
+
+
+def test_a_reopened_master_that_takes_a_worked_duplicate_waits_for_its_disposition(alice):
+    master = new_call(alice)
+    services.call_close(call=master, disposition=Disposition.objects.get(code="02"), by=alice)
+    duplicate = services.call_dispatch(call=new_call(alice), units=[unit("1A12")], by=alice)
+    services.unit_status_set(unit=unit("1A12"), status="enroute", by=alice)
+    services.unit_status_set(unit=unit("1A12"), status="onscene", by=alice)
+    services.call_reopen(call=master, by=alice)
+    services.call_link(call=duplicate, master=master, by=alice)
+    services.unit_status_set(unit=unit("1A12"), status="available", by=alice)
+    master.refresh_from_db()
+    assert master.status == CallStatus.CLEARED
+
+
+def test_a_master_never_shows_units_sent_before_it_was_received(alice):
+    duplicate = services.call_dispatch(call=new_call(alice), units=[unit("1A12")], by=alice)
+    master = new_call(alice)
+    services.call_link(call=duplicate, master=master, by=alice)
+    master.refresh_from_db()
+    assert master.dispatched_at >= master.received_at
+
+
+def test_linking_and_unlinking_mark_the_master_changed(alice):
+    master, duplicate = new_call(alice), new_call(alice)
+    before = master.updated_at
+    services.call_link(call=duplicate, master=master, by=alice)
+    master.refresh_from_db()
+    linked = master.updated_at
+    assert linked > before
+    services.call_reopen(call=duplicate, by=alice)
+    master.refresh_from_db()
+    assert master.updated_at > linked

@@ -34,3 +34,12 @@ def test_coordinates_beside_a_house_are_named_after_it(db):
     assert place_at(exact.lat, exact.lon).address == "310 MAIN ST"
     middle_of_a_block = grid_point(2.5, 0.5)  # about 90 m from the nearest house
     assert place_at(*middle_of_a_block).address.startswith("near ")
+
+
+def test_street_names_that_begin_like_a_suite_are_not_split(db):
+    from premises.normalize import normalize, split_unit
+
+    for name in ("8 S STEVENS", "100 N FLORES", "12 E UNITY", "5 APTOS WAY"):
+        assert split_unit(normalize(name)) == (normalize(name), "")
+    assert split_unit(normalize("310 Main St Apt4")) == ("310 MAIN ST", "APT 4")
+    assert place_resolve("310 MAIN ST #").address == "310 MAIN ST"

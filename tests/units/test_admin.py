@@ -159,3 +159,11 @@ def test_a_disposition_code_in_use_cannot_be_renamed(sam, admin_user):
     client_for(admin_user).post(f"/admin/calls/disposition/{duplicate.pk}/change/",
                                 {"code": "22X", "description": duplicate.description})
     assert Disposition.objects.filter(code="22").exists()
+
+
+def test_a_callsign_the_api_cannot_address_is_refused_in_the_admin(sam):
+    template = Unit.objects.get(callsign="1A11")
+    response = client_for(sam).post(f"{UNITS}add/", descriptive_fields(template, callsign="bat_1"))
+    assert response.status_code == 200
+    assert "letters, digits and hyphens" in response.content.decode()
+    assert not Unit.objects.filter(callsign__iexact="bat_1").exists()

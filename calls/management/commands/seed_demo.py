@@ -27,7 +27,7 @@ class Command(BaseCommand):
             f"{dispositions} dispositions, {units} units."
         )
         self.stdout.write("Demo logins (http://127.0.0.1:8000/accounts/login/):")
-        for username, role in logins:
-            self.stdout.write(f"  {username:<12} {role:<14} password: {password}")
-        if generated:
+        for username, role, shown in logins:
+            self.stdout.write(f"  {username:<12} {role:<14} password: {shown}")
+        if generated and any(shown == password for _, _, shown in logins):
             self.stdout.write("  (generated and kept in var/demo_password; set CAD_DEMO_PASSWORD to choose)")
