@@ -1,8 +1,13 @@
+import re
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from cad import roles
 from calls.models import Assignment, Call, ChronologyEntry
+
+NUMBER = re.compile(r"[0-9]{4}-[0-9]{1,8}")
+ID = re.compile(r"[0-9]{1,18}")
 
 
 def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
@@ -30,3 +35,11 @@ def call_details_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
         Prefetch("chronology", queryset=ChronologyEntry.objects.select_related("by", "unit")),
         "duplicates",
     )
+
+
+def call_lookup(key: str) -> dict:
+    """What `key` names: a call number (2026-000123) or an id; anything else matches nothing."""
+    key = key.strip()
+    if NUMBER.fullmatch(key):
+        return {"number": key}
+    return {"pk": int(key)} if ID.fullmatch(key) else {"pk": 0}

@@ -133,17 +133,31 @@ class LocationInputSerializer(serializers.Serializer):
         return data
 
 
-class CallTypeField(serializers.CharField):
+class CodeField(serializers.CharField):
+    """A reference code (ROBBERY, 02) given in any case, becoming its row; unknown codes are a 400.
+
+    Only plain letters and digits reach the database, so odd text (NUL bytes) never does.
+    """
+
+    def __init__(self, *, queryset, noun: str, listing: str, longest: int, **kwargs):
+        super().__init__(**kwargs)
+        self.queryset, self.noun, self.listing, self.longest = queryset, noun, listing, longest
+
     def to_internal_value(self, data):
         code = super().to_internal_value(data).strip().upper()
-        known = code.isascii() and code.isalnum() and len(code) <= 16
-        call_type = (
-            CallType.objects.select_related("default_priority").filter(code=code, active=True).first()
-            if known else None
+        known = code.isascii() and code.isalnum() and len(code) <= self.longest
+        found = self.queryset.filter(code=code).first() if known else None
+        if found is None:
+            raise serializers.ValidationError(f"Unknown {self.noun} {code!r}; see {self.listing}.")
+        return found
+
+
+class CallTypeField(CodeField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=CallType.objects.select_related("default_priority").filter(active=True),
+            noun="call type", listing="/api/v1/call-types/", longest=16, **kwargs,
         )
-        if call_type is None:
-            raise serializers.ValidationError(f"Unknown call type {code!r}; see /api/v1/call-types/.")
-        return call_type
 
 
 class PriorityField(serializers.IntegerField):
@@ -213,18 +227,11 @@ class NoteInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=20000)
 
 
-class DispositionField(serializers.CharField):
-    def to_internal_value(self, data):
-        code = super().to_internal_value(data).strip().upper()
-        known = code.isascii() and code.isalnum() and len(code) <= 8
-        disposition = Disposition.objects.filter(code=code).first() if known else None
-        if disposition is None:
-            raise serializers.ValidationError(f"Unknown disposition {code!r}; see /api/v1/dispositions/.")
-        return disposition
-
-
 class CloseInputSerializer(serializers.Serializer):
-    disposition = DispositionField(help_text="APCO 1.111 code, e.g. 02")
+    disposition = CodeField(
+        queryset=Disposition.objects.all(), noun="disposition", listing="/api/v1/dispositions/",
+        longest=8, help_text="APCO 1.111 code, e.g. 02",
+    )
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

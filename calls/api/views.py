@@ -1,5 +1,3 @@
-import re
-
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -27,12 +25,11 @@ from calls.api.serializers import (
 )
 from calls.filtersets import CallFilterSet
 from calls.models import CallType, Disposition, Priority
-from calls.selectors import call_details_visible_to, calls_visible_to
+from calls.selectors import call_details_visible_to, call_lookup, calls_visible_to
 from units.api.serializers import UnitSerializer, UnitStatusInputSerializer
 from units.models import Unit
 from units.selectors import units_visible_to
 
-NUMERIC = re.compile(r"[0-9]{1,18}")
 CONFLICT = OpenApiResponse(description='{"detail": …}: the change lost a race or is not allowed now')
 
 
@@ -54,9 +51,7 @@ class CallViewSet(
         return CallSerializer if self.action == "list" else CallDetailSerializer
 
     def get_object(self):
-        key = self.kwargs["pk"]
-        lookup = {"number": key} if "-" in key else {"pk": key}
-        return get_object_or_404(self.get_queryset(), **lookup)
+        return get_object_or_404(self.get_queryset(), **call_lookup(self.kwargs["pk"]))
 
     def _detail(self, call, code=status.HTTP_200_OK) -> Response:
         fresh = call_details_visible_to(self.request.user).get(pk=call.pk)
@@ -127,8 +122,7 @@ class CallViewSet(
         data = LinkInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key = data.validated_data["master"].strip()
-        lookup = {"number": key} if "-" in key else {"pk": int(key) if NUMERIC.fullmatch(key) else 0}
-        master = calls_visible_to(request.user).filter(**lookup).first()
+        master = calls_visible_to(request.user).filter(**call_lookup(key)).first()
         if master is None:
             raise Invalid({"master": [f"No call {key}."]})
         call = services.call_link(call=call, master=master, by=request.user)
