@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cad.models import Agency, AgencyToken, Discipline
+from cad.models import Agency, AgencyToken, Discipline, Event, EventCounter
 from cad.services import agency_service_user_ensure, agency_tokens_revoke
 
 
@@ -143,3 +143,23 @@ class AgencyTokenAdmin(admin.ModelAdmin):
             f"Revoked {revoked} token{'s' if revoked != 1 else ''}; they no longer open the API.",
             messages.SUCCESS,
         )
+
+
+event_at = to_the_second("at", "at")
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """What the live stream announced, kept CAD_EVENT_RETENTION_HOURS for reconnecting consoles."""
+
+    list_display = ["seq", "event", "call_id", "agency_code", event_at]
+    list_filter = ["event"]
+    search_fields = ["=seq", "=call_id", "agency_code"]
+    fields = ["seq", "event", "call_id", "agency_code", event_at, "data"]
+    readonly_fields = fields
+
+
+@admin.register(EventCounter)
+class EventCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["last"]
+    readonly_fields = ["last"]

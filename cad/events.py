@@ -1,25 +1,89 @@
-"""The one publisher: services announce changes here, and they go out only after commit.
+"""The one publisher: services record their changes here, and they go out only after commit.
 
-A rolled-back change is never announced. A channel layer that is down (Redis restarting)
-does not fail the write that was already committed: the database stays the truth.
+Every event is written to the `Event` table in the transaction that made the change, with a
+`seq` from the single `EventCounter` row. Taking that row's lock holds it until commit, so a
+later writer cannot take the next seq before the earlier one is committed: seqs commit in order
+and without gaps, and whatever a client missed can be read back from the table. Services record
+their events last, so the lock is held only for the end of a transaction.
+
+After commit the event is announced on the channel layer. A channel layer that is down (Redis
+restarting) does not fail the write: the consoles' stream reads missed events from the table.
 """
 
+import asyncio
 import logging
+import threading
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from cad.models import Event, EventCounter
 
 logger = logging.getLogger(__name__)
 
 CONSOLE_GROUP = "console"
+SEND_TIMEOUT_SECONDS = 2
 
 
-def publish(event: str, data: dict[str, Any]) -> None:
-    """Announce `event` (e.g. "call.updated") with `data` once the current transaction commits."""
-    message = {"type": "cad.event", "event": event, "data": data}
+def publish(event: str, data: dict[str, Any], *, call_id: int | None = None, agency_code: str = "") -> Event:
+    """Record `event` (e.g. "call.updated") in the current transaction; announce it after commit.
+
+    `call_id` and `agency_code` say whom it concerns, so partners see only their own.
+    """
+    with transaction.atomic():
+        seq = _next_seq()
+        record = Event.objects.create(
+            seq=seq, event=event, data=data, call_id=call_id, agency_code=agency_code, at=timezone.now()
+        )
+    message = {"type": "cad.event", **record.message()}
     transaction.on_commit(lambda: _send(message))
+    return record
+
+
+def latest_seq() -> int:
+    """The seq of the last committed event (0 before the first)."""
+    return Event.objects.aggregate(last=Max("seq"))["last"] or 0
+
+
+def events_after(seq: int, *, limit: int | None = None) -> list[Event]:
+    rows = Event.objects.filter(seq__gt=seq).order_by("seq")
+    return list(rows[:limit] if limit else rows)
+
+
+def oldest_seq() -> int | None:
+    first = Event.objects.order_by("seq").values_list("seq", flat=True).first()
+    return first
+
+
+def events_prune(*, keep: timedelta | None = None) -> int:
+    """Forget events older than `keep` (default EVENT_RETENTION_HOURS); the newest always stays,
+    so the next seq never falls back. Returns how many were removed."""
+    keep = keep if keep is not None else timedelta(hours=settings.CAD_EVENT_RETENTION_HOURS)
+    newest = latest_seq()
+    removed, _ = Event.objects.filter(at__lt=timezone.now() - keep, seq__lt=newest).delete()
+    return removed
+
+
+def _next_seq() -> int:
+    table = connection.ops.quote_name(EventCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE id = 1 RETURNING last")
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    # First event ever (or after a test flush): start after whatever the table still holds.
+    try:
+        with transaction.atomic():
+            EventCounter.objects.create(pk=1, last=latest_seq() + 1)
+    except IntegrityError:
+        return _next_seq()  # another writer created it first; take the row lock now
+    return EventCounter.objects.get(pk=1).last
 
 
 def _send(message: dict[str, Any]) -> None:
@@ -27,6 +91,37 @@ def _send(message: dict[str, Any]) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(CONSOLE_GROUP, message)
+        if isinstance(layer, InMemoryChannelLayer):
+            # Its queues belong to the server's event loop; async_to_sync hops back onto it.
+            async_to_sync(layer.group_send)(CONSOLE_GROUP, message)
+        else:
+            _sender.send(layer, message)
     except Exception:
-        logger.exception("Could not announce %s; consoles will resync from the database", message["event"])
+        logger.warning("Could not announce event %s; consoles will catch up from the database",
+                       message["seq"], exc_info=True)
+
+
+class _Sender:
+    """One long-lived event loop per process for talking to Redis: async_to_sync from plain
+    threads would open a new loop, and a new connection, for every event."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    def _running_loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None or self._loop.is_closed():
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="cad-event-sender", daemon=True).start()
+                self._loop = loop
+            return self._loop
+
+    def send(self, layer, message: dict[str, Any]) -> None:
+        future = asyncio.run_coroutine_threadsafe(
+            layer.group_send(CONSOLE_GROUP, message), self._running_loop()
+        )
+        future.result(timeout=SEND_TIMEOUT_SECONDS)
+
+
+_sender = _Sender()

@@ -73,3 +73,33 @@ class AgencyToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code} token {self.prefix}…"
+
+
+class EventCounter(models.Model):
+    """The one row whose lock orders every event: a seq is taken at the end of a writing
+    transaction and the lock is held until it commits, so seqs commit in order and without gaps."""
+
+    last = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"last seq {self.last}"
+
+
+class Event(models.Model):
+    """A change announced to consoles, kept for a while so reconnecting clients can catch up."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    event = models.CharField(max_length=40)
+    data = models.JSONField()
+    call_id = models.BigIntegerField(null=True, blank=True, help_text="The call it is about, if any")
+    agency_code = models.CharField(max_length=16, blank=True, help_text="The unit's agency, for units")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.event}"
+
+    def message(self) -> dict:
+        return {"event": self.event, "seq": self.seq, "data": self.data}

@@ -1,2 +1,7 @@
-# Per-app websocket routes are gathered here; the console stream arrives with the live-console work.
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from cad.consumers import ConsoleConsumer
+
+websocket_urlpatterns = [
+    path("ws/console/", ConsoleConsumer.as_asgi()),
+]

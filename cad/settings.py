@@ -131,7 +131,17 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "events-prune": {"task": "cad.tasks.events_prune", "schedule": 3600.0},
+}
+# Without Redis there is no beat process: the server runs the same schedule in a thread.
+CAD_INPROCESS_SCHEDULER = envbool("CAD_INPROCESS_SCHEDULER", "False" if REDIS_URL else "True")
+
+# The live stream (/ws/console/).
+CAD_EVENT_RETENTION_HOURS = envint("CAD_EVENT_RETENTION_HOURS", "24")
+CAD_STREAM_POLL_SECONDS = float(os.environ.get("CAD_STREAM_POLL_SECONDS", "1"))
+CAD_STREAM_HEARTBEAT_SECONDS = float(os.environ.get("CAD_STREAM_HEARTBEAT_SECONDS", "15"))
+CAD_STREAM_REPLAY_LIMIT = envint("CAD_STREAM_REPLAY_LIMIT", "5000")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

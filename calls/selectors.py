@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from cad import roles
+from calls.choices import CallStatus
 from calls.models import Assignment, Call, ChronologyEntry
 
 NUMBER = re.compile(r"[0-9]{4}-[0-9]{1,8}")
@@ -27,6 +28,11 @@ def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
             to_attr="open_assignments",
         )
     )
+
+
+def active_calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
+    """The calls a console shows: every one not yet closed, oldest first."""
+    return calls_visible_to(user).exclude(status=CallStatus.CLOSED).order_by("received_at", "pk")
 
 
 def call_details_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:

@@ -67,13 +67,13 @@ def _log(
 def _announce_call(call: Call, event: str) -> None:
     from calls.api.serializers import CallSerializer
 
-    events.publish(event, CallSerializer(call).data)
+    events.publish(event, CallSerializer(call).data, call_id=call.pk)
 
 
 def _announce_unit(unit: Unit) -> None:
     from units.api.serializers import UnitSerializer
 
-    events.publish("unit.updated", UnitSerializer(unit).data)
+    events.publish("unit.updated", UnitSerializer(unit).data, agency_code=unit.agency.code)
 
 
 def _locked_call(call: Call) -> Call:
@@ -237,7 +237,7 @@ def call_note_add(*, call: Call, by: User | None, text: str) -> ChronologyEntry:
     from calls.api.serializers import ChronologyEntrySerializer
 
     events.publish("call.note", {"call": call.pk, "number": call.number,
-                                 "entry": ChronologyEntrySerializer(entry).data})
+                                 "entry": ChronologyEntrySerializer(entry).data}, call_id=call.pk)
     return entry
 
 

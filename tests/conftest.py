@@ -18,6 +18,8 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rescanning static folders for every test client costs a third of the API tests' time.
     settings.WHITENOISE_USE_FINDERS = False
+    # Tests run the scheduled tasks themselves; no background thread in the test process.
+    settings.CAD_INPROCESS_SCHEDULER = False
 
 
 def seed_everything() -> None:

@@ -61,5 +61,5 @@ def unit_location_set(*, unit: Unit, lat: float, lon: float, at: datetime | None
         )
         unit.refresh_from_db()
         if updated:
-            events.publish("unit.updated", UnitSerializer(unit).data)
+            events.publish("unit.updated", UnitSerializer(unit).data, agency_code=unit.agency.code)
     return unit

@@ -6,6 +6,7 @@ from calls.api.views import (
     CallViewSet,
     DispositionViewSet,
     PriorityViewSet,
+    StatsTodayView,
     UnitStatusView,
 )
 
@@ -16,5 +17,6 @@ router.register("dispositions", DispositionViewSet, basename="disposition")
 router.register("priorities", PriorityViewSet, basename="priority")
 urlpatterns = [
     *router.urls,
+    re_path(r"^stats/today/$", StatsTodayView.as_view(), name="stats-today"),
     re_path(r"^units/(?P<callsign>[A-Za-z0-9-]+)/status/$", UnitStatusView.as_view(), name="unit-status"),
 ]

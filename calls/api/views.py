@@ -1,9 +1,10 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cad.exceptions import Invalid
 from cad.permissions import IsCenterStaffOrPartner, IsCenterStaffOrPartnerReading
@@ -26,6 +27,7 @@ from calls.api.serializers import (
 from calls.filtersets import CallFilterSet
 from calls.models import CallType, Disposition, Priority
 from calls.selectors import call_details_visible_to, call_lookup, calls_visible_to
+from calls.stats import figures_for_day
 from units.api.serializers import UnitSerializer, UnitStatusInputSerializer
 from units.models import Unit
 from units.selectors import units_visible_to
@@ -181,3 +183,39 @@ class UnitStatusView(GenericAPIView):
         data.is_valid(raise_exception=True)
         unit = services.unit_status_set(unit=unit, status=data.validated_data["status"], by=request.user)
         return Response(UnitSerializer(units_visible_to(request.user).get(pk=unit.pk)).data)
+
+
+class PriorityFiguresSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    name = serializers.CharField()
+    dispatch_goal_seconds = serializers.IntegerField(allow_null=True)
+    response_goal_seconds = serializers.IntegerField(allow_null=True)
+    calls = serializers.IntegerField()
+    processing_p90 = serializers.FloatField(allow_null=True, help_text="Received → dispatched, s")
+    processing_within_goal_pct = serializers.FloatField(allow_null=True)
+    response_p90 = serializers.FloatField(allow_null=True, help_text="Received → first on scene, s")
+    response_within_goal_pct = serializers.FloatField(allow_null=True)
+
+
+class HourCountSerializer(serializers.Serializer):
+    hour = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+
+class DayFiguresSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    timezone = serializers.CharField()
+    calls_today = serializers.IntegerField()
+    per_hour = HourCountSerializer(many=True)
+    priorities = PriorityFiguresSerializer(many=True)
+
+
+class StatsTodayView(APIView):
+    """Today's goal compliance per priority (90th percentiles) and calls per hour, for the board.
+
+    Duplicates linked to a master call are not counted.
+    """
+
+    @extend_schema(responses={200: DayFiguresSerializer})
+    def get(self, request):
+        return Response(DayFiguresSerializer(figures_for_day()).data)

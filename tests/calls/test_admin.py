@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cad import roles
-from cad.models import Agency, AgencyToken
+from cad.models import Agency, AgencyToken, Event, EventCounter
 from cad.services import agency_token_create
 from calls.choices import CallStatus
 from calls.models import Assignment, Call, CallNumberCounter, CallType, ChronologyEntry, Priority
@@ -26,7 +26,7 @@ CALL_LIST_MAX_QUERIES = 18
 ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallNumberCounter, UnitStatusChange, AgencyToken,
-    Intersection,
+    Intersection, Event, EventCounter,
 }
 
 

@@ -1,0 +1,246 @@
+"""The live stream, /ws/console/ (CONTRACT.md): a snapshot, then every event in seq order.
+
+Events reach a consumer two ways: through the channel layer (fast, across server processes)
+and from the Event table (the truth). Each consumer sends seq N+1 only after N; when it sees a
+gap it reads the missing events from the table first. Once a second each server process also
+checks the table for events the channel layer did not bring (Redis restarting, a lost message),
+so consoles keep up even while Redis is away and catch up by themselves when it returns.
+"""
+
+import asyncio
+import logging
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.db import connection, transaction
+
+from cad import events, roles
+
+logger = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+class ConsoleConsumer(AsyncJsonWebsocketConsumer):
+    """One console, board or program following the center's calls and units."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.agency_code = await database_sync_to_async(_stream_scope)(user)
+        if self.agency_code is False:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.user = user
+        self.last_seq = 0
+        self.lock = asyncio.Lock()
+        self.subscribed = await self._subscribe()
+        await self.accept()
+        since = _since(self.scope)
+        async with self.lock:
+            if since is None or not await self._replay(since):
+                await self._send_snapshot()
+        hub.join(self)
+
+    async def disconnect(self, code: int) -> None:
+        hub.leave(self)
+        if getattr(self, "subscribed", False):
+            try:
+                await self.channel_layer.group_discard(events.CONSOLE_GROUP, self.channel_name)
+            except Exception:
+                logger.debug("group_discard failed", exc_info=True)
+
+    async def receive_json(self, content: Any, **kwargs) -> None:
+        """Clients may ask to resync: {"action": "since", "seq": N} (or "snapshot")."""
+        action = content.get("action") if isinstance(content, dict) else None
+        async with self.lock:
+            if action == "snapshot":
+                await self._send_snapshot()
+            elif action == "since" and isinstance(content.get("seq"), int) and content["seq"] >= 0:
+                if not await self._replay(content["seq"]):
+                    await self._send_snapshot()
+            else:
+                await self.send_json({"event": "error", "seq": self.last_seq,
+                                      "data": {"detail": 'Send {"action": "since", "seq": N} or '
+                                                         '{"action": "snapshot"}.'}})
+
+    async def cad_event(self, message: dict) -> None:
+        """An event from the channel layer."""
+        await self.deliver(message)
+
+    async def deliver(self, message: dict) -> None:
+        """Send `message` in its place: never twice, never before the ones it follows."""
+        seq = message["seq"]
+        if seq <= self.last_seq:
+            return
+        async with self.lock:
+            if seq <= self.last_seq:
+                return
+            if seq > self.last_seq + 1 and not await self._replay(self.last_seq, until=seq - 1):
+                await self._send_snapshot()
+                return
+            if seq == self.last_seq + 1:
+                await self._send_event(message)
+
+    async def heartbeat(self) -> None:
+        await self.send_json({"event": "heartbeat", "seq": self.last_seq})
+
+    async def _subscribe(self) -> bool:
+        try:
+            await self.channel_layer.group_add(events.CONSOLE_GROUP, self.channel_name)
+            return True
+        except Exception:
+            # Redis is away: this console follows the Event table until it returns.
+            logger.warning("Channel layer unavailable; console follows the database", exc_info=True)
+            return False
+
+    async def _send_event(self, message: dict) -> None:
+        self.last_seq = message["seq"]
+        if self.agency_code and not await database_sync_to_async(_shared_with)(message, self.agency_code):
+            # Not this agency's: it still learns the seq moved, so it sees no gap.
+            await self.send_json({"event": "skip", "seq": message["seq"]})
+            return
+        await self.send_json({"event": message["event"], "seq": message["seq"], "data": message["data"]})
+
+    async def _send_snapshot(self) -> None:
+        seq, data = await database_sync_to_async(_snapshot)(self.user)
+        self.last_seq = seq
+        await self.send_json({"event": "snapshot", "seq": seq, "data": data})
+
+    async def _replay(self, since: int, *, until: int | None = None) -> bool:
+        """Send the events after `since` (up to `until`) from the table; False if they are gone."""
+        rows = await database_sync_to_async(_events_between)(since, until)
+        if rows is None:
+            return False
+        self.last_seq = since
+        for row in rows:
+            await self._send_event(row)
+        return True
+
+
+def _stream_scope(user) -> str | bool | None:
+    """None: sees everything (the center's staff); an agency code: only what was shared with
+    that agency; False: may not follow the stream."""
+    agency = roles.scoped_agency(user)
+    if agency is not None:
+        return agency.code
+    return None if roles.is_center_staff(user) else False
+
+
+def _since(scope: dict) -> int | None:
+    values = parse_qs(scope.get("query_string", b"").decode(errors="replace")).get("since")
+    if not values:
+        return None
+    try:
+        since = int(values[0])
+    except ValueError:
+        return None
+    return since if since >= 0 else None
+
+
+def _events_between(since: int, until: int | None) -> list[dict] | None:
+    latest = events.latest_seq()
+    until = latest if until is None else until
+    if since > latest or until - since > settings.CAD_STREAM_REPLAY_LIMIT:
+        return None  # from another database, or too far behind: a snapshot is cheaper
+    if since == until:
+        return []
+    oldest = events.oldest_seq()
+    if oldest is None or oldest > since + 1:
+        return None  # pruned
+    rows = list(events.Event.objects.filter(seq__gt=since, seq__lte=until).order_by("seq"))
+    if len(rows) != until - since:
+        return None
+    return [row.message() for row in rows]
+
+
+def _shared_with(message: dict, agency_code: str) -> bool:
+    """Partners see their own units and the calls their units were sent to."""
+    event = events.Event.objects.filter(seq=message["seq"]).only("call_id", "agency_code").first()
+    if event is None:
+        return False
+    if event.agency_code:
+        return event.agency_code == agency_code
+    if event.call_id is None:
+        return False
+    from calls.models import Assignment
+
+    return Assignment.objects.filter(call_id=event.call_id, unit__agency__code=agency_code).exists()
+
+
+def _snapshot(user) -> tuple[int, dict]:
+    """Every call not yet closed and every unit the user may see, with the seq they reflect."""
+    from calls.api.serializers import CallSerializer
+    from calls.selectors import active_calls_visible_to
+    from units.api.serializers import UnitSerializer
+    from units.selectors import units_visible_to
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One view of the database for the seq and the rows, so they agree exactly.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        seq = events.latest_seq()
+        calls = CallSerializer(active_calls_visible_to(user), many=True).data
+        units = UnitSerializer(units_visible_to(user), many=True).data
+    return seq, {"calls": calls, "units": units}
+
+
+class StreamHub:
+    """The consoles of this server process, and the once-a-second look at the Event table that
+    catches whatever the channel layer did not bring."""
+
+    def __init__(self) -> None:
+        self.consumers: set[ConsoleConsumer] = set()
+        self.task: asyncio.Task | None = None
+
+    def join(self, consumer: ConsoleConsumer) -> None:
+        self.consumers.add(consumer)
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.task = loop.create_task(self._watch())
+
+    def leave(self, consumer: ConsoleConsumer) -> None:
+        self.consumers.discard(consumer)
+
+    async def _watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_heartbeat = loop.time() + settings.CAD_STREAM_HEARTBEAT_SECONDS
+        while self.consumers:
+            await asyncio.sleep(settings.CAD_STREAM_POLL_SECONDS)
+            try:
+                await self._catch_up()
+                if loop.time() >= next_heartbeat:
+                    next_heartbeat = loop.time() + settings.CAD_STREAM_HEARTBEAT_SECONDS
+                    await asyncio.gather(*(c.heartbeat() for c in list(self.consumers)),
+                                         return_exceptions=True)
+            except Exception:
+                logger.warning("Stream watch failed; retrying", exc_info=True)
+
+    async def _catch_up(self) -> None:
+        consumers = list(self.consumers)
+        if not consumers:
+            return
+        behind = min(c.last_seq for c in consumers)
+        latest = await database_sync_to_async(events.latest_seq)()
+        if latest <= behind:
+            return
+        row = await database_sync_to_async(events.Event.objects.filter(seq=latest).first)()
+        if row is None:
+            return
+        newest = row.message()
+        for consumer in consumers:
+            if consumer.last_seq < latest:
+                # The consumer reads what it missed from the table itself (or takes a snapshot).
+                await consumer.deliver(newest)
+            if not consumer.subscribed:
+                consumer.subscribed = await consumer._subscribe()
+
+
+hub = StreamHub()

@@ -1,0 +1,62 @@
+"""The beat schedule, run inside the server process when there is no Redis and no beat.
+
+The embedded default (`make run`) has no Celery beat; this thread runs the same tasks on the
+same intervals through the same task code, so timers fire even when no console is open.
+Each task must be idempotent, as it must be under Celery beat (two schedulers may overlap).
+"""
+
+import logging
+import threading
+import time
+
+from celery import current_app
+from django.conf import settings
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+_started = threading.Event()
+
+
+def start() -> bool:
+    """Start the scheduler thread once per process; False if it was already running."""
+    if _started.is_set():
+        return False
+    _started.set()
+    threading.Thread(target=_run, name="cad-scheduler", daemon=True).start()
+    logger.info("In-process scheduler started for %s", ", ".join(settings.CELERY_BEAT_SCHEDULE))
+    return True
+
+
+def _interval(entry: dict) -> float:
+    schedule = entry["schedule"]
+    if hasattr(schedule, "total_seconds"):
+        return schedule.total_seconds()
+    if hasattr(schedule, "run_every"):
+        return schedule.run_every.total_seconds()
+    return float(schedule)
+
+
+def run_due(next_run: dict[str, float], now: float) -> None:
+    """Run every entry whose time has come and set its next time."""
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        if now < next_run.get(name, 0):
+            continue
+        next_run[name] = now + _interval(entry)
+        close_old_connections()
+        try:
+            current_app.tasks[entry["task"]].apply(args=entry.get("args", ()))
+        except Exception:
+            logger.exception("Scheduled task %s failed", name)
+        finally:
+            close_old_connections()
+
+
+def _run() -> None:
+    from cad.celery import app  # noqa: F401  (registers the tasks)
+
+    app.loader.import_default_modules()
+    next_run: dict[str, float] = {}
+    while True:
+        run_due(next_run, time.monotonic())
+        time.sleep(1)

@@ -1,0 +1,88 @@
+"""Today's figures for the supervisor board: goal compliance per priority and calls per hour.
+
+Goals are measured as the 90th percentile (DOMAIN.md), never averages: call processing is
+received → first unit dispatched, response is received → first unit on scene.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from calls.models import Call, Priority
+
+
+def percentile_90(values: list[float]) -> float | None:
+    """The nearest-rank 90th percentile: 90% of the values are at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def within_pct(values: list[float], goal: int | None) -> float | None:
+    if not values or goal is None:
+        return None
+    return round(100 * sum(1 for v in values if v <= goal) / len(values), 1)
+
+
+@dataclass
+class PriorityFigures:
+    level: int
+    name: str
+    dispatch_goal_seconds: int | None
+    response_goal_seconds: int | None
+    calls: int
+    processing_p90: float | None
+    processing_within_goal_pct: float | None
+    response_p90: float | None
+    response_within_goal_pct: float | None
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), zone)
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
+
+
+def figures_for_day(day: date | None = None) -> dict:
+    """Calls received on `day` (the center's local date; default today)."""
+    day = day or timezone.localdate()
+    start, end = day_bounds(day)
+    rows = list(
+        Call.objects.filter(received_at__gte=start, received_at__lt=end, master__isnull=True)
+        .values_list("priority_id", "received_at", "dispatched_at", "onscene_at")
+    )
+    per_hour = [0] * 24
+    processing: dict[int, list[float]] = {}
+    response: dict[int, list[float]] = {}
+    counts: dict[int, int] = {}
+    for level, received, dispatched, onscene in rows:
+        per_hour[timezone.localtime(received).hour] += 1
+        counts[level] = counts.get(level, 0) + 1
+        if dispatched is not None:
+            processing.setdefault(level, []).append((dispatched - received).total_seconds())
+        if onscene is not None:
+            response.setdefault(level, []).append((onscene - received).total_seconds())
+    priorities = []
+    for priority in Priority.objects.order_by("level"):
+        done = processing.get(priority.level, [])
+        arrived = response.get(priority.level, [])
+        priorities.append(PriorityFigures(
+            level=priority.level, name=priority.name,
+            dispatch_goal_seconds=priority.dispatch_goal_seconds,
+            response_goal_seconds=priority.response_goal_seconds,
+            calls=counts.get(priority.level, 0),
+            processing_p90=percentile_90(done),
+            processing_within_goal_pct=within_pct(done, priority.dispatch_goal_seconds),
+            response_p90=percentile_90(arrived),
+            response_within_goal_pct=within_pct(arrived, priority.response_goal_seconds),
+        ).__dict__)
+    return {
+        "date": day.isoformat(),
+        "timezone": str(timezone.get_current_timezone()),
+        "calls_today": len(rows),
+        "per_hour": [{"hour": hour, "count": count} for hour, count in enumerate(per_hour)],
+        "priorities": priorities,
+    }
