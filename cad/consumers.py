@@ -39,6 +39,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.last_seq = 0
+        self.subscribed_after = -1
         self.lock = asyncio.Lock()
         self.subscribed = await self._subscribe()
         await self.accept()
@@ -92,8 +93,10 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"event": "heartbeat", "seq": self.last_seq})
 
     async def _subscribe(self) -> bool:
+        outages = getattr(self.channel_layer, "outages", 0)
         try:
             await self.channel_layer.group_add(events.CONSOLE_GROUP, self.channel_name)
+            self.subscribed_after = outages
             return True
         except Exception:
             # Redis is away: this console follows the Event table until it returns.
@@ -227,6 +230,10 @@ class StreamHub:
         consumers = list(self.consumers)
         if not consumers:
             return
+        outages = getattr(consumers[0].channel_layer, "outages", 0)
+        for consumer in consumers:
+            if not consumer.subscribed or consumer.subscribed_after != outages:
+                consumer.subscribed = await consumer._subscribe()
         behind = min(c.last_seq for c in consumers)
         latest = await database_sync_to_async(events.latest_seq)()
         if latest <= behind:
@@ -239,8 +246,6 @@ class StreamHub:
             if consumer.last_seq < latest:
                 # The consumer reads what it missed from the table itself (or takes a snapshot).
                 await consumer.deliver(newest)
-            if not consumer.subscribed:
-                consumer.subscribed = await consumer._subscribe()
 
 
 hub = StreamHub()

@@ -1,0 +1,27 @@
+"""The channel layer, as channels-redis gives it, except that a console waiting for messages
+survives Redis restarting: it waits and tries again instead of dropping the websocket."""
+
+import asyncio
+import logging
+
+import redis.exceptions
+from channels_redis.core import RedisChannelLayer as BaseRedisChannelLayer
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 1.0
+
+
+class RedisChannelLayer(BaseRedisChannelLayer):
+    # Counts the times Redis went away; consumers subscribed before the last outage subscribe again
+    # (a restarted Redis has forgotten its groups).
+    outages = 0
+
+    async def receive(self, channel):
+        while True:
+            try:
+                return await super().receive(channel)
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+                self.outages += 1
+                logger.warning("Redis unavailable; consoles follow the database until it returns")
+                await asyncio.sleep(RETRY_SECONDS)
