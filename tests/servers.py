@@ -96,7 +96,8 @@ class Server:
     def __init__(self, site: Site, port: int, extra_env: dict):
         self.site, self.port = site, port
         self.url = f"http://127.0.0.1:{port}"
-        self.log = open(site.folder / f"daphne-{port}.log", "w")  # noqa: SIM115
+        self.log_path = site.folder / f"daphne-{port}.log"
+        self.log = open(self.log_path, "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "cad.asgi:application"],
             cwd=ROOT, env={**site.env, **extra_env}, stdout=self.log, stderr=subprocess.STDOUT,
@@ -107,7 +108,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {(self.site.folder / f'daphne-{self.port}.log').read_text()}")
+                raise RuntimeError(f"daphne exited: {self.log_path.read_text()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):
                     return

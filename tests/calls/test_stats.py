@@ -22,11 +22,11 @@ def make_call(as_alice, *, received_ago, dispatched_after=None, onscene_after=No
     received = timezone.now() - received_ago
     if received_ago < timedelta(days=1):  # keep "today" today, even just after midnight
         received = max(received, day_bounds(timezone.localdate())[0])
+    def after(seconds):
+        return received + timedelta(seconds=seconds) if seconds is not None else None
+
     Call.objects.filter(pk=call["id"]).update(
-        received_at=received,
-        dispatched_at=received + timedelta(seconds=dispatched_after) if dispatched_after is not None else None,
-        onscene_at=received + timedelta(seconds=onscene_after) if onscene_after is not None else None,
-    )
+        received_at=received, dispatched_at=after(dispatched_after), onscene_at=after(onscene_after))
     return call
 
 
