@@ -8,24 +8,17 @@ prefix of their own; without it each has the in-memory channel layer (one server
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import dj_database_url
 
-ROOT = Path(__file__).resolve().parent.parent
+from cad.daphne_process import ROOT, DaphneProcess, free_port
+
 PASSWORD = "demo-password-for-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Site:
@@ -82,7 +75,7 @@ class Site:
         return self.manage("agency_token", agency_code).strip().split()[-1]
 
     def start(self, **env) -> "Server":
-        server = Server(self, free_port(), env)
+        server = Server(self, env)
         self.servers.append(server)
         return server
 
@@ -92,29 +85,11 @@ class Site:
         self.servers.clear()
 
 
-class Server:
-    def __init__(self, site: Site, port: int, extra_env: dict):
-        self.site, self.port = site, port
-        self.url = f"http://127.0.0.1:{port}"
-        self.log_path = site.folder / f"daphne-{port}.log"
-        self.log = open(self.log_path, "w")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "cad.asgi:application"],
-            cwd=ROOT, env={**site.env, **extra_env}, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        self._wait_until_up()
-
-    def _wait_until_up(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {self.log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):
-                    return
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.2)
-        raise RuntimeError(f"daphne on {self.port} did not come up")
+class Server(DaphneProcess):
+    def __init__(self, site: Site, extra_env: dict):
+        self.site = site
+        port = free_port()
+        super().__init__({**site.env, **extra_env}, site.folder / f"daphne-{port}.log", port)
 
     def api(self, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:
         request = urllib.request.Request(
@@ -127,12 +102,3 @@ class Server:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.log.close()

@@ -34,3 +34,53 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The system as `make run` brings it up (migrated, demo city seeded), served by daphne.
+
+    With REDIS_URL there are two server processes sharing Redis (`site.servers`), so consoles on
+    different servers must agree; without it, one server with the in-memory channel layer.
+    """
+    from tests.servers import Site
+
+    site = Site(tmp_path_factory.mktemp("e2e-site"), name="e2e").prepare()
+    first = site.start()
+    second = site.start() if site.redis_url else first
+    site.first, site.second = first, second
+    site.cpd = site.token("CPD")
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def browser_context(browser):
+    """New browser contexts (one per person), closed at the end of the test."""
+    contexts = []
+
+    def new(**options):
+        context = browser.new_context(viewport=options.pop("viewport", {"width": 1600, "height": 900}),
+                                      **options)
+        contexts.append(context)
+        return context
+
+    yield new
+    for context in contexts:
+        context.close()
+
+
+def sign_in(context, base_url: str, username: str, then: str):
+    """A signed-in page of `context` at `then` (e.g. /console/), with its JS errors collected."""
+    from tests.servers import PASSWORD
+
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(f"{base_url}/accounts/login/?next={then}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    return page

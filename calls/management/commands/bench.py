@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.test import Client
 
+from cad.bench_stream import StreamBench
 from cad.exceptions import Conflict
 
 
@@ -26,7 +27,7 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 class Command(BaseCommand):
-    help = "Measure the dispatch core (service and API latencies, a 50-way dispatch race)."
+    help = "Measure the dispatch core (service and API latencies, a 50-way dispatch race, the live stream)."
 
     def add_arguments(self, parser):
         parser.add_argument("--rounds", type=int, default=200, help="samples per measurement")
@@ -39,11 +40,18 @@ class Command(BaseCommand):
         creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
             call_command("seed_demo", stdout=io.StringIO())
-            self.rows: list[tuple[str, int, float, float, float]] = []
-            self._measure_services(rounds)
-            self._measure_api(rounds)
-            self._print()
-            self._race()
+            stream = StreamBench(self.stdout.write)
+            try:
+                stream.snapshot("the demo city as seeded")
+                self.rows: list[tuple[str, int, float, float, float]] = []
+                self._measure_services(rounds)
+                self._measure_api(rounds)
+                self._print()
+                self._race()
+                stream.snapshot("after the calls above")
+                stream.latency()
+            finally:
+                stream.stop()
         finally:
             connections.close_all()
             creation.destroy_test_db(old_name, verbosity=0)

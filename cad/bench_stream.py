@@ -1,0 +1,89 @@
+"""The live stream's figures for `make bench`: how long a new call takes to reach another
+console, and the snapshot a console gets on connect (size and time).
+
+Runs real daphne processes on the benchmark's database: with REDIS_URL two of them (the call
+is made through one, the console listens on the other); without, one with the in-memory layer.
+"""
+
+import json
+import os
+import statistics
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from websockets.sync.client import connect
+
+from cad.daphne_process import DaphneProcess
+from cad.models import Agency
+from cad.services import agency_token_create
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    user = db["USER"] or "postgres"
+    auth = f"{user}:{db['PASSWORD']}" if db["PASSWORD"] else user
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class StreamBench:
+    """Daphne processes on the benchmark's database, measured through real websockets."""
+
+    def __init__(self, write):
+        self.write = write
+        _, self.token = agency_token_create(agency=Agency.objects.get(code="CPD"), label="bench")
+        self.headers = {"Authorization": f"Token {self.token}"}
+        env = {**os.environ, "DATABASE_URL": database_url(), "ALLOWED_HOSTS": "127.0.0.1",
+               "CHANNEL_LAYER_PREFIX": f"cad-bench-{os.getpid()}", "CAD_INPROCESS_SCHEDULER": "False"}
+        folder = Path(tempfile.mkdtemp(prefix="cad-bench-"))
+        self.writer = DaphneProcess(env, folder / "writer.log")
+        self.reader = DaphneProcess(env, folder / "reader.log") if settings.REDIS_URL else self.writer
+        where = ("two daphne processes sharing Redis (made on one, seen on the other)"
+                 if self.reader is not self.writer else "one daphne process, in-memory channel layer")
+        self.write(f"Live stream on {connection.vendor}, {where}:")
+
+    def stop(self) -> None:
+        for server in {self.writer, self.reader}:
+            server.stop()
+
+    def snapshot(self, what: str, rounds: int = 20) -> None:
+        sizes, times = [], []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            with connect(f"{self.reader.ws_url}/ws/console/", additional_headers=self.headers) as console:
+                raw = console.recv(timeout=10)
+            times.append((time.perf_counter() - start) * 1000)
+            sizes.append(len(raw))
+        data = json.loads(raw)["data"]
+        self.write(f"  snapshot, {what} ({len(data['calls'])} open calls, {len(data['units'])} units): "
+                   f"{statistics.median(sizes) / 1024:.1f} KiB; connect to snapshot median "
+                   f"{statistics.median(times):.1f} ms, worst {max(times):.1f} ms ({rounds} connects)")
+
+    def latency(self, rounds: int = 50) -> None:
+        """From sending POST /calls/ to the call.created event on a console of the other server."""
+        to_event, to_reply = [], []
+        with connect(f"{self.reader.ws_url}/ws/console/", additional_headers=self.headers) as console:
+            console.recv(timeout=10)
+            for i in range(rounds):
+                body = json.dumps({"call_type": "FIGHT", "source": "911",
+                                   "location": {"address": f"{(i % 8 + 1) * 100 + 10} MAIN ST"}}).encode()
+                request = urllib.request.Request(f"{self.writer.url}/api/v1/calls/", data=body, method="POST",
+                                                 headers={**self.headers, "Content-Type": "application/json"})
+                sent = time.perf_counter()
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    number = json.loads(response.read())["number"]
+                to_reply.append((time.perf_counter() - sent) * 1000)
+                while True:
+                    message = json.loads(console.recv(timeout=10))
+                    if message["event"] == "call.created" and message["data"]["number"] == number:
+                        break
+                to_event.append((time.perf_counter() - sent) * 1000)
+        median = statistics.median(to_event)
+        self.write(f"  new call on another console, {rounds} calls: median {median:.1f} ms, "
+                   f"worst {max(to_event):.1f} ms from sending the POST (its 201 took median "
+                   f"{statistics.median(to_reply):.1f} ms; the event is sent on commit, before the reply)")
