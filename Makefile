@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench migrate seed worker beat clean
+.PHONY: install run test lint bench screenshots migrate seed worker beat clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,9 @@ test: install
 
 bench: install
 	$(PY) manage.py bench
+
+screenshots: install  ## the README's console and board pictures, taken by the browser test
+	CAD_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_console.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -16,6 +16,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from cad import events, roles
 
@@ -90,7 +91,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
                 await self._send_event(message)
 
     async def heartbeat(self) -> None:
-        await self.send_json({"event": "heartbeat", "seq": self.last_seq})
+        await self.send_json({"event": "heartbeat", "seq": self.last_seq, "now": _now()})
 
     async def _subscribe(self) -> bool:
         outages = getattr(self.channel_layer, "outages", 0)
@@ -114,7 +115,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
     async def _send_snapshot(self) -> None:
         seq, data = await database_sync_to_async(_snapshot)(self.user)
         self.last_seq = seq
-        await self.send_json({"event": "snapshot", "seq": seq, "data": data})
+        await self.send_json({"event": "snapshot", "seq": seq, "now": _now(), "data": data})
 
     async def _replay(self, since: int, *, until: int | None = None) -> bool:
         """Send the events after `since` (up to `until`) from the table; False if they are gone."""
@@ -125,6 +126,11 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         for row in rows:
             await self._send_event(row)
         return True
+
+
+def _now() -> str:
+    """The server's clock, so consoles can correct their timers for a drifting workstation clock."""
+    return timezone.now().isoformat().replace("+00:00", "Z")
 
 
 def _stream_scope(user) -> str | bool | None:

@@ -22,6 +22,9 @@ class RedisChannelLayer(BaseRedisChannelLayer):
             try:
                 return await super().receive(channel)
             except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # the consumer is closing: a cancelled read can surface as a lost connection
                 self.outages += 1
                 logger.warning("Redis unavailable; consoles follow the database until it returns")
                 await asyncio.sleep(RETRY_SECONDS)

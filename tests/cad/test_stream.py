@@ -1,7 +1,7 @@
 """The live stream /ws/console/ as CONTRACT.md gives it: snapshot, gap-free seq, replay, roles."""
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -223,7 +223,8 @@ def test_heartbeats_carry_the_latest_seq(settings):
         return snapshot, beat
 
     snapshot, beat = run(scenario)
-    assert beat == {"event": "heartbeat", "seq": snapshot["seq"]}
+    assert beat == {"event": "heartbeat", "seq": snapshot["seq"], "now": beat["now"]}
+    assert abs(datetime.fromisoformat(beat["now"]) - timezone.now()) < timedelta(seconds=5)
 
 
 @pytest.mark.parametrize("username", ["dispatcher1", "supervisor1", "clerk1"])

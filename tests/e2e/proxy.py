@@ -24,9 +24,7 @@ class CuttableProxy:
         self.connected.clear()
         with self.lock:
             for sock in self.sockets:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
+                _hang_up(sock)
             self.sockets.clear()
 
     def restore(self) -> None:
@@ -63,8 +61,16 @@ class CuttableProxy:
             pass
         finally:
             for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.close()
+                _hang_up(sock)
             with self.lock:
                 self.sockets.discard(source)
                 self.sockets.discard(sink)
+
+
+def _hang_up(sock: socket.socket) -> None:
+    """Shut down, then close: a bare close() while another thread is blocked reading the socket
+    leaves the connection open (the kernel keeps it for that read), and the browser never hears."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    with contextlib.suppress(OSError):
+        sock.close()

@@ -1,0 +1,132 @@
+// The board's live panels, computed from the store: holding by priority, units by discipline,
+// active calls, and the calls over goal.
+
+import { h, setText, syncList } from "../dom.js";
+import { formatDuration, now, timerAttrs, toMs } from "../timers.js";
+
+const STATUS_LABEL = { dispatched: "Dispatched", enroute: "En route", onscene: "On scene", cleared: "Cleared" };
+const UNIT_CODE = { dispatched: "DP", enroute: "ER", onscene: "OS", transporting: "TR", at_hospital: "AH" };
+
+export function renderHolding(store, priorities) {
+  const pending = store.pendingCalls();
+  setText(document.getElementById("holding-total"), pending.length);
+  document.getElementById("holding").dataset.count = pending.length;
+  const cards = priorities.map((p) => {
+    const calls = pending.filter((c) => c.priority === p.level);
+    const oldest = calls.reduce((a, c) => (!a || toMs(c.received_at) < toMs(a.received_at) ? c : a), null);
+    return { p, count: calls.length, oldest };
+  });
+  syncList(document.getElementById("holding-priorities"), cards, (x) => x.p.level, ({ p, count, oldest }, el) => {
+    const card = el || h("div", { class: "prio-card" },
+      h("div", { class: "pc-name" }), h("div", { class: "count" }), h("div", { class: "longest timer" }));
+    const [name, countEl, longest] = card.children;
+    card.dataset.priority = p.level;
+    card.dataset.count = count;
+    setText(name, `P${p.level} ${p.name.split(":")[0]}`);
+    setText(countEl, count);
+    const attrs = timerAttrs(oldest?.received_at, p.dispatch_goal_seconds);
+    if (oldest) {
+      longest.dataset.since = attrs["data-since"];
+      longest.dataset.goal = attrs["data-goal"];
+    } else {
+      delete longest.dataset.since;
+      delete longest.dataset.level;
+      setText(longest, "—");
+    }
+    longest.title = `Longest wait; dispatch goal ${formatDuration(p.dispatch_goal_seconds)}`;
+    return card;
+  });
+}
+
+export function renderUnits(store) {
+  const byDiscipline = new Map();
+  for (const u of store.units.values()) {
+    const d = byDiscipline.get(u.discipline) || { discipline: u.discipline, available: 0, total: 0 };
+    d.total += 1;
+    if (u.status === "available") d.available += 1;
+    byDiscipline.set(u.discipline, d);
+  }
+  const rows = [...byDiscipline.values()].sort((a, b) => b.total - a.total || String(a.discipline).localeCompare(b.discipline));
+  syncList(document.getElementById("discipline-cards"), rows, (d) => d.discipline, (d, el) => {
+    const card = el || h("div", { class: "disc-card" }, h("div", { class: "dc-name" }), h("div", { class: "count" }));
+    card.dataset.discipline = d.discipline;
+    card.dataset.available = d.available;
+    card.dataset.total = d.total;
+    card.dataset.level = d.available === 0 ? "none" : d.available / d.total < 0.25 ? "low" : "ok";
+    setText(card.children[0], String(d.discipline).replace(/_/g, " ").toUpperCase());
+    setText(card.children[1], `${d.available}/${d.total}`);
+    return card;
+  });
+}
+
+export function renderActive(store, goal) {
+  const calls = store.activeCalls();
+  setText(document.getElementById("active-total"), calls.length);
+  document.getElementById("active-empty").hidden = calls.length > 0;
+  syncList(document.getElementById("active-list"), calls, (c) => c.id, (c, el) => {
+    const row = el || h("tr", {}, ...Array.from({ length: 7 }, (_, i) => h("td", { class: i === 6 ? "num timer" : "" })));
+    const td = [...row.children];
+    row.dataset.callNumber = c.number;
+    row.dataset.status = c.status;
+    setText(td[0], c.number);
+    setText(td[1], `P${c.priority}`);
+    td[1].className = "pri";
+    td[1].dataset.priority = c.priority;
+    setText(td[2], c.call_type.code);
+    setText(td[3], c.location.address);
+    setText(td[4], STATUS_LABEL[c.status] || c.status);
+    td[4].dataset.status = c.status;
+    td[5].replaceChildren(...(c.units || []).map((u) =>
+      h("span", { class: "uchip", "data-status": u.status }, `${u.callsign} ${UNIT_CODE[u.status] || ""}`.trim())));
+    const attrs = timerAttrs(c.received_at, c.onscene_at ? null : goal(c.priority, "response"));
+    td[6].dataset.since = attrs["data-since"];
+    td[6].dataset.goal = attrs["data-goal"];
+    if (!attrs["data-goal"]) delete td[6].dataset.level;
+    return row;
+  });
+}
+
+// Calls past a goal right now: pending past the dispatch goal, or sent with nobody on scene past
+// the response goal. Newest breach first.
+export function computeAlerts(store, goal, at = now()) {
+  const alerts = [];
+  for (const c of store.calls.values()) {
+    const received = toMs(c.received_at);
+    if (received === null) continue;
+    let kind = null;
+    let limit = null;
+    if (c.status === "pending") {
+      kind = "dispatch";
+      limit = goal(c.priority, "dispatch");
+    } else if ((c.status === "dispatched" || c.status === "enroute") && !c.onscene_at) {
+      kind = "response";
+      limit = goal(c.priority, "response");
+    }
+    if (!kind || !limit) continue;
+    const breachAt = received + limit * 1000;
+    if (at >= breachAt) alerts.push({ call: c, kind, limit, breachAt });
+  }
+  return alerts.sort((a, b) => b.breachAt - a.breachAt || a.call.priority - b.call.priority);
+}
+
+export function renderAlerts(store, goal) {
+  const alerts = computeAlerts(store, goal);
+  setText(document.getElementById("alerts-total"), alerts.length);
+  document.getElementById("alerts-empty").hidden = alerts.length > 0;
+  syncList(document.getElementById("alerts"), alerts, (a) => `${a.call.id}:${a.kind}`, (a, el) => {
+    const li = el || h("li", {},
+      h("span", { class: "al-what" }), h("span", { class: "al-num" }), h("span", { class: "al-loc" }),
+      h("span", { class: "al-time timer", "data-level": "over" }));
+    const [what, num, loc, time] = li.children;
+    li.dataset.callNumber = a.call.number;
+    li.dataset.alert = a.kind;
+    li.dataset.priority = a.call.priority;
+    setText(what, a.kind === "dispatch" ? `P${a.call.priority} NOT SENT` : `P${a.call.priority} NO ONE ON SCENE`);
+    setText(num, `${a.call.number} ${a.call.call_type.code}`);
+    setText(loc, a.call.location.address);
+    const since = String(toMs(a.call.received_at));
+    if (time.dataset.since !== since) time.dataset.since = since;
+    time.title = `${a.kind === "dispatch" ? "Dispatch" : "Response"} goal ${formatDuration(a.limit)}`;
+    return li;
+  });
+}

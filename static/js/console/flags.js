@@ -1,0 +1,36 @@
+// Premise flags (hazards, medical, access, contacts) and alarm permits, impossible to miss.
+// `premise_flags` absent means the server does not say; an empty list means none at this place.
+
+import { h } from "../dom.js";
+
+const SHORT_KIND = {
+  officer_safety: "OFFICER SAFETY", medical: "MEDICAL", emergency_contact: "CONTACT", access: "ACCESS", note: "NOTE",
+};
+
+function flagItem(flag) {
+  if (typeof flag === "string") return h("li", { class: "flag" }, flag);
+  const kind = String(flag?.kind || "");
+  const label = SHORT_KIND[kind] || (flag?.kind_display || kind || "FLAG").toUpperCase();
+  return h("li", { class: `flag flag-${kind.replace(/[^a-z_]/g, "")}`, "data-flag-kind": kind || null, title: flag?.kind_display || "" },
+    h("span", { class: "flag-kind" }, label),
+    flag?.confidential ? h("span", { class: "flag-conf" }, "CONFIDENTIAL") : null,
+    " ", flag?.text || "",
+    flag?.where ? h("span", { class: "flag-where" }, ` (${flag.where})`) : null);
+}
+
+export function flagsBlock(flags, { compact = false } = {}) {
+  if (!Array.isArray(flags)) return null;
+  if (!flags.length) return compact ? null : h("p", { class: "flags-none" }, "No premise flags at this location.");
+  return h("ul", { class: compact ? "flags compact" : "flags", "aria-label": "Premise flags" }, flags.map(flagItem));
+}
+
+export function permitBlock(permit) {
+  if (!permit) return null;
+  const bad = permit.standing && permit.standing !== "active";
+  return h("div", { class: bad ? "permit bad" : "permit" },
+    h("span", { class: "flag-kind" }, "ALARM PERMIT"), ` ${permit.number} `,
+    h("strong", {}, String(permit.standing || permit.status || "").toUpperCase()),
+    permit.holder_name ? ` · ${permit.holder_name}` : "",
+    permit.alarm_company ? ` · ${permit.alarm_company}` : "",
+    permit.company_phone ? ` ${permit.company_phone}` : "");
+}

@@ -1,0 +1,132 @@
+// The dispatcher console: wires the live store to the panels, the keys and the command line.
+
+import { LiveStream, showLinkState } from "../stream.js";
+import { Store, onChangeBatched } from "../store.js";
+import { clockText, setServerTime, startTicking, tick } from "../timers.js";
+import { get } from "./api.js";
+import { setupCommands } from "./commands.js";
+import { setupDetail } from "./detail.js";
+import { setupEntry } from "./entry.js";
+import { setupLists } from "./lists.js";
+import { setupUnits } from "./units.js";
+
+const message = document.getElementById("cmd-message");
+let messageTimer = null;
+
+// Every outcome lands in one line at the top; errors stay until the next message.
+function say(kind, text) {
+  clearTimeout(messageTimer);
+  message.dataset.kind = kind;
+  message.textContent = `${new Date().toLocaleTimeString([], { hour12: false })}  ${text}`;
+  if (kind !== "error") messageTimer = setTimeout(() => { message.dataset.kind = "idle"; }, 15000);
+}
+
+async function loadRefs() {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const [priorities, callTypes, dispositions] = await Promise.all([
+        get("priorities/"), get("call-types/"), get("dispositions/")]);
+      const byLevel = new Map(priorities.map((p) => [p.level, p]));
+      return {
+        priorities, callTypes, dispositions,
+        goal: (level, kind) => byLevel.get(level)?.[`${kind}_goal_seconds`] ?? null,
+      };
+    } catch (err) {
+      say("error", `Cannot load reference lists (${err.message}); retrying…`);
+      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** attempt)));
+    }
+  }
+}
+
+async function boot() {
+  const refs = await loadRefs();
+  const store = new Store();
+  let selectedId = null;
+  let renderQueued = false;
+
+  const help = document.getElementById("cmd-help");
+  const toggleHelp = (show = help.hidden) => { help.hidden = !show; };
+
+  const entry = setupEntry({ refs, say, onCreated: (call) => detail.open(call.id) });
+  const lists = setupLists({ store, refs, getSelectedId: () => selectedId, onOpen: (id) => detail.open(id) });
+  const units = setupUnits({ store, onActivate: activateUnit });
+  const detail = setupDetail({
+    store, refs, say,
+    onSelect: (id) => {
+      if (selectedId === id) return;
+      selectedId = id;
+      scheduleRender();
+    },
+  });
+  const currentYear = () => {
+    const years = [...store.calls.values()].map((c) => Number(c.number.slice(0, 4))).filter(Boolean);
+    return years.length ? Math.max(...years) : new Date().getFullYear();
+  };
+  const commands = setupCommands({ detail, entry, say, toggleHelp, currentYear });
+
+  function activateUnit(callsign) {
+    const unit = store.units.get(callsign);
+    if (!unit) return;
+    const call = detail.selected();
+    if (unit.status === "available" && call && call.status !== "closed") detail.offerUnit(callsign);
+    else if (unit.call) detail.open(unit.call);
+    else if (unit.status === "available") say("info", `${callsign} is available. Select a call first to dispatch it.`);
+    else say("info", `${callsign}: ${unit.status.replace(/_/g, " ")}, not on a call.`);
+  }
+
+  function render() {
+    lists.render();
+    units.render();
+    tick();
+  }
+  function scheduleRender() {
+    if (renderQueued) return;
+    renderQueued = true;
+    requestAnimationFrame(() => { renderQueued = false; render(); });
+  }
+  onChangeBatched(store, render);
+
+  const link = document.getElementById("link-status");
+  let everLive = false;
+  const stream = new LiveStream(document.querySelector("[data-stream-path]").dataset.streamPath, {
+    onSnapshot: (data, seq, msg) => {
+      if (msg.now) setServerTime(msg.now);
+      store.applySnapshot(data);
+    },
+    onEvent: (event, data, seq, msg) => {
+      if (msg.now) setServerTime(msg.now);
+      store.applyEvent(event, data);
+    },
+    onState: (state) => {
+      if (state === "live") everLive = true;
+      showLinkState(link, state, everLive, stream.closeCode);
+    },
+  });
+  window.cadStream = stream;
+  window.cadStore = store;
+  showLinkState(link, stream.state, false);
+  stream.start();
+
+  const clock = document.getElementById("clock");
+  startTicking(() => { clock.textContent = clockText(); });
+
+  document.addEventListener("keydown", (e) => {
+    const typing = e.target.matches?.("input, textarea, select, [contenteditable]");
+    const key = e.key;
+    const go = (fn) => { e.preventDefault(); fn(); };
+    if (key === "F1" || (key === "/" && !typing && !e.ctrlKey && !e.altKey)) go(commands.focus);
+    else if (key === "F2" || (e.altKey && key.toLowerCase() === "n")) go(entry.focus);
+    else if (key === "F3") go(lists.focusPending);
+    else if (key === "F4") go(lists.focusActive);
+    else if (key === "F8") go(units.focus);
+    else if (key === "F9") go(detail.focus);
+    else if (key === "?" && !typing) go(() => toggleHelp());
+    else if (key === "Escape" && !help.hidden) go(() => toggleHelp(false));
+    // Outside a field, a letter or digit starts a command: the key lands in the command line.
+    else if (!typing && !e.ctrlKey && !e.altKey && !e.metaKey && /^[A-Za-z0-9]$/.test(key)) commands.focus();
+  });
+
+  say("info", "Ready. F1 or / for commands, F2 for a new call, ? for help.");
+}
+
+boot();

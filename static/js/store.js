@@ -1,0 +1,114 @@
+// The client's copy of the live state: open calls by id, units by callsign.
+// Only the stream writes it (snapshot, then events in seq order); views subscribe and re-render.
+
+export const ACTIVE_CALL_STATUSES = new Set(["dispatched", "enroute", "onscene", "cleared"]);
+
+export class Store {
+  constructor() {
+    this.calls = new Map();
+    this.units = new Map();
+    this.listeners = new Set();
+    this.ready = false;
+  }
+
+  subscribe(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(change) {
+    for (const listener of this.listeners) {
+      try {
+        listener(change, this);
+      } catch (err) {
+        console.error("store listener failed", err);
+      }
+    }
+  }
+
+  applySnapshot(data) {
+    this.calls = new Map();
+    this.units = new Map();
+    for (const call of data.calls || []) if (call.status !== "closed") this.calls.set(call.id, call);
+    for (const unit of data.units || []) this.units.set(unit.callsign, unit);
+    this.ready = true;
+    this.emit({ kind: "snapshot" });
+  }
+
+  applyEvent(event, data) {
+    switch (event) {
+      case "call.created":
+      case "call.updated":
+      case "call.closed":
+        this.putCall(event, data);
+        break;
+      case "call.note":
+        this.emit({ kind: "note", event, callId: data?.call, data });
+        break;
+      case "unit.updated":
+        this.putUnit(data);
+        break;
+      default:
+        break; // heartbeats and events this page does not know: nothing to apply
+    }
+  }
+
+  putCall(event, call) {
+    if (!call || call.id === undefined) return;
+    const previous = this.calls.get(call.id) || null;
+    if (event === "call.closed" || call.status === "closed") this.calls.delete(call.id);
+    else this.calls.set(call.id, call);
+    this.emit({ kind: "call", event, call, previous });
+  }
+
+  putUnit(unit) {
+    if (!unit || !unit.callsign) return;
+    const previous = this.units.get(unit.callsign) || null;
+    this.units.set(unit.callsign, unit);
+    // Keep the unit's line on its call current even before that call's own update arrives.
+    const call = unit.call !== null && unit.call !== undefined ? this.calls.get(unit.call) : null;
+    const line = call?.units?.find((u) => u.callsign === unit.callsign);
+    if (line && line.status !== unit.status) line.status = unit.status;
+    this.emit({ kind: "unit", unit, previous });
+  }
+
+  pendingCalls() {
+    return [...this.calls.values()]
+      .filter((c) => c.status === "pending")
+      .sort((a, b) => a.priority - b.priority || byTime(a.received_at, b.received_at) || a.id - b.id);
+  }
+
+  activeCalls() {
+    return [...this.calls.values()]
+      .filter((c) => ACTIVE_CALL_STATUSES.has(c.status))
+      .sort((a, b) => a.priority - b.priority || byTime(a.received_at, b.received_at) || a.id - b.id);
+  }
+
+  unitList() {
+    return [...this.units.values()].sort((a, b) =>
+      cmp(a.agency, b.agency) || cmp(a.discipline, b.discipline) || cmp(a.callsign, b.callsign));
+  }
+}
+
+function cmp(a, b) {
+  return String(a ?? "").localeCompare(String(b ?? ""), undefined, { numeric: true });
+}
+
+function byTime(a, b) {
+  return (Date.parse(a) || 0) - (Date.parse(b) || 0);
+}
+
+// Debounces listener work to one run per animation frame, however many events arrive.
+export function onChangeBatched(store, run) {
+  let queued = false;
+  const changes = [];
+  return store.subscribe((change) => {
+    changes.push(change);
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      run(changes.splice(0));
+    });
+  });
+}
