@@ -30,11 +30,18 @@ AGENCIES = [
     ("SFPD", "South County Fire Protection District", Agency.Kind.PARTNER, ["fire", "ems"]),
 ]
 
+# Premise flags, alarm permits and common places: kept by records clerks (and supervisors).
+PREMISE_RECORDS = [
+    "add_premiseflag", "change_premiseflag", "add_alarmpermit", "change_alarmpermit",
+    "add_commonplace", "change_commonplace", "add_commonplacealias", "change_commonplacealias",
+    "delete_commonplacealias",
+]
 # What each role may do in the admin; every change to calls and units still goes through services.
 ADMIN_PERMISSIONS = {
-    roles.RECORDS_CLERK: ["view_"],
+    roles.RECORDS_CLERK: ["view_", *PREMISE_RECORDS],
     roles.SUPERVISOR: ["view_", "change_priority", "change_calltype", "add_calltype", "change_unit",
-                       "add_unit", "change_disposition", "add_disposition",
+                       "add_unit", "change_disposition", "add_disposition", *PREMISE_RECORDS,
+                       "approve_premiseflag",  # flags that need a supervisor's approval
                        "delete_accessattempt"],  # unlock an account locked by failed sign-ins
     roles.DISPATCHER: [],
     roles.PARTNER: [],
@@ -63,7 +70,9 @@ def seed_groups() -> None:
     for role, prefixes in ADMIN_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
-        group.permissions.set([p for p in perms if any(p.codename.startswith(x) for x in prefixes)])
+        # "view_" grants every view permission; other entries are exact codenames.
+        group.permissions.set([p for p in perms if any(
+            p.codename.startswith(x) if x.endswith("_") else p.codename == x for x in prefixes)])
 
 
 def demo_password() -> tuple[str, bool]:

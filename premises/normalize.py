@@ -6,16 +6,33 @@ SUFFIXES = {
     "STREET": "ST", "STR": "ST", "AVENUE": "AVE", "AV": "AVE", "AVN": "AVE", "BOULEVARD": "BLVD",
     "ROAD": "RD", "DRIVE": "DR", "LANE": "LN", "COURT": "CT", "PLACE": "PL", "TERRACE": "TER",
     "PARKWAY": "PKWY", "HIGHWAY": "HWY", "CIRCLE": "CIR", "TRAIL": "TRL", "WAY": "WAY",
+    "ALLEY": "ALY", "CRESCENT": "CRES", "EXPRESSWAY": "EXPY", "FREEWAY": "FWY", "SQUARE": "SQ",
+    "PLAZA": "PLZ", "CROSSING": "XING", "TURNPIKE": "TPKE", "CAUSEWAY": "CSWY", "BOULEVARDE": "BLVD",
+    "BLV": "BLVD", "AVEN": "AVE", "DRV": "DR", "CRT": "CT", "LA": "LN", "PKY": "PKWY", "HIWAY": "HWY",
 }
 DIRECTIONALS = {
     "NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W",
     "NORTHEAST": "NE", "NORTHWEST": "NW", "SOUTHEAST": "SE", "SOUTHWEST": "SW",
 }
-ORDINALS = {
-    "FIRST": "1ST", "SECOND": "2ND", "THIRD": "3RD", "FOURTH": "4TH", "FIFTH": "5TH",
-    "SIXTH": "6TH", "SEVENTH": "7TH", "EIGHTH": "8TH", "NINTH": "9TH", "TENTH": "10TH",
-    "ELEVENTH": "11TH", "TWELFTH": "12TH",
-}
+
+def ordinal(n: int) -> str:
+    """3 → "3RD", 11 → "11TH", 22 → "22ND"."""
+    if 10 <= n % 100 <= 20:
+        return f"{n}TH"
+    return f"{n}" + {1: "ST", 2: "ND", 3: "RD"}.get(n % 10, "TH")
+
+
+_ORDINAL_WORDS = [
+    "FIRST", "SECOND", "THIRD", "FOURTH", "FIFTH", "SIXTH", "SEVENTH", "EIGHTH", "NINTH", "TENTH",
+    "ELEVENTH", "TWELFTH", "THIRTEENTH", "FOURTEENTH", "FIFTEENTH", "SIXTEENTH", "SEVENTEENTH",
+    "EIGHTEENTH", "NINETEENTH",
+]
+_TENS = {"TWENTY": 20, "THIRTY": 30, "FORTY": 40, "FIFTY": 50, "SIXTY": 60, "SEVENTY": 70,
+         "EIGHTY": 80, "NINETY": 90}
+ORDINALS = {word: ordinal(n) for n, word in enumerate(_ORDINAL_WORDS, start=1)}
+ORDINALS.update({word[:-1] + "IETH": ordinal(n) for word, n in _TENS.items()})  # TWENTIETH
+UNIT_ORDINALS = {word: n for n, word in enumerate(_ORDINAL_WORDS[:9], start=1)}
+NUMBERED_ORDINAL = re.compile(r"^(\d+)(?:ST|ND|RD|TH|D)$")
 INTERSECTION_SPLIT = re.compile(r"\s*(?:/|&|\bAND\b|\bAT\b|@)\s*")
 UNIT_DESIGNATORS = {
     "APT": "APT", "APARTMENT": "APT", "STE": "STE", "SUITE": "STE", "UNIT": "UNIT", "RM": "RM",
@@ -30,11 +47,18 @@ UNIT_AT_END = re.compile(
 def normalize(text: str) -> str:
     """Upper case, punctuation dropped, suffixes, directionals and ordinal words abbreviated."""
     text = re.sub(r"[^A-Z0-9/&@# ]+", " ", text.upper().replace("#", " # "))
-    words = []
+    words: list[str] = []
     for word in text.split():
+        # "TWENTY FIRST" (the hyphen is gone by now) is one ordinal: 21ST.
+        if words and words[-1] in _TENS and word in UNIT_ORDINALS:
+            words[-1] = ordinal(_TENS[words[-1]] + UNIT_ORDINALS[word])
+            continue
         word = SUFFIXES.get(word, word)
         word = DIRECTIONALS.get(word, word)
         word = ORDINALS.get(word, word)
+        numbered = NUMBERED_ORDINAL.match(word)
+        if numbered:
+            word = ordinal(int(numbered.group(1)))  # "3TH" and "3D" typed in a hurry: 3RD
         words.append(word)
     return " ".join(words)
 
@@ -65,3 +89,33 @@ def split_unit(text: str) -> tuple[str, str]:
     designator = match.group("designator")
     unit = match.group("unit")
     return match.group("base"), f"{UNIT_DESIGNATORS[designator]} {unit}" if designator else f"#{unit}"
+
+
+def unit_key(unit: str) -> str:
+    """A unit as an import or a caller gives it, in the street file's spelling: "Apt. 4" → "APT 4",
+    "#4" and "4" → "#4"."""
+    text = normalize(unit).replace("# ", "#").strip()
+    if not text:
+        return ""
+    words = text.split()
+    if words[0] in UNIT_DESIGNATORS and words[0] != "#" and len(words) > 1:
+        return f"{UNIT_DESIGNATORS[words[0]]} {' '.join(words[1:])}"
+    return "#" + text.lstrip("#").strip()
+
+
+def trigrams(text: str) -> set[str]:
+    """The trigrams PostgreSQL's pg_trgm takes from a text: each word lower-cased, padded with two
+    spaces before and one after."""
+    grams: set[str] = set()
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams of the two, 0 to 1."""
+    ta, tb = trigrams(a), trigrams(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)

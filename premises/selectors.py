@@ -1,37 +1,90 @@
-"""Finding places: what call entry and `GET addresses/?q=` use to turn words into a location."""
+"""Finding places: what call entry and `GET addresses/?q=` use to turn words into a location, and
+what is known about a place (premise flags, alarm permit)."""
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from premises.models import Address, Beat, Intersection, Street, StreetSegment
-from premises.normalize import normalize, split_intersection, split_number, split_unit
+from premises.choices import FlagKind, PermitStatus
+from premises.geo import BeatLocator, degrees_around, distance_m
+from premises.models import (
+    Address,
+    AlarmPermit,
+    Beat,
+    CommonPlace,
+    CommonPlaceAlias,
+    Intersection,
+    PremiseFlag,
+    Street,
+    StreetSegment,
+)
+from premises.normalize import (
+    DIRECTIONALS,
+    SUFFIXES,
+    normalize,
+    ordinal,
+    similarity,
+    split_intersection,
+    split_number,
+    split_unit,
+    unit_key,
+)
 
 NEAR_METRES = 200  # beyond this, coordinates are not named after an address
+AT_METRES = 30  # this close, coordinates are that address
 ADDRESS_LENGTH = 200  # what a call's address column holds
+STREETS_PER_PART = 20
+SUGGESTIONS = 5
+SIMILAR = 0.3  # pg_trgm's default similarity threshold
+WORD_SIMILAR = 0.6  # pg_trgm's default word_similarity threshold
+PERMIT_SITE_METRES = 30  # a permit given by its point covers calls this close
+FLAG_RADIUS_MAX_M = 5000
+KIND_ORDER = [FlagKind.OFFICER_SAFETY, FlagKind.MEDICAL, FlagKind.ACCESS, FlagKind.EMERGENCY_CONTACT,
+              FlagKind.NOTE]
+_ABBREVIATIONS = set(SUFFIXES.values()) | set(DIRECTIONALS.values())
 
 
 @dataclass(frozen=True)
 class Place:
-    kind: str  # "address", "intersection", "interpolated" or "coordinates"
+    kind: str  # "address", "intersection", "interpolated", "place", "coordinates" or "suggestion"
     address: str
     lat: float | None
     lon: float | None
     beat: Beat | None
     verified: bool
+    address_id: int | None = None  # the address point, when the place is one (flags and permits)
+    name: str = ""  # a common place's name ("CITY HALL")
 
 
 def _streets_named(part: str) -> list[Street]:
-    """Streets whose normalized name is `part`, or starts with it ("MAIN" finds "MAIN ST")."""
-    streets = list(Street.objects.filter(Q(name=part) | Q(name__startswith=part + " ")))
+    """Streets whose normalized name is `part`, or starts with it ("MAIN" finds "MAIN ST"), or, when
+    none does, holds it after a directional ("MAIN ST" finds "N MAIN ST")."""
+    part = part.strip()
+    if not part:
+        return []
+    if part.isdigit():
+        part = ordinal(int(part))  # "MAIN / 3" means 3RD
+    streets = list(Street.objects.filter(Q(name=part) | Q(name__startswith=part + " "))[:STREETS_PER_PART])
     exact = [s for s in streets if s.name == part]
-    return exact or streets
+    if exact or streets:
+        return exact or streets
+    return list(
+        Street.objects.filter(Q(name__endswith=" " + part) | Q(name__contains=" " + part + " "))[
+            :STREETS_PER_PART
+        ]
+    )
 
 
 def _intersection_between(a: str, b: str, limit: int) -> list[Intersection]:
-    streets_a = _streets_named(a)
-    streets_b = _streets_named(b)
+    return _intersections_of(_streets_named(a), _streets_named(b), limit)
+
+
+def _intersections_of(streets_a: list[Street], streets_b: list[Street], limit: int) -> list[Intersection]:
     if not streets_a or not streets_b:
         return []
     return list(
@@ -43,7 +96,7 @@ def _intersection_between(a: str, b: str, limit: int) -> list[Intersection]:
 
 
 def _place_of_address(address: Address) -> Place:
-    return Place("address", address.label, address.lat, address.lon, address.beat, True)
+    return Place("address", address.label, address.lat, address.lon, address.beat, True, address.pk)
 
 
 def _place_of_intersection(intersection: Intersection, typed_first: Street | None = None) -> Place:
@@ -54,11 +107,21 @@ def _place_of_intersection(intersection: Intersection, typed_first: Street | Non
     return Place("intersection", label, intersection.lat, intersection.lon, intersection.beat, True)
 
 
-def _interpolated(number: int, street_part: str) -> Place | None:
+def _place_of_common_place(place: CommonPlace) -> Place:
+    label = place.address.label if place.address_id else place.name
+    return Place("place", label, place.lat, place.lon, place.beat, True, place.address_id, place.name)
+
+
+def _interpolated(number: int, street_part: str, streets: list[Street] | None = None) -> Place | None:
     """An address not in the file but inside a block's range, placed along the block."""
+    if streets is None:
+        streets = _streets_named(street_part)
+    if not streets:
+        return None
     segment = (
         StreetSegment.objects.select_related("street")
-        .filter(street__in=_streets_named(street_part), from_number__lte=number, to_number__gte=number)
+        .filter(street__in=streets, from_number__lte=number, to_number__gte=number)
+        .order_by("street__name", "from_number")
         .first()
     )
     if segment is None:
@@ -73,14 +136,47 @@ def _interpolated(number: int, street_part: str) -> Place | None:
 
 def _with_unit(place: Place, unit: str) -> Place:
     """The building's place, named with the apartment or suite the caller gave."""
-    if not unit or place.kind == "intersection":
+    if not unit or place.kind in ("intersection", "suggestion"):
         return place
+    if place.address_id is not None:
+        # The unit's own point when the street file has one.
+        building = Address.objects.filter(pk=place.address_id).values("street_id", "number").first()
+        own = building and (
+            Address.objects.select_related("beat").filter(**building, unit=unit_key(unit)).first()
+        )
+        if own:
+            return _place_of_address(own)
     label = f"{place.address} {unit}"[:ADDRESS_LENGTH]
-    return Place(place.kind, label, place.lat, place.lon, place.beat, place.verified)
+    return replace(place, address=label)
+
+
+def _common_places(text: str, limit: int) -> list[Place]:
+    """Common places whose name or an alias starts with `text` (or holds it as a whole word)."""
+    if limit <= 0:
+        return []
+    wanted = Q(key__startswith=text) | Q(key__contains=" " + text)
+    places = list(CommonPlace.objects.select_related("address", "beat").filter(wanted)[:limit])
+    if len(places) < limit:
+        aliased = CommonPlaceAlias.objects.filter(wanted).exclude(place__in=places).values("place")
+        places += CommonPlace.objects.select_related("address", "beat").filter(pk__in=aliased)[
+            : limit - len(places)
+        ]
+    return [_place_of_common_place(p) for p in places]
+
+
+def _addresses_numbered(number: int, text: str, street_part: str, limit: int) -> list[Address]:
+    addresses = Address.objects.select_related("beat")
+    matches = list(addresses.filter(label__startswith=text)[:limit])
+    if not matches and street_part:
+        streets = _streets_named(street_part)
+        if streets:
+            matches = list(addresses.filter(street__in=streets, number=number)[:limit])
+    return matches
 
 
 def place_search(query: str, *, limit: int = 10) -> list[Place]:
-    """Type-ahead matches for call entry: addresses, intersections, interpolated addresses."""
+    """Type-ahead matches for call entry: addresses, intersections, interpolated addresses, common
+    places; when nothing matches, "did you mean" suggestions (kind "suggestion", not verified)."""
     text, unit = split_unit(normalize(query))
     if not text:
         return []
@@ -89,36 +185,42 @@ def place_search(query: str, *, limit: int = 10) -> list[Place]:
     pair = split_intersection(query)
     if pair:
         first = _streets_named(pair[0])
-        return [
+        found = [
             _place_of_intersection(i, first[0] if first else None)
             for i in _intersection_between(*pair, limit)
         ]
+        return found or _intersection_suggestions(pair, limit)
     number, street_part = split_number(text)
-    addresses = Address.objects.select_related("beat")
     if number is not None:
-        matches = list(addresses.filter(label__startswith=text)[:limit])
-        if not matches and street_part:
-            place = _interpolated(number, street_part)
-            return [place] if place else []
-        return [_place_of_address(a) for a in matches]
+        matches = _addresses_numbered(number, text, street_part, limit)
+        if matches:
+            return [_place_of_address(a) for a in matches]
+        if not street_part:
+            return []
+        place = _interpolated(number, street_part)
+        if place is not None:
+            return [place]
+        return _address_suggestions(number, street_part, limit)
+    places = _common_places(text, limit)
     streets = _streets_named(text)
-    places = [
-        _place_of_intersection(i, streets[0] if streets else None)
-        for i in Intersection.objects.select_related("street_a", "street_b", "beat").filter(
-            Q(street_a__in=streets) | Q(street_b__in=streets)
-        )[: limit // 2]
-    ] if streets else []
-    places += [
-        _place_of_address(a)
-        for a in addresses.filter(Q(street__in=streets) | Q(label__contains=" " + text))[
-            : limit - len(places)
+    if streets:
+        places += [
+            _place_of_intersection(i, streets[0])
+            for i in Intersection.objects.select_related("street_a", "street_b", "beat").filter(
+                Q(street_a__in=streets) | Q(street_b__in=streets)
+            )[: max(limit // 2 - len(places), 0)]
         ]
-    ]
-    return places
+        places += [
+            _place_of_address(a)
+            for a in Address.objects.select_related("beat").filter(street__in=streets)[
+                : limit - len(places)
+            ]
+        ]
+    return places or _name_suggestions(text, limit)
 
 
 def place_resolve(text: str) -> Place | None:
-    """The one place `text` names exactly (an address or an intersection), else None."""
+    """The one place `text` names exactly (an address, an intersection, a common place), else None."""
     normalized, unit = split_unit(normalize(text))
     if unit:
         place = place_resolve(normalized)
@@ -135,7 +237,7 @@ def place_resolve(text: str) -> Place | None:
         return None
     number, street_part = split_number(normalized)
     if number is None or not street_part:
-        return None
+        return _common_place_named(normalized)
     exact = Address.objects.select_related("beat").filter(label=normalized, unit="").first()
     if exact is None:
         streets = _streets_named(street_part)
@@ -148,6 +250,17 @@ def place_resolve(text: str) -> Place | None:
     if exact is not None:
         return _place_of_address(exact)
     return _interpolated(number, street_part)
+
+
+def _common_place_named(key: str) -> Place | None:
+    if not key:
+        return None
+    place = (
+        CommonPlace.objects.select_related("address", "beat")
+        .filter(Q(key=key) | Q(aliases__key=key))
+        .first()
+    )
+    return _place_of_common_place(place) if place else None
 
 
 def place_at(lat: float, lon: float) -> Place:
@@ -165,39 +278,210 @@ def place_at(lat: float, lon: float) -> Place:
                 nearest, best = address, d
         if nearest is not None:
             break
+    address_id = None
     if nearest is None or best > NEAR_METRES:
         label = f"{lat:.6f}, {lon:.6f}"
+    elif best <= AT_METRES:
+        label, address_id = nearest.label, nearest.pk
     else:
-        label = nearest.label if best <= 30 else f"near {nearest.label}"
-    return Place("coordinates", label, lat, lon, beat_at(lat, lon), False)
+        label = f"near {nearest.label}"
+    return Place("coordinates", label, lat, lon, beat_at(lat, lon), False, address_id)
 
 
 def beat_at(lat: float, lon: float) -> Beat | None:
-    for beat in Beat.objects.exclude(boundary=None):
-        if _polygon_contains(beat.boundary, lon, lat):
-            return beat
-    return None
+    return BeatLocator(Beat.objects.exclude(boundary=None))(lat, lon)
 
 
-def _polygon_contains(geometry: dict, x: float, y: float) -> bool:
-    if not geometry or geometry.get("type") != "Polygon":
-        return False
-    ring = geometry["coordinates"][0]
-    inside = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        xi, yi = ring[i][0], ring[i][1]
-        xj, yj = ring[j][0], ring[j][1]
-        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
-            inside = not inside
-        j = i
-    return inside
+def _on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
 
 
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres."""
-    r = 6_371_000.0
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
+def _core(name: str) -> str:
+    """A street name without its suffix and directionals: "N MAIN ST" → "MAIN"."""
+    words = [w for w in name.split() if w not in _ABBREVIATIONS]
+    return " ".join(words) or name
+
+
+def _similar(queryset: QuerySet, field: str, typed: str, limit: int) -> list:
+    """Rows whose `field` is spelled like `typed`, most alike first: pg_trgm on PostgreSQL, the same
+    trigram measure in Python elsewhere."""
+    if _on_postgresql():
+        from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+        from django.db.models.functions import Greatest
+
+        return list(
+            queryset.annotate(
+                similarity=TrigramSimilarity(field, typed),
+                word_similarity=TrigramWordSimilarity(typed, field),
+            )
+            .filter(Q(similarity__gte=SIMILAR) | Q(word_similarity__gte=WORD_SIMILAR))
+            .order_by(Greatest("similarity", "word_similarity").desc(), field)[:limit]
+        )
+    scored = []
+    for row in queryset:
+        value = getattr(row, field)
+        score = max(similarity(typed, value), similarity(_core(typed), _core(value)))
+        if score >= SIMILAR:
+            scored.append((-score, value, row))
+    scored.sort(key=lambda item: item[:2])
+    return [row for _, _, row in scored[:limit]]
+
+
+def street_suggestions(typed: str, *, limit: int = SUGGESTIONS) -> list[Street]:
+    """Streets spelled like `typed` ("MAIM ST" → MAIN ST), for "did you mean"."""
+    return _similar(Street.objects.all(), "name", normalize(typed), limit)
+
+
+def _suggestion(place: Place) -> Place:
+    return replace(place, kind="suggestion", verified=False)
+
+
+def _address_suggestions(number: int, street_part: str, limit: int) -> list[Place]:
+    if _streets_named(street_part):
+        return []  # the street is right; the number is not on it
+    places = []
+    for street in street_suggestions(street_part, limit=min(limit, SUGGESTIONS)):
+        address = Address.objects.select_related("beat").filter(street=street, number=number, unit="").first()
+        place = _place_of_address(address) if address else _interpolated(number, street.name, [street])
+        if place is None:
+            place = Place("street", street.name, None, None, None, False)
+        places.append(_suggestion(place))
+    return places
+
+
+def _intersection_suggestions(pair: tuple[str, str], limit: int) -> list[Place]:
+    sides = []
+    for part in pair:
+        named = _streets_named(part)
+        sides.append(named or street_suggestions(part))
+    if all(_streets_named(part) for part in pair):
+        return []  # both streets exist; they do not meet
+    first = sides[0][0] if sides[0] else None
+    return [_suggestion(_place_of_intersection(i, first)) for i in _intersections_of(*sides, limit)]
+
+
+def _name_suggestions(text: str, limit: int) -> list[Place]:
+    limit = min(limit, SUGGESTIONS)
+    places = [
+        _suggestion(_place_of_common_place(p))
+        for p in _similar(CommonPlace.objects.select_related("address", "beat"), "key", text, limit)
+    ]
+    places += [
+        _suggestion(Place("street", s.name, None, None, None, False))
+        for s in street_suggestions(text, limit=limit - len(places))
+    ]
+    return places
+
+
+def _active(at: datetime) -> Q:
+    return (Q(expires_at__isnull=True) | Q(expires_at__gt=at)) & (
+        Q(requires_approval=False) | Q(approved_at__isnull=False)
+    )
+
+
+def _building_addresses(address_ids: set[int]) -> dict[int, set[int]]:
+    """For each address, the ids of every address of its building (the building and its units)."""
+    if not address_ids:
+        return {}
+    keys = dict(
+        ((pk, (street_id, number)) for pk, street_id, number in
+         Address.objects.filter(pk__in=address_ids).values_list("pk", "street_id", "number"))
+    )
+    wanted = Q()
+    for street_id, number in set(keys.values()):
+        wanted |= Q(street_id=street_id, number=number)
+    units: dict[tuple[int, int], set[int]] = {}
+    for pk, street_id, number in Address.objects.filter(wanted).values_list("pk", "street_id", "number"):
+        units.setdefault((street_id, number), set()).add(pk)
+    return {pk: units.get(key, {pk}) for pk, key in keys.items()}
+
+
+def premise_flags_for_places(
+    places: Sequence[Place], *, at: datetime | None = None
+) -> list[list[PremiseFlag]]:
+    """The active flags of each place (not expired, approved when approval is needed): those of its
+    address (a building's flags go with each of its units, and a call at the building gets its
+    units' flags too) and those whose radius holds its point. Hazards first."""
+    at = at or timezone.now()
+    ids = {p.address_id for p in places if p.address_id is not None}
+    building = _building_addresses(ids)
+    all_ids = set().union(*building.values()) if building else set()
+    active = PremiseFlag.objects.filter(_active(at)).select_related("address")
+    by_address: dict[int, list[PremiseFlag]] = {}
+    if all_ids:
+        for flag in active.filter(address_id__in=all_ids):
+            by_address.setdefault(flag.address_id, []).append(flag)
+    located = [p for p in places if p.lat is not None and p.lon is not None]
+    point_flags: list[PremiseFlag] = []
+    if located:
+        dlat, dlon = degrees_around(max(abs(p.lat) for p in located), FLAG_RADIUS_MAX_M)
+        point_flags = list(active.filter(
+            address__isnull=True,
+            lat__range=(min(p.lat for p in located) - dlat, max(p.lat for p in located) + dlat),
+            lon__range=(min(p.lon for p in located) - dlon, max(p.lon for p in located) + dlon),
+        ))
+    address_units = {}
+    if all_ids:
+        address_units = dict(Address.objects.filter(pk__in=all_ids).values_list("pk", "unit"))
+    answer = []
+    for place in places:
+        flags: list[PremiseFlag] = []
+        if place.address_id is not None:
+            own_unit = address_units.get(place.address_id, "")
+            for pk in building.get(place.address_id, {place.address_id}):
+                # A unit's call gets the building's flags and its own, not the neighbours'.
+                if pk == place.address_id or not own_unit or address_units.get(pk) == "":
+                    flags += by_address.get(pk, [])
+        if place.lat is not None and place.lon is not None:
+            flags += [
+                f for f in point_flags
+                if distance_m(place.lat, place.lon, f.lat, f.lon) <= (f.radius_m or 0)
+            ]
+        flags.sort(key=lambda f: (KIND_ORDER.index(f.kind), -f.created_at.timestamp(), -f.pk))
+        answer.append(flags)
+    return answer
+
+
+def premise_flags_for(place: Place, *, at: datetime | None = None) -> list[PremiseFlag]:
+    """The active flags for a resolved place, hazards first; see premise_flags_for_places."""
+    return premise_flags_for_places([place], at=at)[0]
+
+
+def alarm_permits_for_places(places: Sequence[Place], *, on: date | None = None) -> list[AlarmPermit | None]:
+    """Each place's alarm permit: one valid on that day if there is one, else the latest (expired,
+    suspended or revoked, so the dispatcher sees that), else None."""
+    on = on or timezone.localdate()
+    ids = {p.address_id for p in places if p.address_id is not None}
+    building = _building_addresses(ids)
+    all_ids = set().union(*building.values()) if building else set()
+    labels = {p.address for p in places if p.address}
+    located = [p for p in places if p.lat is not None and p.lon is not None]
+    wanted = Q(site_address_id__in=all_ids) | Q(site_address__isnull=True, site_text__in=labels)
+    if located:
+        dlat, dlon = degrees_around(max(abs(p.lat) for p in located), PERMIT_SITE_METRES)
+        wanted |= Q(
+            site_address__isnull=True,
+            site_lat__range=(min(p.lat for p in located) - dlat, max(p.lat for p in located) + dlat),
+            site_lon__range=(min(p.lon for p in located) - dlon, max(p.lon for p in located) + dlon),
+        )
+    permits = list(AlarmPermit.objects.filter(wanted).select_related("site_address")) if (
+        all_ids or labels or located) else []
+    answer: list[AlarmPermit | None] = []
+    for place in places:
+        mine = [
+            permit for permit in permits
+            if (permit.site_address_id is not None
+                and permit.site_address_id in building.get(place.address_id, set()))
+            or (permit.site_address_id is None and permit.site_text and permit.site_text == place.address)
+            or (permit.site_address_id is None and permit.site_lat is not None and place.lat is not None
+                and distance_m(place.lat, place.lon, permit.site_lat, permit.site_lon)
+                <= PERMIT_SITE_METRES)
+        ]
+        mine.sort(key=lambda p: (p.standing(on) == PermitStatus.ACTIVE, p.expires_on, p.pk), reverse=True)
+        answer.append(mine[0] if mine else None)
+    return answer
+
+
+def alarm_permit_for(place: Place, *, on: date | None = None) -> AlarmPermit | None:
+    """The alarm permit at that site (valid ones first), or None when the site has none."""
+    return alarm_permits_for_places([place], on=on)[0]

@@ -1,15 +1,57 @@
 from rest_framework import serializers
 
+from premises.choices import FlagKind, PermitStatus
+from premises.models import AlarmPermit, PremiseFlag
+
+
+class PremiseFlagSerializer(serializers.ModelSerializer):
+    """A flag as responders see it; also what a call keeps of a flag attached to it."""
+
+    kind = serializers.ChoiceField(choices=FlagKind.choices)
+    kind_display = serializers.CharField(source="get_kind_display")
+    where = serializers.CharField()
+
+    class Meta:
+        model = PremiseFlag
+        fields = ("id", "kind", "kind_display", "text", "confidential", "where", "expires_at")
+
+
+class AlarmPermitSerializer(serializers.ModelSerializer):
+    standing = serializers.SerializerMethodField(
+        help_text="active, expired, not yet valid, suspended or revoked, today")
+    status = serializers.ChoiceField(choices=PermitStatus.choices)
+    site = serializers.CharField()
+
+    class Meta:
+        model = AlarmPermit
+        fields = ("number", "status", "standing", "occupancy", "holder_name", "site", "alarm_company",
+                  "company_contact", "company_phone", "issued_on", "expires_on")
+
+    def get_standing(self, permit: AlarmPermit) -> str:
+        return permit.standing(self.context["today"])
+
 
 class PlaceSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="address, intersection, interpolated or coordinates")
+    kind = serializers.CharField(
+        help_text="address, intersection, interpolated, place (a common place), coordinates; or, when "
+                  "nothing matched, suggestion (did you mean; lat and lon null when only the street is "
+                  "known)")
     address = serializers.CharField()
+    name = serializers.CharField(help_text="a common place's name, e.g. CITY HALL; else empty")
     lat = serializers.FloatField(allow_null=True)
     lon = serializers.FloatField(allow_null=True)
     beat = serializers.CharField(source="beat.code", default=None, allow_null=True)
     verified = serializers.BooleanField()
 
 
+class PlaceMatchSerializer(PlaceSerializer):
+    """A lookup match with what is known about the place: active premise flags (hazards first) the
+    reader may see, and its alarm permit (null when it has none)."""
+
+    premise_flags = PremiseFlagSerializer(many=True)
+    alarm_permit = AlarmPermitSerializer(allow_null=True)
+
+
 class PlaceQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(min_length=2, max_length=200, help_text="e.g. 123 MAIN, MAIN / 3RD")
+    q = serializers.CharField(min_length=2, max_length=200, help_text="e.g. 123 MAIN, MAIN / 3RD, CITY HALL")
     limit = serializers.IntegerField(min_value=1, max_value=50, default=10)

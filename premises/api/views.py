@@ -1,17 +1,44 @@
+from dataclasses import fields
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from premises.api.serializers import PlaceQuerySerializer, PlaceSerializer
-from premises.selectors import place_search
+from cad import roles
+from premises.api.serializers import PlaceMatchSerializer, PlaceQuerySerializer
+from premises.selectors import alarm_permits_for_places, place_search, premise_flags_for_places
+from premises.services import premise_flags_read_record
+
+
+def may_read_confidential(user) -> bool:
+    """The center's own people read confidential flags (and each read is recorded)."""
+    return bool(user and user.is_authenticated and (user.is_superuser or roles.is_center_staff(user))
+                and roles.scoped_agency(user) is None)
 
 
 class AddressLookupView(APIView):
-    """Address and intersection lookup for call entry: `?q=123 MAIN` or `?q=MAIN / 3RD`."""
+    """Address, intersection and common-place lookup for call entry: `?q=123 MAIN`, `?q=MAIN / 3RD`,
+    `?q=CITY HALL`. Each match carries its active premise flags and alarm permit; a misspelled street
+    gets `suggestion` matches. Reading a confidential flag here is recorded."""
 
-    @extend_schema(parameters=[PlaceQuerySerializer], responses={200: PlaceSerializer(many=True)})
+    @extend_schema(parameters=[PlaceQuerySerializer], responses={200: PlaceMatchSerializer(many=True)})
     def get(self, request):
         query = PlaceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         places = place_search(query.validated_data["q"], limit=query.validated_data["limit"])
-        return Response(PlaceSerializer(places, many=True).data)
+        now = timezone.now()
+        found = [p for p in places if p.kind != "suggestion"]
+        flags = iter(premise_flags_for_places(found, at=now))
+        permits = iter(alarm_permits_for_places(found, on=timezone.localdate(now)))
+        confidential = may_read_confidential(request.user)
+        matches, shown = [], []
+        for place in places:
+            place_flags, permit = ([], None) if place.kind == "suggestion" else (next(flags), next(permits))
+            place_flags = [f for f in place_flags if confidential or not f.confidential]
+            shown += place_flags
+            match = {f.name: getattr(place, f.name) for f in fields(place)}
+            matches.append({**match, "premise_flags": place_flags, "alarm_permit": permit})
+        premise_flags_read_record(flags=shown, by=request.user, context="lookup")
+        serializer = PlaceMatchSerializer(matches, many=True, context={"today": timezone.localdate(now)})
+        return Response(serializer.data)

@@ -17,7 +17,7 @@ from cad.services import agency_token_create
 from calls.choices import CallStatus
 from calls.models import Assignment, Call, CallNumberCounter, CallType, ChronologyEntry, Priority
 from calls.services import call_create, call_dispatch
-from premises.models import Intersection
+from premises.models import Intersection, PremiseFlagRead
 from units.models import Unit, UnitStatusChange
 
 CALLS = "/admin/calls/call/"
@@ -26,7 +26,7 @@ CALL_LIST_MAX_QUERIES = 18
 ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallNumberCounter, UnitStatusChange, AgencyToken,
-    Intersection, Event, EventCounter,
+    Intersection, Event, EventCounter, PremiseFlagRead,
 }
 
 
