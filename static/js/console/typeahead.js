@@ -43,10 +43,11 @@ export class Combo {
       items = [];
     }
     if (mine !== this.requestNo || document.activeElement !== this.input) return; // a newer keystroke won
-    this.show(items || []);
+    this.show(items || [], text);
   }
 
-  show(items) {
+  show(items, text) {
+    this.shownFor = text;
     this.items = items;
     this.active = this.autoSelect && items.length ? 0 : -1;
     setChildren(this.list, items.map((item, i) => h("li", {
@@ -111,7 +112,32 @@ export class Combo {
     if (item !== undefined) this.onPick(item);
   }
 
+  // The list on screen was found for other text than the field now holds (typed faster than the
+  // lookup answered): picking from it could choose SHOPLIFT for "shoot", so it is never picked.
+  stale() {
+    return this.isOpen() && this.shownFor !== this.input.value.trim();
+  }
+
+  async onStaleKey(e) {
+    e.preventDefault();
+    e.stopPropagation();
+    if (e.key === "Tab") {
+      this.cancel();
+      return;
+    }
+    clearTimeout(this.timer);
+    await this.run(this.input.value.trim());
+    if (e.key === "Enter" && this.autoSelect && this.isOpen()) this.pick(0);
+    else if (e.key === "ArrowDown" || e.key === "ArrowUp") this.move(e.key === "ArrowDown" ? 1 : -1);
+  }
+
   onKey(e) {
+    const picking = (e.key === "Enter" && !e.ctrlKey) || (e.key === "Tab" && !e.shiftKey)
+      || e.key === "ArrowDown" || e.key === "ArrowUp";
+    if (picking && this.stale()) {
+      this.onStaleKey(e);
+      return;
+    }
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       if (!this.isOpen()) {
         if (e.key === "ArrowDown" && this.input.value.trim().length >= this.minChars) {
