@@ -19,6 +19,7 @@ from django.test import Client
 
 from cad.bench_stream import StreamBench
 from cad.exceptions import Conflict
+from cad.throwaway_db import throwaway_database
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -33,12 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=200, help="samples per measurement")
 
     def handle(self, *args, rounds: int, **options):
-        creation = connection.creation
-        old_name = connection.settings_dict["NAME"]
-        if connection.vendor == "sqlite":
-            connection.settings_dict.setdefault("TEST", {})["NAME"] = "var/bench.sqlite3"
-        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
+        with throwaway_database("bench"):
             call_command("seed_demo", stdout=io.StringIO())
             stream = StreamBench(self.stdout.write)
             try:
@@ -52,9 +48,6 @@ class Command(BaseCommand):
                 stream.latency()
             finally:
                 stream.stop()
-        finally:
-            connections.close_all()
-            creation.destroy_test_db(old_name, verbosity=0)
 
     def _time(self, label: str, count: int, action: Callable[[int], object]) -> None:
         samples = []

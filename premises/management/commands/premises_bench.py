@@ -12,9 +12,10 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
+from cad.throwaway_db import throwaway_database
 from premises import bench
 from premises.importers import addresses_import, beats_import, read_csv
 from premises.models import Address, Intersection, StreetSegment
@@ -30,17 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--keep-db", action="store_true", help="leave the throwaway database")
 
     def handle(self, *args, points: int, lookups: int, keep_db: bool, **options):
-        creation = connection.creation
-        old_name = connection.settings_dict["NAME"]
-        if connection.vendor == "sqlite":
-            connection.settings_dict.setdefault("TEST", {})["NAME"] = "var/premises_bench.sqlite3"
-        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
+        with throwaway_database("premises_bench", keep=keep_db):
             self._run(points, lookups)
-        finally:
-            connections.close_all()
-            if not keep_db:
-                creation.destroy_test_db(old_name, verbosity=0)
 
     def _run(self, points: int, lookups: int) -> None:
         city = bench.city_for(points)
