@@ -33,7 +33,7 @@ bench: install
 	$(PY) manage.py bench
 
 screenshots: install  ## the README's console and board pictures, taken by the browser test
-	CAD_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_console.py
+	CAD_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_console.py tests/e2e/test_premises.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -34,12 +34,26 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} is append-only.")
 
 
-def refuse_changes_sql(table: str) -> tuple[str, str]:
-    """SQL that makes `table` append-only on PostgreSQL, and the SQL that undoes it."""
+def refuse_changes_sql(table: str, *, may_clear: tuple[str, ...] = ()) -> tuple[str, str]:
+    """SQL that makes `table` append-only on PostgreSQL, and the SQL that undoes it.
+
+    `may_clear` names reference columns that may still be set to NULL and nothing else (a
+    SET_NULL key whose row was deleted elsewhere); every other column stays as written.
+    """
     function = f"{table}_append_only"
+    allowed = ""
+    if may_clear:
+        keys = " - ".join(f"'{column}'" for column in may_clear)
+        nulls = " AND ".join(f"NEW.{column} IS NULL" for column in may_clear)
+        allowed = f"""
+            IF TG_OP = 'UPDATE' THEN
+                IF {nulls} AND to_jsonb(NEW) - {keys} = to_jsonb(OLD) - {keys} THEN
+                    RETURN NEW;
+                END IF;
+            END IF;"""
     forward = f"""
         CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
-        BEGIN
+        BEGIN{allowed}
             RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
         END;
         $$ LANGUAGE plpgsql;
@@ -50,11 +64,11 @@ def refuse_changes_sql(table: str) -> tuple[str, str]:
     return forward, backward
 
 
-def append_only_operation(table: str):
+def append_only_operation(table: str, *, may_clear: tuple[str, ...] = ()):
     """A migration operation adding the trigger on PostgreSQL and nothing elsewhere."""
     from django.db import migrations
 
-    forward, backward = refuse_changes_sql(table)
+    forward, backward = refuse_changes_sql(table, may_clear=may_clear)
 
     def apply(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":

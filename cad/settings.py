@@ -4,6 +4,7 @@ With nothing set: SQLite, an in-memory channel layer and Celery tasks run in-pro
 With DATABASE_URL / REDIS_URL: PostgreSQL (psycopg 3), channels-redis and Celery on Redis.
 """
 
+import importlib.util
 import os
 import secrets
 from datetime import timedelta
@@ -146,6 +147,13 @@ CAD_STREAM_POLL_SECONDS = float(os.environ.get("CAD_STREAM_POLL_SECONDS", "1"))
 CAD_STREAM_HEARTBEAT_SECONDS = float(os.environ.get("CAD_STREAM_HEARTBEAT_SECONDS", "15"))
 CAD_STREAM_REPLAY_LIMIT = envint("CAD_STREAM_REPLAY_LIMIT", "5000")
 
+# The console's map: a tile URL template (empty: no tiles, markers and beats on a blank background).
+CAD_MAP_TILE_URL = os.environ.get("CAD_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+CAD_MAP_ATTRIBUTION = os.environ.get(
+    "CAD_MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -185,7 +193,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet for the console's map, served from the django-leaflet package as installed (nothing copied
+# in). Not in INSTALLED_APPS: its admin module imports GeoDjango, which needs the GDAL library.
+STATICFILES_DIRS = [BASE_DIR / "static", Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -227,6 +237,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitStatusEnum": "units.choices.UnitStatus",
         "CallStatusEnum": "calls.choices.CallStatus",
+        "ChronologyKindEnum": "calls.choices.ChronologyKind",
+        "PremiseFlagKindEnum": "premises.choices.FlagKind",
+        "PermitStatusEnum": "premises.choices.PermitStatus",
     },
 }
 

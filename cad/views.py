@@ -25,7 +25,11 @@ def console(request: HttpRequest) -> HttpResponse:
     """The dispatcher console: call entry, queue, units, call detail, command line; live."""
     if not roles.can_dispatch(request.user):
         raise PermissionDenied("The console is for dispatchers and supervisors.")
-    return render(request, "console.html", {"stream_path": "/ws/console/"})
+    return render(request, "console.html", {
+        "stream_path": "/ws/console/",
+        "map_tile_url": settings.CAD_MAP_TILE_URL,
+        "map_attribution": settings.CAD_MAP_ATTRIBUTION,
+    })
 
 
 @login_required

@@ -9,6 +9,7 @@ from calls.models import (
     Assignment,
     Call,
     CallNumberCounter,
+    CallPremiseFlag,
     CallType,
     ChronologyEntry,
     Disposition,
@@ -126,6 +127,22 @@ class ChronologyInline(ReadOnlyTabularInline):
         return super().get_queryset(request).select_related("unit", "by")
 
 
+def _copy_text(copy: CallPremiseFlag) -> str:
+    # Confidential text is read on the flag itself, where opening it is recorded.
+    return "(confidential)" if copy.confidential else copy.text
+
+
+class PremiseFlagCopyInline(ReadOnlyTabularInline):
+    model = CallPremiseFlag
+    verbose_name_plural = "premise flags attached"
+    fields = ("attached_at", "kind", "shown_text", "where", "expires_at", "call_address", "flag")
+    readonly_fields = fields
+
+    @admin.display(description="text")
+    def shown_text(self, copy: CallPremiseFlag) -> str:
+        return _copy_text(copy)
+
+
 @admin.register(Call)
 class CallAdmin(ReadOnlyAdmin):
     """A call is a record: it changes only through the call services, never here.
@@ -163,7 +180,7 @@ class CallAdmin(ReadOnlyAdmin):
         "duplicate_calls", received_at, entered_at, dispatched_at, enroute_at, onscene_at,
         closed_at, updated_at,
     )
-    inlines = [AssignmentInline, ChronologyInline]
+    inlines = [AssignmentInline, PremiseFlagCopyInline, ChronologyInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         assignments = Assignment.objects.select_related("unit").order_by("dispatched_at", "id")
@@ -226,3 +243,21 @@ class ChronologyEntryAdmin(ReadOnlyAdmin):
             '<a href="{}">{}</a>', reverse("admin:calls_call_change", args=[entry.call_id]),
             entry.call.number,
         )
+
+
+@admin.register(CallPremiseFlag)
+class CallPremiseFlagAdmin(ReadOnlyAdmin):
+    """Premise flags as they read when attached to a call: append-only, like the chronology."""
+
+    list_display = ("attached_at", "call", "kind", "shown_text", "confidential", "where", "call_address")
+    list_filter = ("kind", "confidential", "attached_at")
+    search_fields = ("call__number", "where", "call_address")
+    list_select_related = ("call",)
+    show_full_result_count = False
+    fields = ("call", "attached_at", "attached_by", "kind", "shown_text", "confidential", "where",
+              "expires_at", "call_address", "flag")
+    readonly_fields = ("shown_text",)
+
+    @admin.display(description="text")
+    def shown_text(self, copy: CallPremiseFlag) -> str:
+        return _copy_text(copy)

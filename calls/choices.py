@@ -35,3 +35,4 @@ class ChronologyKind(models.TextChoices):
     REOPENED = "reopened", "Call reopened"
     LINKED = "linked", "Linked as duplicate"
     DUPLICATE_ADDED = "duplicate_added", "Duplicate call linked here"
+    PREMISE_FLAGS = "premise_flags", "Premise flags attached"

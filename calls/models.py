@@ -6,7 +6,8 @@ from django.db.models import Q
 from cad.history import AppendOnlyModel
 from cad.models import Discipline
 from calls.choices import CallSource, CallStatus, ChronologyKind
-from premises.models import Beat
+from premises.choices import FlagKind
+from premises.models import Address, Beat, PremiseFlag
 from units.choices import UnitStatus
 from units.models import Unit
 
@@ -92,6 +93,14 @@ class Call(models.Model):
     beat = models.ForeignKey(Beat, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls")
     location_verified = models.BooleanField(
         default=False, help_text="The location matched the street file"
+    )
+    address_point = models.ForeignKey(
+        Address, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The street file's address point the location matched, when it is one",
+    )
+    premise_flags_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the flags of the current location were attached (null: before flags were kept)",
     )
 
     caller_name = models.CharField(max_length=128, blank=True)
@@ -182,3 +191,29 @@ class ChronologyEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.call} {self.at:%H:%M:%S} {self.get_kind_display()}"
+
+
+class CallPremiseFlag(AppendOnlyModel):
+    """A premise flag as it read when it was attached to the call: later edits, expiry or removal of
+    the flag do not change what responders were told. Appended, never rewritten."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="premise_flag_copies")
+    # Kept when the flag is removed from the records (the PostgreSQL trigger allows only that change).
+    flag = models.ForeignKey(PremiseFlag, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=32, choices=FlagKind.choices)
+    text = models.TextField()
+    confidential = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    where = models.CharField(max_length=200, help_text="The flag's address, or its radius and point")
+    call_address = models.CharField(max_length=200, help_text="The call's location it was attached for")
+    attached_at = models.DateTimeField()
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["attached_at", "id"]
+        indexes = [models.Index(fields=["call", "attached_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.call} {self.get_kind_display()} ({self.attached_at:%H:%M:%S})"

@@ -1,11 +1,15 @@
 import re
+from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
 
 from cad import roles
 from calls.choices import CallStatus
-from calls.models import Assignment, Call, ChronologyEntry
+from calls.models import Assignment, Call, CallPremiseFlag, ChronologyEntry
+from premises.models import AlarmPermit
+from premises.selectors import Place, alarm_permit_for
 
 NUMBER = re.compile(r"[0-9]{4}-[0-9]{1,8}")
 ID = re.compile(r"[0-9]{1,18}")
@@ -26,7 +30,12 @@ def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
             "assignments",
             queryset=Assignment.objects.filter(cleared_at__isnull=True).select_related("unit__agency"),
             to_attr="open_assignments",
-        )
+        ),
+        Prefetch(
+            "premise_flag_copies",
+            queryset=CallPremiseFlag.objects.filter(attached_at=F("call__premise_flags_at")),
+            to_attr="current_premise_flags",
+        ),
     )
 
 
@@ -49,3 +58,20 @@ def call_lookup(key: str) -> dict:
     if NUMBER.fullmatch(key):
         return {"number": key}
     return {"pk": int(key)} if ID.fullmatch(key) else {"pk": 0}
+
+
+def current_premise_flags(call: Call) -> list[CallPremiseFlag]:
+    """The flags attached for the call's current location, as they read then (hazards first)."""
+    prefetched = getattr(call, "current_premise_flags", None)
+    if prefetched is not None:
+        return prefetched
+    if call.premise_flags_at is None:
+        return []
+    return list(CallPremiseFlag.objects.filter(call=call, attached_at=call.premise_flags_at))
+
+
+def call_alarm_permit(call: Call, *, on: date | None = None) -> AlarmPermit | None:
+    """The alarm permit of the call's site as it stands `on` (today), or None when it has none."""
+    place = Place("address", call.address, call.lat, call.lon, call.beat, call.location_verified,
+                  call.address_point_id)
+    return alarm_permit_for(place, on=on or timezone.localdate())

@@ -20,12 +20,17 @@ from calls.models import (
     Assignment,
     Call,
     CallNumberCounter,
+    CallPremiseFlag,
     CallType,
     ChronologyEntry,
     Disposition,
     Priority,
 )
-from premises.selectors import Place, place_at, place_resolve
+from calls.selectors import current_premise_flags
+from premises.choices import FlagKind
+from premises.models import PremiseFlag, PremiseFlagRead
+from premises.selectors import Place, place_at, place_resolve, premise_flags_for
+from premises.services import premise_flags_read_record
 from units.choices import ALLOWED_TRANSITIONS, ASSIGNED_STATUSES, UnitStatus
 from units.models import Unit
 from units.services import unit_status_record
@@ -45,6 +50,8 @@ TRANSPORT_STATUSES = {UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL}
 LEAVING_STATUSES = {UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE}
 DUPLICATE_DISPOSITION = "22"
 OLDEST_RECEIVED = timedelta(days=7)
+# A console refetches an open call on every change to it: one read per person, flag and call in this time.
+FLAG_READ_AGAIN_AFTER = timedelta(minutes=10)
 LOGGED_FIELDS = (
     "call_type", "priority", "source", "address", "lat", "lon", "beat", "location_verified",
     "caller_name", "caller_phone", "narrative",
@@ -147,8 +154,36 @@ def place_for_location(location: dict[str, Any]) -> Place:
 def _place_fields(place: Place) -> dict[str, Any]:
     return {
         "address": place.address, "lat": place.lat, "lon": place.lon,
-        "beat": place.beat, "location_verified": place.verified,
+        "beat": place.beat, "location_verified": place.verified, "address_point_id": place.address_id,
     }
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _attach_premise_flags(
+    call: Call, place: Place, *, by: User | None, at: datetime, previous: int = 0
+) -> list[CallPremiseFlag]:
+    """Copy the place's active flags onto the call as they read at `at`; they become its current
+    flags (call.premise_flags_at must already be `at`). Earlier copies stay as history."""
+    copies = CallPremiseFlag.objects.bulk_create([
+        CallPremiseFlag(
+            call=call, flag=flag, kind=flag.kind, text=flag.text, confidential=flag.confidential,
+            expires_at=flag.expires_at, where=flag.where[:200], call_address=call.address,
+            attached_at=at, attached_by=_actor(by),
+        )
+        for flag in premise_flags_for(place, at=at)
+    ])
+    if copies:
+        kinds = ", ".join(
+            FlagKind(c.kind).label.lower() + (" (confidential)" if c.confidential else "") for c in copies
+        )
+        _log(call, ChronologyKind.PREMISE_FLAGS, by=by, at=at,
+             text=f"{_plural(len(copies), 'premise flag')} attached: {kinds}")
+    elif previous:
+        _log(call, ChronologyKind.PREMISE_FLAGS, by=by, at=at, text="No premise flags at the new location")
+    return copies
 
 
 @transaction.atomic
@@ -182,12 +217,14 @@ def call_create(
         received_at=received_at,
         entered_at=now,
         created_by=_actor(by),
+        premise_flags_at=now,
         **_place_fields(place),
     )
     text = f"{call_type.code} P{call.priority_id} at {call.address}"
     if not place.verified:
         text += " (location not verified)"
     _log(call, ChronologyKind.CREATED, by=by, at=now, text=text)
+    _attach_premise_flags(call, place, by=by, at=now)
     _announce_call(call, "call.created")
     return call
 
@@ -208,22 +245,55 @@ def call_update(*, call: Call, by: User | None, **changes: Any) -> Call:
                               "caller_phone", "narrative"}
     if unknown:
         raise Invalid({name: ["This field cannot be changed."] for name in sorted(unknown)})
+    place = None
     if "location" in changes:
-        changes.update(_place_fields(place_for_location(changes.pop("location"))))
-    logged = {}
+        place = place_for_location(changes.pop("location"))
+        changes.update(_place_fields(place))
+    logged, changed = {}, False
     for name, value in changes.items():
         old = getattr(call, name)
         if old != value:
-            logged[name] = [_loggable(old), _loggable(value)]
+            changed = True
             setattr(call, name, value)
-    if not logged:
+            if name in LOGGED_FIELDS:  # not the address point's id: the address says it
+                logged[name] = [_loggable(old), _loggable(value)]
+    if not changed:
         return call
-    call.save()
     now = timezone.now()
-    text = "; ".join(f"{name}: {old} → {new}" for name, (old, new) in logged.items() if name in LOGGED_FIELDS)
-    _log(call, ChronologyKind.CHANGED, by=by, at=now, text=text, changes=logged)
+    moved = place is not None and bool({"address", "lat", "lon"} & set(logged))
+    previous = 0
+    if moved:
+        previous = len(current_premise_flags(call))
+        call.premise_flags_at = now
+    call.save()
+    if logged:
+        text = "; ".join(f"{name}: {old} → {new}" for name, (old, new) in logged.items())
+        _log(call, ChronologyKind.CHANGED, by=by, at=now, text=text, changes=logged)
+    if moved:
+        _attach_premise_flags(call, place, by=by, at=now, previous=previous)
     _announce_call(call, "call.updated")
     return call
+
+
+def call_premise_flags_read_record(*, call: Call, by: User | None) -> int:
+    """`by` was served the text of the call's current confidential flags (the call detail): record
+    it against the call, at most once per person, flag and call every FLAG_READ_AGAIN_AFTER.
+    Returns how many reads were recorded."""
+    if _actor(by) is None:
+        return 0
+    ids = {c.flag_id for c in current_premise_flags(call) if c.confidential and c.flag_id is not None}
+    if not ids:
+        return 0
+    recent = PremiseFlagRead.objects.filter(
+        by=by, call_id=call.pk, flag_id__in=ids, at__gte=timezone.now() - FLAG_READ_AGAIN_AFTER
+    ).values_list("flag_id", flat=True)
+    unread = ids - set(recent)
+    if not unread:
+        return 0
+    return premise_flags_read_record(
+        flags=PremiseFlag.objects.filter(pk__in=unread), by=by, call_id=call.pk,
+        call_number=call.number, context="call",
+    )
 
 
 @transaction.atomic

@@ -1,9 +1,13 @@
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cad.fields import CoordinateField
 from calls.choices import CallSource
-from calls.models import Assignment, Call, CallType, ChronologyEntry, Disposition, Priority
+from calls.models import Assignment, Call, CallPremiseFlag, CallType, ChronologyEntry, Disposition, Priority
+from calls.selectors import call_alarm_permit, current_premise_flags
+from premises.api.serializers import AlarmPermitSerializer
+from premises.choices import FlagKind
 
 
 class CallTypeSerializer(serializers.ModelSerializer):
@@ -52,6 +56,40 @@ class AssignedUnitSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class CallPremiseFlagSerializer(serializers.ModelSerializer):
+    """A premise flag kept with the call, as it read when it was attached.
+
+    A confidential flag's text is served only where `confidential_text` is in the context (the call
+    detail, to the center's staff, each read recorded); elsewhere its text is null.
+    """
+
+    id = serializers.IntegerField(source="flag_id", allow_null=True,
+                                  help_text="The premise flag; null once it is removed from the records")
+    kind = serializers.ChoiceField(choices=FlagKind.choices)
+    kind_display = serializers.CharField(source="get_kind_display")
+    text = serializers.SerializerMethodField(
+        help_text="null for a confidential flag outside the call detail, or for a partner")
+
+    class Meta:
+        model = CallPremiseFlag
+        fields = ("id", "kind", "kind_display", "text", "confidential", "where", "expires_at", "attached_at")
+        read_only_fields = fields
+
+    def get_text(self, copy: CallPremiseFlag) -> str | None:
+        if copy.confidential and not self.context.get("confidential_text"):
+            return None
+        return copy.text
+
+
+class CallAlarmPermitSerializer(AlarmPermitSerializer):
+    """The permit of an alarm call's site; `{"on_file": false}` alone when the site has none."""
+
+    on_file = serializers.BooleanField(default=True)
+
+    class Meta(AlarmPermitSerializer.Meta):
+        fields = ("on_file", *AlarmPermitSerializer.Meta.fields)
+
+
 class CallSerializer(serializers.ModelSerializer):
     """A call as lists, partners and the live stream see it."""
 
@@ -62,15 +100,24 @@ class CallSerializer(serializers.ModelSerializer):
     disposition = CodeDescriptionSerializer(allow_null=True)
     master = serializers.CharField(source="master.number", default=None, allow_null=True)
     units = serializers.SerializerMethodField()
+    premise_flags = serializers.SerializerMethodField()
 
     class Meta:
         model = Call
         fields = [
             "id", "number", "status", "priority", "call_type", "source", "location", "caller",
             "narrative", "received_at", "entered_at", "dispatched_at", "enroute_at", "onscene_at",
-            "closed_at", "disposition", "master", "units", "updated_at",
+            "closed_at", "disposition", "master", "units", "premise_flags", "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CallPremiseFlagSerializer(many=True, allow_null=True))
+    def get_premise_flags(self, call: Call) -> list[dict] | None:
+        """The flags attached for the current location (hazards first); [] when it has none; null
+        for calls entered before flags were kept with calls."""
+        if call.premise_flags_at is None:
+            return None
+        return CallPremiseFlagSerializer(current_premise_flags(call), many=True, context=self.context).data
 
     @extend_schema_field(AssignedUnitSerializer(many=True))
     def get_units(self, call: Call) -> list[dict]:
@@ -111,10 +158,23 @@ class CallDetailSerializer(CallSerializer):
     assignments = AssignmentSerializer(many=True, read_only=True)
     chronology = ChronologyEntrySerializer(many=True, read_only=True)
     duplicates = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    alarm_permit = serializers.SerializerMethodField()
 
     class Meta(CallSerializer.Meta):
-        fields = [*CallSerializer.Meta.fields, "duplicates", "assignments", "chronology"]
+        fields = [*CallSerializer.Meta.fields, "alarm_permit", "duplicates", "assignments", "chronology"]
         read_only_fields = fields
+
+    @extend_schema_field(CallAlarmPermitSerializer(allow_null=True))
+    def get_alarm_permit(self, call: Call) -> dict | None:
+        """On an alarm call: the site's permit as it stands today, or `{"on_file": false}`; null on
+        calls that are not alarm calls."""
+        if not call.call_type.is_alarm:
+            return None
+        today = timezone.localdate()
+        permit = call_alarm_permit(call, on=today)
+        if permit is None:
+            return {"on_file": False}
+        return CallAlarmPermitSerializer(permit, context={"today": today}).data
 
 
 class LocationInputSerializer(serializers.Serializer):

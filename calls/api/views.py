@@ -28,6 +28,7 @@ from calls.filtersets import CallFilterSet
 from calls.models import CallType, Disposition, Priority
 from calls.selectors import call_details_visible_to, call_lookup, calls_visible_to
 from calls.stats import figures_for_day
+from premises.api.views import may_read_confidential
 from units.api.serializers import UnitSerializer, UnitStatusInputSerializer
 from units.models import Unit
 from units.selectors import units_visible_to
@@ -55,9 +56,25 @@ class CallViewSet(
     def get_object(self):
         return get_object_or_404(self.get_queryset(), **call_lookup(self.kwargs["pk"]))
 
+    def get_serializer_context(self):
+        # Lists and the stream never carry a confidential flag's text; the call detail does, to the
+        # center's staff, and each read is recorded against the call.
+        confidential = self.action != "list" and may_read_confidential(self.request.user)
+        return {**super().get_serializer_context(), "confidential_text": confidential}
+
     def _detail(self, call, code=status.HTTP_200_OK) -> Response:
-        fresh = call_details_visible_to(self.request.user).get(pk=call.pk)
-        return Response(CallDetailSerializer(fresh).data, status=code)
+        return self._served(call_details_visible_to(self.request.user).get(pk=call.pk), code)
+
+    def _served(self, call, code=status.HTTP_200_OK) -> Response:
+        context = self.get_serializer_context()
+        data = CallDetailSerializer(call, context=context).data
+        if context["confidential_text"]:
+            services.call_premise_flags_read_record(call=call, by=self.request.user)
+        return Response(data, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        """One call with its assignments, current premise flags, alarm permit and chronology."""
+        return self._served(self.get_object())
 
     @extend_schema(request=CallCreateSerializer, responses={201: CallDetailSerializer})
     def create(self, request, *args, **kwargs):

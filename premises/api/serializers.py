@@ -55,3 +55,20 @@ class PlaceMatchSerializer(PlaceSerializer):
 class PlaceQuerySerializer(serializers.Serializer):
     q = serializers.CharField(min_length=2, max_length=200, help_text="e.g. 123 MAIN, MAIN / 3RD, CITY HALL")
     limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+
+BEATS_SCHEMA = {
+    "type": "object",
+    "description": "GeoJSON FeatureCollection; each feature's geometry is the beat's Polygon or "
+                   "MultiPolygon ([lon, lat]), or null when it has no boundary",
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": {"type": "object", "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "string"},
+            "geometry": {"type": "object", "nullable": True},
+            "properties": {"type": "object", "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"}}},
+        }}},
+    },
+}

@@ -6,7 +6,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cad import roles
-from premises.api.serializers import PlaceMatchSerializer, PlaceQuerySerializer
+from cad.permissions import IsCenterStaff
+from premises.api.serializers import BEATS_SCHEMA, PlaceMatchSerializer, PlaceQuerySerializer
+from premises.models import Beat
 from premises.selectors import alarm_permits_for_places, place_search, premise_flags_for_places
 from premises.services import premise_flags_read_record
 
@@ -42,3 +44,19 @@ class AddressLookupView(APIView):
         premise_flags_read_record(flags=shown, by=request.user, context="lookup")
         serializer = PlaceMatchSerializer(matches, many=True, context={"today": timezone.localdate(now)})
         return Response(serializer.data)
+
+
+class BeatsView(APIView):
+    """Every beat with its boundary, as a GeoJSON FeatureCollection (the console's map draws them).
+    For the center's staff."""
+
+    permission_classes = [IsCenterStaff]
+
+    @extend_schema(responses={200: BEATS_SCHEMA})
+    def get(self, request):
+        features = [
+            {"type": "Feature", "id": beat.code, "geometry": beat.boundary,
+             "properties": {"code": beat.code, "name": beat.name}}
+            for beat in Beat.objects.order_by("code")
+        ]
+        return Response({"type": "FeatureCollection", "features": features})

@@ -15,7 +15,15 @@ from cad import roles
 from cad.models import Agency, AgencyToken, Event, EventCounter
 from cad.services import agency_token_create
 from calls.choices import CallStatus
-from calls.models import Assignment, Call, CallNumberCounter, CallType, ChronologyEntry, Priority
+from calls.models import (
+    Assignment,
+    Call,
+    CallNumberCounter,
+    CallPremiseFlag,
+    CallType,
+    ChronologyEntry,
+    Priority,
+)
 from calls.services import call_create, call_dispatch
 from premises.models import Intersection, PremiseFlagRead
 from units.models import Unit, UnitStatusChange
@@ -25,7 +33,7 @@ CALLS = "/admin/calls/call/"
 CALL_LIST_MAX_QUERIES = 18
 ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
-    Call, Assignment, ChronologyEntry, CallNumberCounter, UnitStatusChange, AgencyToken,
+    Call, Assignment, ChronologyEntry, CallPremiseFlag, CallNumberCounter, UnitStatusChange, AgencyToken,
     Intersection, Event, EventCounter, PremiseFlagRead,
 }
 

@@ -5,11 +5,12 @@ from calls.models import CallType
 from units.models import Unit
 
 
-def make_calls(alice, count):
+def make_calls(alice, count, address="511 ELM ST"):
+    """Calls at a flagged address (the demo's officer-safety hazard)."""
     robbery = CallType.objects.get(code="ROBBERY")
     units = list(Unit.objects.filter(status="available").order_by("callsign"))
     for i in range(count):
-        call = services.call_create(call_type=robbery, location={"address": "310 MAIN ST"}, by=alice)
+        call = services.call_create(call_type=robbery, location={"address": address}, by=alice)
         services.call_dispatch(call=call, units=[units[i]], by=alice)
 
 
@@ -25,6 +26,7 @@ def test_listing_calls_does_not_query_per_call(alice, as_alice, django_assert_ma
     response = queries_for(as_alice, "/api/v1/calls/?status=active", django_assert_max_num_queries, 12)
     assert response.json()["count"] == 30
     assert all(len(c["units"]) == 1 for c in response.json()["results"])
+    assert all(len(c["premise_flags"]) == 1 for c in response.json()["results"])
 
 
 def test_listing_units_does_not_query_per_unit(alice, as_alice, django_assert_max_num_queries):

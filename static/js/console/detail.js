@@ -4,11 +4,12 @@
 import { h, setChildren, setText } from "../dom.js";
 import { formatDuration, timerAttrs, toMs } from "../timers.js";
 import { CALL_STATUS_LABEL, NEXT_STATUSES, UNIT_STATUS, get, post } from "./api.js";
-import { flagsBlock } from "./flags.js";
+import { flagsBlock, permitBlock } from "./flags.js";
 
 const KIND_LABEL = {
   created: "CREATED", changed: "CHANGED", note: "NOTE", dispatched: "DISPATCH", unit_status: "STATUS",
   closed: "CLOSED", reopened: "REOPENED", linked: "LINKED", duplicate_added: "DUPLICATE",
+  premise_flags: "FLAGS",
 };
 
 export function setupDetail({ store, refs, say, onSelect }) {
@@ -213,12 +214,18 @@ export function setupDetail({ store, refs, say, onSelect }) {
 
   function renderInfo(c) {
     const loc = c.location;
+    // Hazards before anything else: they come first in the list and read first on screen.
+    const flags = flagsBlock(c.premise_flags);
+    if (flags) flags.id = "detail-flags";
+    const permit = permitBlock(c.alarm_permit);
+    if (permit) permit.id = "detail-permit";
     setChildren(info,
       h("div", { class: "d-loc" },
         h("span", { class: "d-address" }, loc.address),
         loc.beat ? h("span", { class: "tag" }, `Beat ${loc.beat}`) : h("span", { class: "tag warn" }, "No beat"),
         loc.verified ? null : h("span", { class: "tag warn" }, "UNVERIFIED LOCATION")),
-      flagsBlock(c.premise_flags),
+      flags,
+      permit,
       h("dl", { class: "d-facts" },
         h("dt", {}, "Caller"), h("dd", {}, c.caller?.name || "—"),
         h("dt", {}, "Callback"), h("dd", {}, c.caller?.phone || "—"),

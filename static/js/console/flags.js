@@ -14,7 +14,7 @@ function flagItem(flag) {
   return h("li", { class: `flag flag-${kind.replace(/[^a-z_]/g, "")}`, "data-flag-kind": kind || null, title: flag?.kind_display || "" },
     h("span", { class: "flag-kind" }, label),
     flag?.confidential ? h("span", { class: "flag-conf" }, "CONFIDENTIAL") : null,
-    " ", flag?.text || "",
+    " ", flag?.text ?? (flag?.confidential ? h("em", {}, "text on the call detail") : ""),
     flag?.where ? h("span", { class: "flag-where" }, ` (${flag.where})`) : null);
 }
 
@@ -24,13 +24,20 @@ export function flagsBlock(flags, { compact = false } = {}) {
   return h("ul", { class: compact ? "flags compact" : "flags", "aria-label": "Premise flags" }, flags.map(flagItem));
 }
 
+// A lookup's permit (null: none found, nothing shown) or an alarm call's (`on_file: false`: none).
 export function permitBlock(permit) {
   if (!permit) return null;
+  if (permit.on_file === false) {
+    return h("div", { class: "permit bad", "data-on-file": "false" },
+      h("span", { class: "flag-kind" }, "ALARM PERMIT"), " ", h("strong", {}, "NO PERMIT ON FILE"), " for this site");
+  }
   const bad = permit.standing && permit.standing !== "active";
-  return h("div", { class: bad ? "permit bad" : "permit" },
+  return h("div", { class: bad ? "permit bad" : "permit", "data-on-file": "true" },
     h("span", { class: "flag-kind" }, "ALARM PERMIT"), ` ${permit.number} `,
     h("strong", {}, String(permit.standing || permit.status || "").toUpperCase()),
     permit.holder_name ? ` · ${permit.holder_name}` : "",
     permit.alarm_company ? ` · ${permit.alarm_company}` : "",
-    permit.company_phone ? ` ${permit.company_phone}` : "");
+    permit.company_contact ? ` (${permit.company_contact})` : "",
+    permit.company_phone ? ` ${permit.company_phone}` : "",
+    permit.expires_on ? ` · expires ${permit.expires_on}` : "");
 }

@@ -42,6 +42,7 @@ function shell(call, el, selected, extraClass) {
   row.dataset.callId = call.id;
   row.dataset.priority = call.priority;
   row.dataset.status = call.status;
+  row.dataset.flags = Array.isArray(call.premise_flags) ? call.premise_flags.length : 0;
   row.setAttribute("aria-selected", String(call.id === selected));
   row.setAttribute("aria-label", `${call.number}, priority ${call.priority}, ${call.call_type.description}, ${call.location.address}, ${CALL_STATUS_LABEL[call.status] || call.status}`);
   if (!el) row.tabIndex = -1;

@@ -8,6 +8,7 @@ import { setupCommands } from "./commands.js";
 import { setupDetail } from "./detail.js";
 import { setupEntry } from "./entry.js";
 import { setupLists } from "./lists.js";
+import { setupMap } from "./map.js";
 import { setupUnits } from "./units.js";
 
 const message = document.getElementById("cmd-message");
@@ -58,6 +59,7 @@ async function boot() {
       scheduleRender();
     },
   });
+  const map = setupMap({ store, say, getSelectedId: () => selectedId, onOpen: (id) => detail.open(id) });
   const currentYear = () => {
     const years = [...store.calls.values()].map((c) => Number(c.number.slice(0, 4))).filter(Boolean);
     return years.length ? Math.max(...years) : new Date().getFullYear();
@@ -77,6 +79,7 @@ async function boot() {
   function render() {
     lists.render();
     units.render();
+    map.render();
     tick();
   }
   function scheduleRender() {
@@ -118,6 +121,7 @@ async function boot() {
     else if (key === "F2" || (e.altKey && key.toLowerCase() === "n")) go(entry.focus);
     else if (key === "F3") go(lists.focusPending);
     else if (key === "F4") go(lists.focusActive);
+    else if (key === "F7" || (e.altKey && key.toLowerCase() === "m")) go(map.toggle);
     else if (key === "F8") go(units.focus);
     else if (key === "F9") go(detail.focus);
     else if (key === "?" && !typing) go(() => toggleHelp());
