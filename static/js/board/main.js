@@ -1,8 +1,8 @@
 // The supervisor's wall board: live from the stream, goal statistics from the API.
 
-import { LiveStream, showLinkState } from "../stream.js";
+import { followStream } from "../live.js";
 import { Store, onChangeBatched } from "../store.js";
-import { clockText, setServerTime, startTicking, tick } from "../timers.js";
+import { clockText, startTicking, tick } from "../timers.js";
 import { renderActive, renderAlerts, renderHolding, renderUnits } from "./panels.js";
 import { renderChart, renderGoals } from "./stats.js";
 
@@ -83,26 +83,7 @@ async function boot() {
     if (changes.some((c) => c.kind === "call" || c.kind === "snapshot")) stats.soon();
   });
 
-  const link = document.getElementById("link-status");
-  let everLive = false;
-  const stream = new LiveStream(document.querySelector("[data-stream-path]").dataset.streamPath, {
-    onSnapshot: (data, seq, msg) => {
-      if (msg.now) setServerTime(msg.now);
-      store.applySnapshot(data);
-    },
-    onEvent: (event, data, seq, msg) => {
-      if (msg.now) setServerTime(msg.now);
-      store.applyEvent(event, data);
-    },
-    onState: (state) => {
-      if (state === "live") everLive = true;
-      showLinkState(link, state, everLive, stream.closeCode);
-    },
-  });
-  window.cadStream = stream;
-  window.cadStore = store;
-  showLinkState(link, stream.state, false);
-  stream.start();
+  followStream(store);
 
   const clock = document.getElementById("clock");
   const date = document.getElementById("board-date");

@@ -1,8 +1,8 @@
 // The dispatcher console: wires the live store to the panels, the keys and the command line.
 
-import { LiveStream, showLinkState } from "../stream.js";
+import { followStream } from "../live.js";
 import { Store, onChangeBatched } from "../store.js";
-import { clockText, setServerTime, startTicking, tick } from "../timers.js";
+import { clockText, startTicking, tick } from "../timers.js";
 import { get } from "./api.js";
 import { setupCommands } from "./commands.js";
 import { setupDetail } from "./detail.js";
@@ -89,26 +89,7 @@ async function boot() {
   }
   onChangeBatched(store, render);
 
-  const link = document.getElementById("link-status");
-  let everLive = false;
-  const stream = new LiveStream(document.querySelector("[data-stream-path]").dataset.streamPath, {
-    onSnapshot: (data, seq, msg) => {
-      if (msg.now) setServerTime(msg.now);
-      store.applySnapshot(data);
-    },
-    onEvent: (event, data, seq, msg) => {
-      if (msg.now) setServerTime(msg.now);
-      store.applyEvent(event, data);
-    },
-    onState: (state) => {
-      if (state === "live") everLive = true;
-      showLinkState(link, state, everLive, stream.closeCode);
-    },
-  });
-  window.cadStream = stream;
-  window.cadStore = store;
-  showLinkState(link, stream.state, false);
-  stream.start();
+  followStream(store);
 
   const clock = document.getElementById("clock");
   startTicking(() => { clock.textContent = clockText(); });
