@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 
 from cad.admin import ReadOnlyAdmin, ReadOnlyTabularInline, to_the_second
 from calls.models import (
+    Alert,
     Assignment,
     Call,
     CallNumberCounter,
@@ -14,6 +15,9 @@ from calls.models import (
     ChronologyEntry,
     Disposition,
     Priority,
+    ResponsePlan,
+    ResponsePlanLine,
+    StatusCheckRule,
 )
 
 received_at = to_the_second("received_at", "received")
@@ -74,7 +78,7 @@ class CallTypeAdmin(admin.ModelAdmin):
     filter_horizontal = ("disciplines",)
     fields = (
         "code", "description", "common_type", "default_priority", "disciplines", "is_alarm",
-        "is_local", "active",
+        "is_local", "active", "duplicate_radius_m", "duplicate_window_minutes",
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -261,3 +265,58 @@ class CallPremiseFlagAdmin(ReadOnlyAdmin):
     @admin.display(description="text")
     def shown_text(self, copy: CallPremiseFlag) -> str:
         return _copy_text(copy)
+
+
+class ResponsePlanLineInline(admin.TabularInline):
+    model = ResponsePlanLine
+    extra = 1
+    fields = ("position", "count", "capability")
+
+
+@admin.register(ResponsePlan)
+class ResponsePlanAdmin(admin.ModelAdmin):
+    """Run cards: which capabilities, and how many units of each, a call type needs."""
+
+    list_display = ("call_type", "priority", "summary", "notes")
+    list_filter = ("priority",)
+    search_fields = ("call_type__code", "call_type__description", "lines__capability")
+    list_select_related = ("call_type", "priority")
+    autocomplete_fields = ("call_type",)
+    inlines = [ResponsePlanLineInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("lines")
+
+    @admin.display(description="units")
+    def summary(self, plan: ResponsePlan) -> str:
+        return ", ".join(str(line) for line in plan.lines.all())
+
+
+@admin.register(StatusCheckRule)
+class StatusCheckRuleAdmin(admin.ModelAdmin):
+    """Officer-safety status checks: how long a unit may stay in a status before a check is due."""
+
+    list_display = ("status", "call_type", "interval_seconds")
+    list_filter = ("status",)
+    list_select_related = ("call_type",)
+    autocomplete_fields = ("call_type",)
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "text", "call", "unit", to_the_second("raised_at", "raised"),
+                    to_the_second("escalated_at", "escalated"), "acknowledged_by",
+                    to_the_second("acknowledged_at", "acknowledged"))
+    list_filter = ("kind",)
+    search_fields = ("call__number", "unit__callsign", "text")
+    list_select_related = ("call", "unit", "acknowledged_by")
+
+
+@admin.register(ResponsePlanLine)
+class ResponsePlanLineAdmin(admin.ModelAdmin):
+    """Every plan line at once: which plans ask for a capability (edited within their plan)."""
+
+    list_display = ("plan", "position", "count", "capability")
+    list_filter = ("capability",)
+    search_fields = ("capability", "plan__call_type__code")
+    list_select_related = ("plan__call_type", "plan__priority")

@@ -43,6 +43,12 @@ class CallType(models.Model):
     is_alarm = models.BooleanField(default=False, help_text="An alarm call (permits, false-alarm billing)")
     is_local = models.BooleanField(default=False, help_text="A local type, not in APCO 2.103")
     active = models.BooleanField(default=True)
+    duplicate_radius_m = models.PositiveIntegerField(
+        default=300, help_text="Open calls this close to a new one are offered as likely duplicates"
+    )
+    duplicate_window_minutes = models.PositiveIntegerField(
+        default=30, help_text="… if received within this many minutes before it"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -217,3 +223,94 @@ class CallPremiseFlag(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.call} {self.get_kind_display()} ({self.attached_at:%H:%M:%S})"
+
+
+class ResponsePlan(models.Model):
+    """The units a call type needs (a run card), optionally for one priority only."""
+
+    call_type = models.ForeignKey(CallType, on_delete=models.CASCADE, related_name="response_plans")
+    priority = models.ForeignKey(
+        Priority, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        help_text="Only for calls of this priority; blank: any priority",
+    )
+    notes = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["call_type__code", "priority_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call_type", "priority"], name="one_plan_per_type_and_priority"),
+            models.UniqueConstraint(fields=["call_type"], condition=models.Q(priority__isnull=True),
+                                    name="one_default_plan_per_type"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_type.code}" + (f" P{self.priority_id}" if self.priority_id else "")
+
+
+class ResponsePlanLine(models.Model):
+    """How many units with one capability the plan asks for, e.g. 2 × engine."""
+
+    plan = models.ForeignKey(ResponsePlan, on_delete=models.CASCADE, related_name="lines")
+    capability = models.SlugField(max_length=32, help_text='As in units\' capabilities, e.g. "engine"')
+    count = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in which lines are filled")
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.capability}"
+
+
+class StatusCheckRule(models.Model):
+    """How long a unit may stay in a status before an officer-safety check is due; a rule for a
+    call type wins over the status's general rule."""
+
+    status = models.CharField(max_length=32, choices=UnitStatus.choices)
+    call_type = models.ForeignKey(CallType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    interval_seconds = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["status", "call_type__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["status", "call_type"],
+                                    name="one_check_rule_per_status_and_type"),
+            models.UniqueConstraint(fields=["status"], condition=models.Q(call_type__isnull=True),
+                                    name="one_general_check_rule_per_status"),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.call_type.code if self.call_type_id else "any call"
+        return f"{self.status} ({scope}): check every {self.interval_seconds} s"
+
+
+class Alert(models.Model):
+    """A timer that ran out: a call past its goal, or a unit overdue for its status check.
+
+    `key` names the breach (the call or the unit's stint in a status), so however many
+    schedulers look, one breach raises one alert.
+    """
+
+    class Kind(models.TextChoices):
+        DISPATCH_GOAL = "dispatch_goal", "Waiting past the dispatch goal"
+        RESPONSE_GOAL = "response_goal", "No unit on scene by the response goal"
+        STATUS_CHECK = "status_check", "Officer-safety status check overdue"
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
+    text = models.CharField(max_length=200)
+    raised_at = models.DateTimeField(db_index=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text}"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from cad.admin import ReadOnlyAdmin, timestamp, to_the_second
-from units.models import Unit, UnitStatusChange
+from units.models import Station, Unit, UnitStatusChange
 
 RECENT_STATUS_CHANGES = 10
 CALLSIGN = re.compile(r"[A-Z0-9-]{1,16}")
@@ -40,7 +40,7 @@ class UnitAdmin(admin.ModelAdmin):
         "home_beat",
     )
     list_filter = ("agency", "discipline", "status", "unit_type")
-    search_fields = ("callsign", "station")
+    search_fields = ("callsign", "station__name")
     list_select_related = ("agency", "discipline", "current_call", "home_beat")
     fieldsets = [
         (None, {"fields": (
@@ -109,3 +109,12 @@ class UnitStatusChangeAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     list_select_related = ("unit", "by")
     show_full_result_count = False
+
+
+@admin.register(Station)
+class StationAdmin(admin.ModelAdmin):
+    """Stations and where they are: a unit whose last location is stale is placed at its station."""
+
+    list_display = ("name", "agency", "lat", "lon")
+    list_filter = ("agency",)
+    search_fields = ("name",)

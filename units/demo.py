@@ -6,9 +6,24 @@ from cad.models import Agency, Discipline
 from premises.demo import beat_centre, grid_point
 from premises.models import Beat
 from units.choices import UnitType
-from units.models import Unit
+from units.models import Station, Unit
 
 T = UnitType
+# (name, agency, grid point (avenue index, street index)): inside the city, or beyond its edge
+# for the partners' stations, so mutual aid comes from farther away.
+STATIONS = [
+    ("Police HQ", "CPD", (3.5, 1.5)),
+    ("Fire Station 1", "CFD", (1, 1)),
+    ("Fire Station 2", "CFD", (4, 2)),
+    ("Fire Station 3", "CFD", (6, 4)),
+    ("Animal Shelter", "ACS", (0.5, 0)),
+    ("Public Works Yard", "DPW", (7, 0)),
+    ("Crisis Center", "BHT", (3, 3)),
+    ("Sheriff North Substation", "DCSO", (5, 8)),
+    ("Sheriff South Substation", "DCSO", (2, -3)),
+    ("NFPD Station 51", "NFPD", (9, 7)),
+    ("SFPD Station 61", "SFPD", (-2, -2)),
+]
 # (callsign, agency, type, discipline, capabilities, home beat, station)
 UNITS = [
     *[(f"{beat}A{n}", "CPD", T.PATROL, "police", ["patrol"], str(beat), "Police HQ")
@@ -44,7 +59,18 @@ UNITS = [
 ]
 
 
+def seed_stations() -> dict[str, Station]:
+    agencies = {a.code: a for a in Agency.objects.all()}
+    stations = {}
+    for name, agency, (avenue, street) in STATIONS:
+        lat, lon = grid_point(avenue, street)
+        stations[name], _ = Station.objects.update_or_create(
+            name=name, defaults={"agency": agencies[agency], "lat": lat, "lon": lon})
+    return stations
+
+
 def seed_units() -> int:
+    stations = seed_stations()
     agencies = {a.code: a for a in Agency.objects.all()}
     disciplines = {d.code: d for d in Discipline.objects.all()}
     beats = {b.code: b for b in Beat.objects.all()}
@@ -59,10 +85,10 @@ def seed_units() -> int:
             callsign=callsign,
             defaults={"agency": agencies[agency], "unit_type": unit_type,
                       "discipline": disciplines[discipline], "capabilities": capabilities,
-                      "home_beat": home, "station": station},
+                      "home_beat": home, "station": stations[station]},
             create_defaults={"agency": agencies[agency], "unit_type": unit_type,
                              "discipline": disciplines[discipline], "capabilities": capabilities,
-                             "home_beat": home, "station": station, "status_since": now,
+                             "home_beat": home, "station": stations[station], "status_since": now,
                              "last_lat": lat, "last_lon": lon, "location_at": now},
         )
     return Unit.objects.count()

@@ -8,6 +8,23 @@ from premises.models import Beat
 from units.choices import EIDO_STATUS, UnitStatus, UnitType
 
 
+class Station(models.Model):
+    """Where units are housed: a recommendation places a unit here when its location is stale."""
+
+    name = models.CharField(max_length=128, unique=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="stations"
+    )
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Unit(models.Model):
     """Something that can be sent: a patrol car, an engine, a medic, a city crew."""
 
@@ -19,7 +36,9 @@ class Unit(models.Model):
         default=list, blank=True, help_text='What it can do, e.g. ["patrol", "k9"] or ["engine", "als"]'
     )
     home_beat = models.ForeignKey(Beat, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    station = models.CharField(max_length=128, blank=True)
+    station = models.ForeignKey(
+        Station, on_delete=models.SET_NULL, null=True, blank=True, related_name="units"
+    )
     status = models.CharField(max_length=32, choices=UnitStatus.choices, default=UnitStatus.AVAILABLE)
     status_since = models.DateTimeField(default=timezone.now)
     # Set only by the dispatch services; a unit works one call at a time.
@@ -29,6 +48,9 @@ class Unit(models.Model):
     last_lat = models.FloatField(null=True, blank=True)
     last_lon = models.FloatField(null=True, blank=True)
     location_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last officer-safety status check acknowledged in this status"
+    )
 
     class Meta:
         ordering = ["agency__code", "callsign"]

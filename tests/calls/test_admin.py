@@ -16,6 +16,7 @@ from cad.models import Agency, AgencyToken, Event, EventCounter
 from cad.services import agency_token_create
 from calls.choices import CallStatus
 from calls.models import (
+    Alert,
     Assignment,
     Call,
     CallNumberCounter,
@@ -34,7 +35,7 @@ CALL_LIST_MAX_QUERIES = 18
 ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallPremiseFlag, CallNumberCounter, UnitStatusChange, AgencyToken,
-    Intersection, Event, EventCounter, PremiseFlagRead,
+    Intersection, Event, EventCounter, PremiseFlagRead, Alert,
 }
 
 

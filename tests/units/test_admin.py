@@ -7,7 +7,7 @@ from django.test import Client
 from calls.models import CallType
 from calls.services import call_create, call_dispatch
 from units.choices import UnitStatus
-from units.models import Unit, UnitStatusChange
+from units.models import Station, Unit, UnitStatusChange
 
 UNITS = "/admin/units/unit/"
 
@@ -25,7 +25,7 @@ def descriptive_fields(unit: Unit, **changes) -> dict:
         "discipline": unit.discipline_id,
         "capabilities": json.dumps(unit.capabilities),
         "home_beat": unit.home_beat_id or "",
-        "station": unit.station,
+        "station": unit.station_id or "",
     }
     return fields | changes
 
@@ -55,13 +55,14 @@ def test_posting_a_status_from_the_admin_does_not_change_it(sam):
 
     response = client_for(sam).post(
         f"{UNITS}{unit.pk}/change/",
-        descriptive_fields(unit, station="Substation North", status=UnitStatus.OUT_OF_SERVICE,
+        descriptive_fields(unit, station=Station.objects.create(name="Substation North").pk,
+                           status=UnitStatus.OUT_OF_SERVICE,
                            current_call=""),
     )
 
     assert response.status_code == 302, response.content.decode()
     unit.refresh_from_db()
-    assert unit.station == "Substation North"
+    assert unit.station.name == "Substation North"
     assert unit.status == UnitStatus.AVAILABLE
     assert not UnitStatusChange.objects.filter(unit=unit).exists()
 
@@ -108,7 +109,7 @@ def test_a_records_clerk_reads_units_but_cannot_change_them(carol):
     clerk = client_for(carol)
 
     assert clerk.get(f"{UNITS}{unit.pk}/change/").status_code == 200
-    response = clerk.post(f"{UNITS}{unit.pk}/change/", descriptive_fields(unit, station="X"))
+    response = clerk.post(f"{UNITS}{unit.pk}/change/", descriptive_fields(unit, station=""))
 
     assert response.status_code == 403
     assert Unit.objects.get(pk=unit.pk).station == unit.station

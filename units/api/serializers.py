@@ -10,6 +10,7 @@ class UnitSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.code", read_only=True)
     discipline = serializers.CharField(source="discipline.code", read_only=True)
     home_beat = serializers.CharField(source="home_beat.code", read_only=True, default=None)
+    station = serializers.CharField(source="station.name", read_only=True, default=None)
     call = serializers.IntegerField(source="current_call_id", read_only=True, allow_null=True)
     call_number = serializers.CharField(source="current_call.number", read_only=True, default=None)
     eido_status = serializers.SerializerMethodField()
