@@ -184,8 +184,10 @@ def _shared_with(message: dict, agency_code: str) -> bool:
 
 
 def _snapshot(user) -> tuple[int, dict]:
-    """Every call not yet closed and every unit the user may see, with the seq they reflect."""
-    from calls.api.serializers import CallSerializer
+    """Every call not yet closed, every unit and every open alert the user may see, with the seq
+    they reflect."""
+    from calls.alerts import open_alerts
+    from calls.api.serializers import AlertSerializer, CallSerializer
     from calls.selectors import active_calls_visible_to
     from units.api.serializers import UnitSerializer
     from units.selectors import units_visible_to
@@ -198,7 +200,12 @@ def _snapshot(user) -> tuple[int, dict]:
         seq = events.latest_seq()
         calls = CallSerializer(active_calls_visible_to(user), many=True).data
         units = UnitSerializer(units_visible_to(user), many=True).data
-    return seq, {"calls": calls, "units": units}
+        alerts = open_alerts()
+        agency = roles.scoped_agency(user)
+        if agency is not None:
+            alerts = alerts.filter(unit__agency=agency)
+        alerts = AlertSerializer(alerts, many=True).data
+    return seq, {"calls": calls, "units": units, "alerts": alerts}
 
 
 class StreamHub:

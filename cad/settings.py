@@ -137,7 +137,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "events-prune": {"task": "cad.tasks.events_prune", "schedule": 3600.0},
+    # Goal timers and officer-safety status checks; each run is idempotent.
+    "timers-check": {"task": "calls.tasks.timers_check", "schedule": float(os.environ.get(
+        "CAD_TIMERS_SECONDS", "5"))},
 }
+# An officer-safety check nobody acknowledged within this goes louder, to the supervisors' board.
+CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", "60")
 # Without Redis there is no beat process: the server runs the same schedule in a thread.
 CAD_INPROCESS_SCHEDULER = envbool("CAD_INPROCESS_SCHEDULER", "False" if REDIS_URL else "True")
 

@@ -36,3 +36,5 @@ class ChronologyKind(models.TextChoices):
     LINKED = "linked", "Linked as duplicate"
     DUPLICATE_ADDED = "duplicate_added", "Duplicate call linked here"
     PREMISE_FLAGS = "premise_flags", "Premise flags attached"
+    ALERT = "alert", "Alert"
+    STATUS_CHECK = "status_check", "Status check"

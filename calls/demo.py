@@ -140,3 +140,68 @@ def seed_call_types() -> int:
     for code, description, common, priority, disciplines, is_alarm in LOCAL_CALL_TYPES:
         _call_type(code, description, common, priority, disciplines, is_alarm, True)
     return CallType.objects.count()
+
+
+# Officer-safety status checks (seconds): a unit on scene is checked every 15 minutes, every 10
+# on a traffic stop; one en route for 20 minutes has surely been forgotten.
+STATUS_CHECKS = [
+    ("onscene", None, 15 * 60),
+    ("onscene", "TSTOP", 10 * 60),
+    ("enroute", None, 20 * 60),
+]
+
+
+def seed_status_check_rules() -> int:
+    from calls.models import StatusCheckRule
+
+    for status, code, seconds in STATUS_CHECKS:
+        call_type = CallType.objects.get(code=code) if code else None
+        StatusCheckRule.objects.get_or_create(status=status, call_type=call_type,
+                                              defaults={"interval_seconds": seconds})
+    return StatusCheckRule.objects.count()
+
+
+# Run cards: (call type, priority or None for any, notes, [(capability, count), …]). Types without
+# a plan get the fallback in calls/recommend.py: one unit of each of the type's disciplines.
+FIRE_FULL = [("engine", 2), ("ladder", 1), ("chief", 1), ("medic", 1)]
+ALS_FIRST = [("medic", 1), ("engine", 1)]
+RESPONSE_PLANS = [
+    ("FSTRU", None, "Full first alarm", FIRE_FULL),
+    ("FAPT", None, "Full first alarm, third engine for exposures", [("engine", 3), *FIRE_FULL[1:]]),
+    ("ALRF", None, "Single engine to investigate", [("engine", 1)]),
+    ("ROBBERY", None, "Two-officer response to a crime in progress", [("patrol", 2)]),
+    ("ALRROBS", None, "Two-officer response to a hold-up alarm", [("patrol", 2)]),
+    ("MNTL", None, "Crisis team leads, one officer stands by", [("behavioral_health", 1), ("patrol", 1)]),
+    ("EDP", None, "Crisis team leads, one officer stands by", [("behavioral_health", 1), ("patrol", 1)]),
+    ("SUICTHRT", None, "", [("patrol", 1), ("behavioral_health", 1), ("medic", 1)]),
+    ("MTLV", None, "Violent: officers first", [("patrol", 2), ("behavioral_health", 1), ("medic", 1)]),
+    ("WATERMAIN", None, "On-call water crew", [("water", 1)]),
+    ("CARDIAC", None, "", ALS_FIRST),
+    ("RESP", None, "", ALS_FIRST),
+    ("PERUNCON", None, "", ALS_FIRST),
+    ("STROKE", None, "", ALS_FIRST),
+    ("SEIZURE", None, "", [("medic", 1)]),
+    ("FALL", None, "", [("medic", 1)]),
+    ("FALL", 1, "Raised to P1: an engine for lifting and first aid", ALS_FIRST),
+    ("SICK", None, "", [("medic", 1)]),
+    ("SICK", 1, "Raised to P1: an engine company too", ALS_FIRST),
+    ("OD", None, "", [("medic", 1), ("patrol", 1)]),
+    ("MVAINJY", None, "", [("patrol", 1), ("medic", 1), ("engine", 1)]),
+    ("ANIMAL", None, "", [("animal_control", 1)]),
+    ("BITE", None, "", [("animal_control", 1), ("medic", 1)]),
+]
+
+
+def seed_response_plans() -> int:
+    """Create the demo's run cards; a plan that exists is the center's own and is left alone."""
+    from calls.models import ResponsePlan, ResponsePlanLine
+
+    types = {t.code: t for t in CallType.objects.filter(code__in={p[0] for p in RESPONSE_PLANS})}
+    for code, priority, notes, lines in RESPONSE_PLANS:
+        plan, created = ResponsePlan.objects.get_or_create(
+            call_type=types[code], priority_id=priority, defaults={"notes": notes})
+        if created:
+            ResponsePlanLine.objects.bulk_create(
+                ResponsePlanLine(plan=plan, capability=capability, count=count, position=position)
+                for position, (capability, count) in enumerate(lines))
+    return ResponsePlan.objects.count()

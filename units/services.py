@@ -27,8 +27,9 @@ def unit_status_record(
     last guard, so two writers can never both win.
     """
     from_status = unit.status
+    # A new status starts a new stint: its officer-safety check clock starts again.
     updated = Unit.objects.filter(pk=unit.pk, status=from_status).update(
-        status=to_status, status_since=at, **fields
+        status=to_status, status_since=at, checked_at=None, **fields
     )
     if updated != 1:
         raise Conflict(f"Unit {unit.callsign} changed status meanwhile; try again.")
@@ -38,6 +39,7 @@ def unit_status_record(
     )
     unit.status = to_status
     unit.status_since = at
+    unit.checked_at = None
     for name, value in fields.items():
         setattr(unit, name, value)
     return unit

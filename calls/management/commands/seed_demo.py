@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cad.demo import demo_password, seed_disciplines_and_agencies, seed_groups, seed_users
-from calls.demo import seed_call_types, seed_dispositions, seed_priorities
+from calls.demo import seed_call_types, seed_dispositions, seed_priorities, seed_response_plans, seed_status_check_rules
 from premises.demo import build_demo_city
 from units.demo import seed_units
 
@@ -18,13 +18,15 @@ class Command(BaseCommand):
             seed_priorities()
             dispositions = seed_dispositions()
             call_types = seed_call_types()
+            plans = seed_response_plans()
+            seed_status_check_rules()
             units = seed_units()
             password, generated = demo_password()
             logins = seed_users(password, reset_passwords=not generated)
         self.stdout.write(
             f"Demo city: {city['beats']} beats, {city['addresses']} addresses, "
             f"{city['intersections']} intersections; {call_types} call types, "
-            f"{dispositions} dispositions, {units} units."
+            f"{dispositions} dispositions, {plans} response plans, {units} units."
         )
         self.stdout.write("Demo logins (http://127.0.0.1:8000/accounts/login/):")
         for username, role, shown in logins:

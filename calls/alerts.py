@@ -1,0 +1,196 @@
+"""The clocks the server watches so nobody has to: response-time goals and officer-safety checks.
+
+`timers_check()` runs every few seconds (Celery beat, or the in-process scheduler without
+Redis). It looks at the state in the database, not at what it saw last time, so a scheduler
+that was stopped misses nothing when it starts again. Each breach has a key (the call, or the
+unit's stint in a status since its last check) that is unique in the table: two schedulers, or
+one running twice, raise it once.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cad import events
+from cad.exceptions import Conflict
+from calls.choices import CallStatus, ChronologyKind
+from calls.models import Alert, Call, ChronologyEntry, StatusCheckRule
+from units.choices import UnitStatus
+from units.models import Unit
+
+logger = logging.getLogger(__name__)
+
+Kind = Alert.Kind
+NOT_YET_ON_SCENE = (CallStatus.PENDING, CallStatus.DISPATCHED, CallStatus.ENROUTE)
+
+
+@dataclass
+class CheckResult:
+    raised: int = 0
+    escalated: int = 0
+
+
+def timers_check(*, now: datetime | None = None) -> CheckResult:
+    """Raise every goal and status-check alert now due, and escalate unanswered status checks."""
+    now = now or timezone.now()
+    result = CheckResult()
+    for breach in [*_goal_breaches(now), *_status_check_breaches(now)]:
+        result.raised += _raise(breach, now=now)
+    result.escalated = _escalate(now)
+    return result
+
+
+@dataclass
+class Breach:
+    key: str
+    kind: str
+    text: str
+    call: Call | None = None
+    unit: Unit | None = None
+
+
+def _goal_breaches(now: datetime) -> list[Breach]:
+    breaches = []
+    calls = (Call.objects.filter(master__isnull=True, status__in=NOT_YET_ON_SCENE, onscene_at__isnull=True)
+             .select_related("priority", "call_type"))
+    for call in calls:  # the open calls nobody has reached: a few dozen on a busy floor
+        goal = call.priority.dispatch_goal_seconds
+        if call.dispatched_at is None and call.received_at + timedelta(seconds=goal) <= now:
+            breaches.append(Breach(
+                key=f"dispatch_goal:{call.pk}", kind=Kind.DISPATCH_GOAL, call=call,
+                text=f"{call.number} {call.call_type.code} P{call.priority_id} waiting past its "
+                     f"{_minutes(goal)} dispatch goal",
+            ))
+        goal = call.priority.response_goal_seconds
+        if call.received_at + timedelta(seconds=goal) <= now:
+            breaches.append(Breach(
+                key=f"response_goal:{call.pk}", kind=Kind.RESPONSE_GOAL, call=call,
+                text=f"{call.number} {call.call_type.code} P{call.priority_id}: no unit on scene within "
+                     f"its {_minutes(goal)} response goal",
+            ))
+    return breaches
+
+
+def _status_check_breaches(now: datetime) -> list[Breach]:
+    rules = {(r.status, r.call_type_id): r.interval_seconds for r in StatusCheckRule.objects.all()}
+    if not rules:
+        return []
+    statuses = {status for status, _ in rules}
+    breaches = []
+    units = Unit.objects.filter(status__in=statuses).select_related("current_call__call_type")
+    for unit in units:
+        call = unit.current_call
+        general = rules.get((unit.status, None))
+        interval = rules.get((unit.status, call.call_type_id), general) if call else general
+        if interval is None:
+            continue
+        since = max(unit.status_since, unit.checked_at or unit.status_since)
+        if since + timedelta(seconds=interval) > now:
+            continue
+        status = UnitStatus(unit.status).label.lower()
+        where = f" on {call.number} {call.call_type.code} at {call.address}" if call else ""
+        breaches.append(Breach(
+            key=f"status_check:{unit.pk}:{since.isoformat()}", kind=Kind.STATUS_CHECK, unit=unit, call=call,
+            text=f"{unit.callsign} {status} {_minutes(interval)} without a status check{where}",
+        ))
+    return breaches
+
+
+def _raise(breach: Breach, *, now: datetime) -> int:
+    """Record and announce `breach` once; 0 if it was raised before (by us or another scheduler)."""
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                key=breach.key, kind=breach.kind, call=breach.call, unit=breach.unit, text=breach.text,
+                raised_at=now,
+            )
+            if breach.call is not None:
+                ChronologyEntry.objects.create(call=breach.call, kind=ChronologyKind.ALERT, at=now,
+                                               unit=breach.unit, text=f"Alert: {breach.text}")
+            _announce(alert, "alert.raised")
+    except IntegrityError:
+        return 0
+    return 1
+
+
+def _escalate(now: datetime) -> int:
+    """Status checks nobody answered within CAD_STATUS_CHECK_ESCALATE_SECONDS go to the supervisors."""
+    late = now - timedelta(seconds=settings.CAD_STATUS_CHECK_ESCALATE_SECONDS)
+    escalated = 0
+    for alert in Alert.objects.filter(kind=Kind.STATUS_CHECK, acknowledged_at__isnull=True,
+                                      escalated_at__isnull=True, raised_at__lte=late):
+        with transaction.atomic():
+            # Conditional: of two schedulers only one escalates it.
+            if Alert.objects.filter(pk=alert.pk, escalated_at__isnull=True,
+                                    acknowledged_at__isnull=True).update(escalated_at=now):
+                alert.escalated_at = now
+                if alert.call_id:
+                    ChronologyEntry.objects.create(
+                        call_id=alert.call_id, kind=ChronologyKind.ALERT, at=now, unit_id=alert.unit_id,
+                        text=f"Escalated to the supervisor: {alert.text}")
+                _announce(alert, "alert.escalated")
+                escalated += 1
+    return escalated
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: Alert, by: AbstractBaseUser | None) -> Alert:
+    """Someone has seen it and is handling it: it leaves the consoles and the board."""
+    now = timezone.now()
+    if not Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=_actor(by)
+    ):
+        raise Conflict("That alert was already acknowledged.")
+    alert.refresh_from_db()
+    if alert.call_id:
+        ChronologyEntry.objects.create(call_id=alert.call_id, kind=ChronologyKind.ALERT, at=now,
+                                       by=_actor(by), unit_id=alert.unit_id,
+                                       text=f"Alert acknowledged: {alert.text}")
+    _announce(alert, "alert.acknowledged")
+    return alert
+
+
+@transaction.atomic
+def unit_check(*, unit: Unit, by: AbstractBaseUser | None) -> Unit:
+    """The unit answered its status check: its clock starts again, and its open check alert ends."""
+    now = timezone.now()
+    unit = Unit.objects.select_for_update().select_related("current_call").get(pk=unit.pk)
+    Unit.objects.filter(pk=unit.pk).update(checked_at=now)
+    unit.checked_at = now
+    if unit.current_call_id:
+        ChronologyEntry.objects.create(
+            call_id=unit.current_call_id, kind=ChronologyKind.STATUS_CHECK, at=now, by=_actor(by), unit=unit,
+            text=f"Status check: {unit.callsign} OK ({UnitStatus(unit.status).label.lower()})")
+    for alert in Alert.objects.filter(kind=Kind.STATUS_CHECK, unit=unit, acknowledged_at__isnull=True):
+        Alert.objects.filter(pk=alert.pk).update(acknowledged_at=now, acknowledged_by=_actor(by))
+        alert.acknowledged_at, alert.acknowledged_by = now, _actor(by)
+        _announce(alert, "alert.acknowledged")
+    from units.api.serializers import UnitSerializer
+
+    events.publish("unit.updated", UnitSerializer(unit).data, agency_code=unit.agency.code)
+    return unit
+
+
+def open_alerts():
+    return Alert.objects.filter(acknowledged_at__isnull=True).select_related(
+        "call", "unit", "acknowledged_by").order_by("raised_at", "pk")
+
+
+def _announce(alert: Alert, event: str) -> None:
+    from calls.api.serializers import AlertSerializer
+
+    agency = alert.unit.agency.code if alert.unit_id and alert.call_id is None else ""
+    events.publish(event, AlertSerializer(alert).data, call_id=alert.call_id, agency_code=agency)
+
+
+def _actor(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return by if by is not None and by.is_authenticated else None
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
