@@ -159,7 +159,7 @@ def alert_acknowledge(*, alert: Alert, by: AbstractBaseUser | None) -> Alert:
 def unit_check(*, unit: Unit, by: AbstractBaseUser | None) -> Unit:
     """The unit answered its status check: its clock starts again, and its open check alert ends."""
     now = timezone.now()
-    unit = Unit.objects.select_for_update().select_related("current_call").get(pk=unit.pk)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
     Unit.objects.filter(pk=unit.pk).update(checked_at=now)
     unit.checked_at = now
     if unit.current_call_id:
