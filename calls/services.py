@@ -548,10 +548,10 @@ def call_link(*, call: Call, master: Call, by: User | None) -> Call:
     call.save()
     _log(call, ChronologyKind.LINKED, by=by, at=now, text=f"Duplicate of {master.number}",
          changes={"master": [None, master.number], "disposition": [None, disposition.code]})
-    caller = ", ".join(p for p in (call.caller_name, call.caller_phone) if p) or "caller unknown"
-    story = f"Duplicate {call.number} ({caller}) at {call.address}"
+    caller = " ".join(p for p in (call.caller_name, call.caller_phone) if p) or "unknown"
+    story = f"Duplicate {call.number} linked: {call.call_type.code} at {call.address}, caller {caller}"
     if call.narrative:
-        story += f": {call.narrative}"
+        story += f": '{call.narrative}'"
     _log(master, ChronologyKind.DUPLICATE_ADDED, by=by, at=now, text=story)
     _touch(master, now)
     _announce_call(call, "call.closed")

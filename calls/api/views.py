@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from cad.exceptions import Invalid
 from cad.permissions import IsCenterStaffOrPartner, IsCenterStaffOrPartnerReading
 from calls import services
+from calls.api.duplicates import CallCreatedSerializer, CallDuplicatesMixin, possible_duplicates
 from calls.api.serializers import (
     CallCreateSerializer,
     CallDetailSerializer,
@@ -37,7 +38,8 @@ CONFLICT = OpenApiResponse(description='{"detail": …}: the change lost a race 
 
 
 class CallViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    CallDuplicatesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Calls for service. `{id}` is the call's id or its number (YYYY-NNNNNN)."""
 
@@ -76,12 +78,16 @@ class CallViewSet(
         """One call with its assignments, current premise flags, alarm permit and chronology."""
         return self._served(self.get_object())
 
-    @extend_schema(request=CallCreateSerializer, responses={201: CallDetailSerializer})
+    @extend_schema(request=CallCreateSerializer, responses={201: CallCreatedSerializer})
     def create(self, request, *args, **kwargs):
+        """Enter a call; the answer also lists the open calls it may duplicate (`possible_duplicates`)."""
         data = CallCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         call = services.call_create(by=request.user, **data.service_kwargs())
-        return self._detail(call, status.HTTP_201_CREATED)
+        response = self._detail(call, status.HTTP_201_CREATED)
+        response.data["possible_duplicates"] = possible_duplicates(
+            call, calls=calls_visible_to(request.user))
+        return response
 
     @extend_schema(request=CallUpdateSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
     def partial_update(self, request, *args, **kwargs):
