@@ -7,9 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cad.exceptions import Invalid
-from cad.permissions import IsCenterStaffOrPartner, IsCenterStaffOrPartnerReading
+from cad.permissions import IsCenterStaff, IsCenterStaffOrPartner, IsCenterStaffOrPartnerReading
 from calls import services
 from calls.api.duplicates import CallCreatedSerializer, CallDuplicatesMixin, possible_duplicates
+from calls.api.recommend import RecommendationSerializer
 from calls.api.serializers import (
     CallCreateSerializer,
     CallDetailSerializer,
@@ -26,7 +27,8 @@ from calls.api.serializers import (
     ReopenInputSerializer,
 )
 from calls.filtersets import CallFilterSet
-from calls.models import CallType, Disposition, Priority
+from calls.models import Call, CallType, Disposition, Priority
+from calls.recommend import recommend
 from calls.selectors import call_details_visible_to, call_lookup, calls_visible_to
 from calls.stats import figures_for_day
 from premises.api.views import may_read_confidential
@@ -138,6 +140,15 @@ class CallViewSet(
         data.is_valid(raise_exception=True)
         call = services.call_reopen(call=call, by=request.user, **data.validated_data)
         return self._detail(call)
+
+    @extend_schema(responses={200: RecommendationSerializer})
+    @action(detail=True, methods=["get"], permission_classes=[IsCenterStaff])
+    def recommendations(self, request, pk=None):
+        """The units to send: the call type's response plan filled with the nearest available
+        units, each with its reason; partner units as mutual aid only where the center's fall short."""
+        call = get_object_or_404(Call.objects.select_related("call_type", "priority", "beat"),
+                                 **call_lookup(self.kwargs["pk"]))
+        return Response(RecommendationSerializer(recommend(call)).data)
 
     @extend_schema(request=LinkInputSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])

@@ -46,6 +46,7 @@ class Command(BaseCommand):
                 self._race()
                 stream.snapshot("after the calls above")
                 stream.latency()
+                self._measure_recommend()
             finally:
                 stream.stop()
 
@@ -119,6 +120,59 @@ class Command(BaseCommand):
         out.write(f"{'operation':<44}{'n':>6}{'median':>10}{'p95':>10}{'max':>10}")
         for label, count, median, p95, worst in self.rows:
             out.write(f"{label:<44}{count:>6}{median:>10.2f}{p95:>10.2f}{worst:>10.2f}")
+
+    def _measure_recommend(self, units: int = 1000, calls: int = 100) -> None:
+        """recommend() over `units` extra available units spread across the city (a third with a
+        fresh location, a third stale, a third without one), for calls of several types."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from calls import services
+        from calls.models import CallType
+        from calls.recommend import recommend
+        from premises.demo import grid_point
+        from premises.models import Beat
+        from units.models import Station, Unit
+
+        kinds = [("engine", "fire", "CFD"), ("ladder", "fire", "CFD"), ("medic", "ems", "CFD"),
+                 ("patrol", "police", "CPD"), ("chief", "fire", "CFD"), ("patrol", "police", "DCSO"),
+                 ("engine", "fire", "NFPD"), ("behavioral_health", "behavioral_health", "BHT")]
+        templates = {(k, a): Unit.objects.filter(agency__code=a, capabilities__icontains=k).first()
+                     for k, _, a in kinds}
+        stations, beats = list(Station.objects.all()), list(Beat.objects.all())
+        now = timezone.now()
+        extra = []
+        for n in range(units):
+            capability, _, agency = kinds[n % len(kinds)]
+            template = templates[(capability, agency)]
+            lat, lon = grid_point((n * 37 % 800) / 100, (n * 53 % 500) / 100)
+            fresh, stale = n % 3 == 0, n % 3 == 1
+            extra.append(Unit(
+                callsign=f"B{n}", agency=template.agency, unit_type=template.unit_type,
+                discipline=template.discipline, capabilities=[capability], status="available",
+                home_beat=beats[n % len(beats)], station=stations[n % len(stations)] if n % 2 else None,
+                last_lat=lat if fresh or stale else None, last_lon=lon if fresh or stale else None,
+                location_at=now if fresh else now - timedelta(hours=1) if stale else None))
+        Unit.objects.bulk_create(extra)
+        total = Unit.objects.filter(status="available").count()
+        alice = get_user_model().objects.get(username="dispatcher1")
+        codes = ["FSTRU", "ROBBERY", "MVAINJY", "MNTL", "CARDIAC"]
+        addresses = ["410 ELM ST", "150 ELM ST", "310 MAIN ST", "650 CEDAR ST", "230 5TH AVE"]
+        types = {t.code: t for t in CallType.objects.filter(code__in=codes)}
+        made = [services.call_create(call_type=types[codes[i % 5]], location={"address": addresses[i % 5]},
+                                     by=alice) for i in range(calls)]
+        samples = []
+        for call in made:
+            start = time.perf_counter()
+            result = recommend(call)
+            samples.append((time.perf_counter() - start) * 1000)
+            if not result.units:
+                raise CommandError(f"recommend({call.call_type.code}) found no units")
+        self.stdout.write(
+            f"recommend() with {total} available units on {connection.vendor}, {calls} calls "
+            f"(one query of units, ranked in Python): median {statistics.median(samples):.2f} ms, "
+            f"p95 {percentile(samples, 0.95):.2f} ms, max {max(samples):.2f} ms")
 
     def _race(self) -> None:
         if connection.vendor != "postgresql":

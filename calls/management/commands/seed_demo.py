@@ -2,7 +2,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cad.demo import demo_password, seed_disciplines_and_agencies, seed_groups, seed_users
-from calls.demo import seed_call_types, seed_dispositions, seed_priorities, seed_response_plans, seed_status_check_rules
+from calls.demo import (
+    seed_call_types,
+    seed_dispositions,
+    seed_priorities,
+    seed_response_plans,
+    seed_status_check_rules,
+)
 from premises.demo import build_demo_city
 from units.demo import seed_units
 
