@@ -90,6 +90,13 @@ export function setupCommands({ detail, entry, say, toggleHelp, currentYear }) {
       if (needCall()) await detail.close(args[0]);
       return;
     }
+    if (word === "REC") {
+      if (args.length > 1 || (args.length && args[0] !== "E")) {
+        return say("error", "REC: alone sends the recommended units; REC E puts them in the dispatch line.");
+      }
+      if (needCall()) await (args.length ? detail.recommendEdit() : detail.recommend());
+      return;
+    }
     if (word === "RO") {
       if (needCall()) await detail.reopen();
       return;

@@ -5,6 +5,7 @@ import { h, setChildren, setText } from "../dom.js";
 import { formatDuration, timerAttrs, toMs } from "../timers.js";
 import { CALL_STATUS_LABEL, NEXT_STATUSES, UNIT_STATUS, get, post } from "./api.js";
 import { flagsBlock, permitBlock } from "./flags.js";
+import { setupRecommend } from "./recommend.js";
 
 const KIND_LABEL = {
   created: "CREATED", changed: "CHANGED", note: "NOTE", dispatched: "DISPATCH", unit_status: "STATUS",
@@ -46,10 +47,13 @@ export function setupDetail({ store, refs, say, onSelect }) {
     h("button", { type: "submit", id: "reopen-go" }, "Reopen call"));
   const actions = h("div", { class: "detail-actions" }, dispatchForm, suggestions, noteForm, closeForm, reopenForm, message);
 
+  const recommendation = setupRecommend({ store, say, dispatch: (units) => dispatch(units),
+    fillLine: (units) => units.forEach((callsign) => offerUnit(callsign)) });
+
   setChildren(body,
     head,
     h("div", { class: "detail-cols" },
-      h("div", { class: "detail-main" }, info, unitsBox, actions),
+      h("div", { class: "detail-main" }, info, unitsBox, recommendation.element, actions),
       h("section", { class: "detail-chrono", "aria-labelledby": "chrono-title" },
         h("h3", { id: "chrono-title" }, "Chronology"), chronology)));
 
@@ -180,6 +184,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
     renderInfo(data);
     renderUnits(data);
     renderSuggestions(data);
+    recommendation.show(data);
     renderChronology(data);
     const closed = data.status === "closed";
     dispatchForm.hidden = closed;
@@ -314,6 +319,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
 
   return {
     open, refresh, offerUnit, dispatch, note, close, reopen, unitStatus,
+    recommend: recommendation.send, recommendEdit: recommendation.edit,
     selected: () => call,
     selectedId: () => call?.id ?? wantedId,
     focus: () => panel.focus(),
