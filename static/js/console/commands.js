@@ -101,6 +101,12 @@ export function setupCommands({ detail, entry, say, toggleHelp, currentYear }) {
       if (needCall()) await detail.reopen();
       return;
     }
+    if (word === "LINK") {
+      const master = args.length === 1 ? callNumber(args[0], currentYear()) : null;
+      if (!master) return say("error", "LINK: give the call this one duplicates, e.g. LINK 123.");
+      if (needCall()) await detail.link(master);
+      return;
+    }
     const number = callNumber(word === "C" ? args[0] : (rest.length ? null : word), currentYear());
     if (number) {
       const call = await detail.open(number);

@@ -6,6 +6,7 @@ import { formatDuration, timerAttrs, toMs } from "../timers.js";
 import { CALL_STATUS_LABEL, NEXT_STATUSES, UNIT_STATUS, get, post } from "./api.js";
 import { flagsBlock, permitBlock } from "./flags.js";
 import { setupRecommend } from "./recommend.js";
+import { setupDetailDuplicates } from "./duplicates.js";
 
 const KIND_LABEL = {
   created: "CREATED", changed: "CHANGED", note: "NOTE", dispatched: "DISPATCH", unit_status: "STATUS",
@@ -27,6 +28,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
   const unitsBox = h("div", { class: "detail-units", id: "detail-units" });
   const message = h("div", { id: "detail-message", class: "form-message", role: "alert" });
   const chronology = h("ol", { id: "chronology", class: "chronology", "aria-label": "Chronology, newest first" });
+  const duplicates = setupDetailDuplicates({ onLink: (master) => link(master) });
 
   const dispatchInput = h("input", { id: "dispatch-units", type: "text", spellcheck: "false", autocomplete: "off",
     placeholder: "1A12 1A11", "aria-label": "Units to dispatch" });
@@ -53,7 +55,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
   setChildren(body,
     head,
     h("div", { class: "detail-cols" },
-      h("div", { class: "detail-main" }, info, unitsBox, recommendation.element, actions),
+      h("div", { class: "detail-main" }, info, duplicates.box, unitsBox, recommendation.element, actions),
       h("section", { class: "detail-chrono", "aria-labelledby": "chrono-title" },
         h("h3", { id: "chrono-title" }, "Chronology"), chronology)));
 
@@ -114,6 +116,8 @@ export function setupDetail({ store, refs, say, onSelect }) {
   const close = (code) => run(() => `Closed ${call.number} with disposition ${code.toUpperCase()}.`,
     (c) => post(`calls/${c.id}/close/`, { disposition: code }));
   const reopen = () => run(() => `Reopened ${call.number}: it is pending again.`, (c) => post(`calls/${c.id}/reopen/`, {}));
+  const link = (master) => run((c) => `Linked ${c.number} as a duplicate of ${c.master} (RO undoes it).`,
+    (c) => post(`calls/${c.id}/link/`, { master }));
 
   async function unitStatus(callsign, status) {
     const label = UNIT_STATUS[status]?.label || status;
@@ -186,6 +190,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
     renderSuggestions(data);
     recommendation.show(data);
     renderChronology(data);
+    duplicates.show(data);
     const closed = data.status === "closed";
     dispatchForm.hidden = closed;
     suggestions.hidden = closed;
@@ -318,7 +323,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
   });
 
   return {
-    open, refresh, offerUnit, dispatch, note, close, reopen, unitStatus,
+    open, refresh, offerUnit, dispatch, note, close, reopen, unitStatus, link,
     recommend: recommendation.send, recommendEdit: recommendation.edit,
     selected: () => call,
     selectedId: () => call?.id ?? wantedId,

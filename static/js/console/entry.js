@@ -4,6 +4,7 @@ import { h, setChildren, setText } from "../dom.js";
 import { get, post } from "./api.js";
 import { Combo } from "./typeahead.js";
 import { flagsBlock, permitBlock } from "./flags.js";
+import { setupEntryDuplicates, shortNumber } from "./duplicates.js";
 
 const INTERSECTION = / \/ | & | AND /i;
 const ERROR_SLOTS = ["location", "call_type", "priority", "source", "caller", "narrative"];
@@ -23,6 +24,13 @@ export function setupEntry({ refs, onCreated, say }) {
   let place = null;
   let callType = null;
   let saving = false;
+  // Once a location and a type are picked, open calls nearby are offered as likely duplicates.
+  const duplicates = setupEntryDuplicates({
+    form, save, box: document.getElementById("entry-duplicates"),
+    query: () => (place && callType && place.lat !== null && place.lon !== null
+      ? { lat: place.lat, lon: place.lon, call_type: callType.code } : null),
+    onLink: (number, id) => submit({ linkTo: { number, id } }),
+  });
 
   setChildren(priority,
     h("option", { value: "" }, "Default"),
@@ -76,9 +84,11 @@ export function setupEntry({ refs, onCreated, say }) {
     const el = document.getElementById("err-call_type");
     el.classList.toggle("hint", true);
     setText(el, overridden ? `${note} · PRIORITY OVERRIDDEN to P${priority.value}` : note);
+    duplicates.check();
   }
 
   function showPlace() {
+    duplicates.check();
     picked.replaceChildren();
     if (!place) return;
     picked.append(h("div", { class: place.verified ? "place ok" : "place unverified" },
@@ -148,7 +158,7 @@ export function setupEntry({ refs, onCreated, say }) {
     (first || location).focus();
   }
 
-  async function submit() {
+  async function submit({ linkTo = null } = {}) {
     if (saving) return; // a second Enter must not make a second call
     clearErrors();
     saving = true;
@@ -158,6 +168,17 @@ export function setupEntry({ refs, onCreated, say }) {
     try {
       const call = await post("calls/", body());
       reset();
+      if (linkTo) {
+        try {
+          await post(`calls/${call.id}/link/`, { master: linkTo.number });
+          say("ok", `Call ${call.number} saved and linked as a duplicate of ${shortNumber(linkTo.number)} (${linkTo.number}).`);
+          onCreated({ id: linkTo.id });
+        } catch (err) {
+          say("error", `Call ${call.number} saved, but not linked to ${linkTo.number}: ${err.message}`);
+          onCreated(call);
+        }
+        return;
+      }
       say("ok", `Call ${call.number} saved: ${call.call_type.code} at ${call.location.address}.`);
       onCreated(call);
     } catch (err) {
@@ -174,6 +195,7 @@ export function setupEntry({ refs, onCreated, say }) {
     callType = null;
     type.title = "";
     showPlace();
+    duplicates.clear();
     clearErrors();
     setText(document.getElementById("err-call_type"), "");
     location.focus();
