@@ -41,7 +41,10 @@ class Site:
         env = {**os.environ, "DATABASE_URL": self.database_url, "CAD_DEMO_PASSWORD": PASSWORD,
                "SECRET_KEY": "test-site-secret-key-not-for-production-use-0123456789",
                "ALLOWED_HOSTS": "127.0.0.1,localhost", "CHANNEL_LAYER_PREFIX": self.prefix,
-               "CAD_STREAM_POLL_SECONDS": "0.5", "PYTHONUNBUFFERED": "1"}
+               "CAD_STREAM_POLL_SECONDS": "0.5", "PYTHONUNBUFFERED": "1",
+               # Every server runs the timers (two schedulers where there are two servers), often.
+               "CAD_INPROCESS_SCHEDULER": "1", "CAD_TIMERS_SECONDS": "1",
+               "CAD_STATUS_CHECK_ESCALATE_SECONDS": "6"}
         env.pop("REDIS_URL", None)
         if self.redis_url:
             env["REDIS_URL"] = self.redis_url

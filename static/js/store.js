@@ -1,4 +1,4 @@
-// The client's copy of the live state: open calls by id, units by callsign.
+// The client's copy of the live state: open calls by id, units by callsign, open alerts by id.
 // Only the stream writes it (snapshot, then events in seq order); views subscribe and re-render.
 
 export const ACTIVE_CALL_STATUSES = new Set(["dispatched", "enroute", "onscene", "cleared"]);
@@ -7,6 +7,7 @@ export class Store {
   constructor() {
     this.calls = new Map();
     this.units = new Map();
+    this.alerts = new Map();
     this.listeners = new Set();
     this.ready = false;
   }
@@ -31,6 +32,8 @@ export class Store {
     this.units = new Map();
     for (const call of data.calls || []) if (call.status !== "closed") this.calls.set(call.id, call);
     for (const unit of data.units || []) this.units.set(unit.callsign, unit);
+    this.alerts = new Map();
+    for (const alert of data.alerts || []) this.alerts.set(alert.id, alert);
     this.ready = true;
     this.emit({ kind: "snapshot" });
   }
@@ -47,6 +50,11 @@ export class Store {
         break;
       case "unit.updated":
         this.putUnit(data);
+        break;
+      case "alert.raised":
+      case "alert.escalated":
+      case "alert.acknowledged":
+        this.putAlert(event, data);
         break;
       default:
         break; // heartbeats and events this page does not know: nothing to apply
@@ -70,6 +78,20 @@ export class Store {
     const line = call?.units?.find((u) => u.callsign === unit.callsign);
     if (line && line.status !== unit.status) line.status = unit.status;
     this.emit({ kind: "unit", unit, previous });
+  }
+
+  putAlert(event, alert) {
+    if (!alert || alert.id === undefined) return;
+    const previous = this.alerts.get(alert.id) || null;
+    if (alert.acknowledged_at) this.alerts.delete(alert.id);
+    else this.alerts.set(alert.id, alert);
+    this.emit({ kind: "alert", event, alert, previous });
+  }
+
+  // Escalated officer-safety checks first, then the oldest.
+  openAlerts() {
+    return [...this.alerts.values()].sort((a, b) =>
+      Number(b.escalated) - Number(a.escalated) || byTime(a.raised_at, b.raised_at) || a.id - b.id);
   }
 
   pendingCalls() {

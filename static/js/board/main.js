@@ -3,7 +3,7 @@
 import { followStream } from "../live.js";
 import { Store, onChangeBatched } from "../store.js";
 import { clockText, startTicking, tick } from "../timers.js";
-import { renderActive, renderAlerts, renderHolding, renderUnits } from "./panels.js";
+import { renderActive, renderAlerts, renderHolding, renderSafetyAlerts, renderUnits } from "./panels.js";
 import { renderChart, renderGoals } from "./stats.js";
 
 const STATS_MIN_GAP_MS = 5_000;
@@ -76,6 +76,7 @@ async function boot() {
     renderUnits(store);
     renderActive(store, goal);
     renderAlerts(store, goal);
+    renderSafetyAlerts(store);
     tick();
   }
   onChangeBatched(store, (changes) => {

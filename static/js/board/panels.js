@@ -130,3 +130,21 @@ export function renderAlerts(store, goal) {
     return li;
   });
 }
+
+// Officer-safety status checks nobody has answered, across the top of the board; the escalated
+// ones (unanswered for a minute on the consoles) flash.
+export function renderSafetyAlerts(store) {
+  const checks = store.openAlerts().filter((a) => a.kind === "status_check");
+  document.getElementById("safety-alerts").hidden = checks.length === 0;
+  syncList(document.getElementById("safety-list"), checks, (a) => a.id, (alert, el) => {
+    const row = el || h("li");
+    row.dataset.alertId = alert.id;
+    row.dataset.escalated = alert.escalated ? "yes" : "no";
+    row.replaceChildren(
+      h("span", { class: "s-unit" }, alert.unit || ""),
+      h("span", { class: "s-text" }, alert.text),
+      h("span", { class: "s-age", "data-since": toMs(alert.raised_at) ?? "" }, "—"),
+    );
+    return row;
+  });
+}

@@ -6,7 +6,7 @@ const STATUS_BY_CODE = Object.fromEntries(
   Object.entries(UNIT_STATUS).filter(([status]) => status !== "dispatched").map(([status, info]) => [info.code, status]));
 STATUS_BY_CODE.OFF = "off_duty";
 
-export function setupCommands({ detail, entry, say, toggleHelp, currentYear }) {
+export function setupCommands({ detail, entry, alerts, say, toggleHelp, currentYear }) {
   const input = document.getElementById("cmd");
   const history = [];
   let historyAt = 0;
@@ -88,6 +88,17 @@ export function setupCommands({ detail, entry, say, toggleHelp, currentYear }) {
     if (word === "CL") {
       if (args.length !== 1) return say("error", "CL: give one disposition code, e.g. CL 02.");
       if (needCall()) await detail.close(args[0]);
+      return;
+    }
+    if (word === "ACK") {
+      if (args.length > 1 || (args.length && !/^\d+$/.test(args[0]))) {
+        return say("error", "ACK: alone for the most urgent alert, or ACK and its number.");
+      }
+      return alerts.acknowledge(args.length ? Number(args[0]) : null);
+    }
+    if (word === "CHK") {
+      if (!args.length) return say("error", "CHK: give the unit that answered, e.g. CHK 1A12.");
+      for (const callsign of args) await alerts.check(callsign);
       return;
     }
     if (word === "REC") {

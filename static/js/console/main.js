@@ -3,6 +3,7 @@
 import { followStream } from "../live.js";
 import { Store, onChangeBatched } from "../store.js";
 import { clockText, startTicking, tick } from "../timers.js";
+import { setupAlerts } from "./alerts.js";
 import { get } from "./api.js";
 import { setupCommands } from "./commands.js";
 import { setupDetail } from "./detail.js";
@@ -64,7 +65,8 @@ async function boot() {
     const years = [...store.calls.values()].map((c) => Number(c.number.slice(0, 4))).filter(Boolean);
     return years.length ? Math.max(...years) : new Date().getFullYear();
   };
-  const commands = setupCommands({ detail, entry, say, toggleHelp, currentYear });
+  const alerts = setupAlerts({ store, say, onOpenCall: (id) => detail.open(id) });
+  const commands = setupCommands({ detail, entry, alerts, say, toggleHelp, currentYear });
 
   function activateUnit(callsign) {
     const unit = store.units.get(callsign);
@@ -77,6 +79,7 @@ async function boot() {
   }
 
   function render() {
+    alerts.render();
     lists.render();
     units.render();
     map.render();
