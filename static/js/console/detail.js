@@ -20,7 +20,9 @@ export function setupDetail({ store, refs, say, onSelect }) {
   const body = document.getElementById("detail-body");
   let call = null;
   let wantedId = null;
-  let requestNo = 0;
+  let openNo = 0; // the newest open() wins over every earlier open and every refresh
+  let refreshNo = 0;
+  let opening = null; // the open() in flight, if any
   let refreshTimer = null;
 
   const head = h("div", { class: "detail-head", id: "detail-head" });
@@ -136,20 +138,25 @@ export function setupDetail({ store, refs, say, onSelect }) {
 
   // Opens a call by id or number. The list highlight follows at once; the body when it loads.
   async function open(key, { focus = false } = {}) {
-    const mine = ++requestNo;
+    const mine = ++openNo;
+    opening = mine;
     wantedId = typeof key === "number" ? key : null;
     if (wantedId !== null) onSelect(wantedId);
     try {
       const data = await get(`calls/${encodeURIComponent(key)}/`);
-      if (mine !== requestNo) return data;
+      if (mine !== openNo) return data;
       show(data, { fresh: call?.id !== data.id });
       if (focus) panel.focus();
       return data;
     } catch (err) {
-      if (mine === requestNo) {
+      if (mine === openNo) {
         say("error", err.status === 404 ? `No call ${key}.` : `Call ${key}: ${err.message}`);
+        wantedId = call?.id ?? null; // the selection goes back to the call still shown
+        onSelect(wantedId);
       }
       return null;
+    } finally {
+      if (opening === mine) opening = null;
     }
   }
 
@@ -157,13 +164,15 @@ export function setupDetail({ store, refs, say, onSelect }) {
     if (!call) return;
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(async () => {
-      const mine = ++requestNo;
+      // A call being opened replaces this one: refreshing it now could put it back on screen.
+      if (opening !== null || !call) return;
+      const mine = ++refreshNo;
       const id = call.id;
       try {
         const data = await get(`calls/${id}/`);
-        if (mine === requestNo && call?.id === id) show(data, { fresh: false });
+        if (mine === refreshNo && opening === null && call?.id === id) show(data, { fresh: false });
       } catch (err) {
-        if (mine === requestNo) report("error", `Could not refresh ${call.number}: ${err.message}`);
+        if (mine === refreshNo) report("error", `Could not refresh ${call.number}: ${err.message}`);
       }
     }, delay);
   }
