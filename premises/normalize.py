@@ -1,6 +1,7 @@
 """How a typed location becomes the street file's spelling: "123 north main street" → "123 N MAIN ST"."""
 
 import re
+import unicodedata
 
 SUFFIXES = {
     "STREET": "ST", "STR": "ST", "AVENUE": "AVE", "AV": "AVE", "AVN": "AVE", "BOULEVARD": "BLVD",
@@ -33,7 +34,9 @@ ORDINALS = {word: ordinal(n) for n, word in enumerate(_ORDINAL_WORDS, start=1)}
 ORDINALS.update({word[:-1] + "IETH": ordinal(n) for word, n in _TENS.items()})  # TWENTIETH
 UNIT_ORDINALS = {word: n for n, word in enumerate(_ORDINAL_WORDS[:9], start=1)}
 NUMBERED_ORDINAL = re.compile(r"^(\d+)(?:ST|ND|RD|TH|D)$")
-INTERSECTION_SPLIT = re.compile(r"\s*(?:/|&|\bAND\b|\bAT\b|@)\s*")
+# A slash between digits is a fraction ("123 1/2 MAIN ST"), not a corner.
+INTERSECTION_SPLIT = re.compile(r"\s*(?:(?<![0-9])/|/(?![0-9])|&|\bAND\b|\bAT\b|@)\s*")
+FRACTION = re.compile(r"^(?P<number>\d+) (?P<fraction>\d/\d) (?P<street>.+)$")
 UNIT_DESIGNATORS = {
     "APT": "APT", "APARTMENT": "APT", "STE": "STE", "SUITE": "STE", "UNIT": "UNIT", "RM": "RM",
     "ROOM": "RM", "FL": "FL", "FLOOR": "FL", "BLDG": "BLDG", "BUILDING": "BLDG", "LOT": "LOT", "#": "#",
@@ -45,15 +48,24 @@ UNIT_AT_END = re.compile(
 
 
 def normalize(text: str) -> str:
-    """Upper case, punctuation dropped, suffixes, directionals and ordinal words abbreviated."""
+    """Upper case, accents and punctuation dropped, suffixes, directionals and ordinal words
+    abbreviated."""
+    # "JOSÉ" is JOSE, not JOS: split letters from their accents before dropping what is not A-Z.
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = re.sub(r"[^A-Z0-9/&@# ]+", " ", text.upper().replace("#", " # "))
+    text = re.sub(r"(?<![0-9])/|/(?![0-9])|&|@", lambda m: f" {m.group(0)} ", text)  # "MAIN/3RD"
+    raw = text.split()
     words: list[str] = []
-    for word in text.split():
+    for index, word in enumerate(raw):
         # "TWENTY FIRST" (the hyphen is gone by now) is one ordinal: 21ST.
         if words and words[-1] in _TENS and word in UNIT_ORDINALS:
             words[-1] = ordinal(_TENS[words[-1]] + UNIT_ORDINALS[word])
             continue
-        word = SUFFIXES.get(word, word)
+        following = raw[index + 1] if index + 1 < len(raw) else None
+        if word in SUFFIXES and _ends_a_name(following):
+            word = SUFFIXES[word]  # "LA SALLE ST" keeps its LA; "MAIN STREET NORTH" is MAIN ST N
+        elif word == "SAINT" and following is not None and not _ends_a_name(following):
+            word = "ST"  # USPS: SAINT PAUL AVE is ST PAUL AVE
         word = DIRECTIONALS.get(word, word)
         word = ORDINALS.get(word, word)
         numbered = NUMBERED_ORDINAL.match(word)
@@ -61,6 +73,16 @@ def normalize(text: str) -> str:
             word = ordinal(int(numbered.group(1)))  # "3TH" and "3D" typed in a hurry: 3RD
         words.append(word)
     return " ".join(words)
+
+
+def _ends_a_name(following: str | None) -> bool:
+    """A suffix is one when it ends a street's name: last, or before a directional, an apartment,
+    or the other street of a corner."""
+    return following is None or following in DIRECTIONALS or following in DIRECTIONALS.values() or (
+        following in UNIT_DESIGNATORS or following in _CONNECTORS or following.startswith("#"))
+
+
+_CONNECTORS = {"/", "&", "@", "AND", "AT"}
 
 
 def split_intersection(text: str) -> tuple[str, str] | None:
@@ -73,10 +95,10 @@ def split_intersection(text: str) -> tuple[str, str] | None:
 
 def split_number(text: str) -> tuple[int | None, str]:
     """ "123 MAIN ST" → (123, "MAIN ST"); "MAIN ST" → (None, "MAIN ST")."""
-    match = re.match(r"^(\d+)\s*(.*)$", text)
+    match = re.match(r"^(\d+)(?:\s+(.*))?$", text)  # "3RD AVE" is a street, not number 3 of RD AVE
     if not match:
         return None, text
-    return int(match.group(1)), match.group(2)
+    return int(match.group(1)), match.group(2) or ""
 
 
 def split_unit(text: str) -> tuple[str, str]:
@@ -101,6 +123,14 @@ def unit_key(unit: str) -> str:
     if words[0] in UNIT_DESIGNATORS and words[0] != "#" and len(words) > 1:
         return f"{UNIT_DESIGNATORS[words[0]]} {' '.join(words[1:])}"
     return "#" + text.lstrip("#").strip()
+
+
+def unit_identifier(unit: str) -> str:
+    """What names a unit whatever its prefix: "APT 4", "#4", "UNIT 4" and "4" are all "4"."""
+    words = unit_key(unit).lstrip("#").split()
+    if len(words) > 1 and words[0] in UNIT_DESIGNATORS:
+        words = words[1:]
+    return " ".join(words)
 
 
 def trigrams(text: str) -> set[str]:

@@ -25,6 +25,7 @@ from premises.models import (
 )
 from premises.normalize import (
     DIRECTIONALS,
+    FRACTION,
     SUFFIXES,
     normalize,
     ordinal,
@@ -32,6 +33,7 @@ from premises.normalize import (
     split_intersection,
     split_number,
     split_unit,
+    unit_identifier,
     unit_key,
 )
 
@@ -44,6 +46,7 @@ SIMILAR = 0.3  # pg_trgm's default similarity threshold
 WORD_SIMILAR = 0.6  # pg_trgm's default word_similarity threshold
 PERMIT_SITE_METRES = 30  # a permit given by its point covers calls this close
 FLAG_RADIUS_MAX_M = 5000
+INTERPOLATION_AGREE_M = 100  # blocks of one street placing a number farther apart: two places
 KIND_ORDER = [FlagKind.OFFICER_SAFETY, FlagKind.MEDICAL, FlagKind.ACCESS, FlagKind.EMERGENCY_CONTACT,
               FlagKind.NOTE]
 _ABBREVIATIONS = set(SUFFIXES.values()) | set(DIRECTIONALS.values())
@@ -59,6 +62,8 @@ class Place:
     verified: bool
     address_id: int | None = None  # the address point, when the place is one (flags and permits)
     name: str = ""  # a common place's name ("CITY HALL")
+    # (street id, number) of a building with unit points but no point of its own: its units' flags
+    building: tuple[int, int] | None = None
 
 
 def _streets_named(part: str) -> list[Street]:
@@ -73,11 +78,32 @@ def _streets_named(part: str) -> list[Street]:
     exact = [s for s in streets if s.name == part]
     if exact or streets:
         return exact or streets
+    moved = _directional_moved(part)
+    if moved:
+        # "N KING ST" and "KING ST N" are one street, whichever way the file writes it.
+        found = list(Street.objects.filter(name=moved))
+        if found:
+            return found
     return list(
         Street.objects.filter(Q(name__endswith=" " + part) | Q(name__contains=" " + part + " "))[
             :STREETS_PER_PART
         ]
     )
+
+
+_DIRECTIONS = set(DIRECTIONALS.values())
+
+
+def _directional_moved(name: str) -> str | None:
+    """ "N KING ST" → "KING ST N", "KING ST N" → "N KING ST"; None without a directional at an end."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    if words[0] in _DIRECTIONS:
+        return " ".join([*words[1:], words[0]])
+    if words[-1] in _DIRECTIONS:
+        return " ".join([words[-1], *words[:-1]])
+    return None
 
 
 def _intersection_between(a: str, b: str, limit: int) -> list[Intersection]:
@@ -112,42 +138,104 @@ def _place_of_common_place(place: CommonPlace) -> Place:
     return Place("place", label, place.lat, place.lon, place.beat, True, place.address_id, place.name)
 
 
-def _interpolated(number: int, street_part: str, streets: list[Street] | None = None) -> Place | None:
-    """An address not in the file but inside a block's range, placed along the block."""
-    if streets is None:
-        streets = _streets_named(street_part)
-    if not streets:
-        return None
-    segment = (
-        StreetSegment.objects.select_related("street")
-        .filter(street__in=streets, from_number__lte=number, to_number__gte=number)
-        .order_by("street__name", "from_number")
-        .first()
-    )
-    if segment is None:
-        return None
+def _along(segment: StreetSegment, number: int) -> tuple[float, float]:
     span = segment.to_number - segment.from_number
     fraction = (number - segment.from_number) / span if span else 0.0
     lat = segment.start_lat + fraction * (segment.end_lat - segment.start_lat)
     lon = segment.start_lon + fraction * (segment.end_lon - segment.start_lon)
-    lat, lon = round(lat, 7), round(lon, 7)
-    return Place("interpolated", f"{number} {segment.street.name}", lat, lon, beat_at(lat, lon), True)
+    return round(lat, 7), round(lon, 7)
+
+
+def _interpolated(number: int, street_part: str, streets: list[Street] | None = None) -> Place | None:
+    """An address not in the file but inside a block's range, placed along the block. None when
+    blocks of two streets (or two far-apart blocks of one) hold the number: that would be a guess."""
+    if streets is None:
+        streets = _streets_named(street_part)
+    if not streets:
+        return None
+    segments = list(
+        StreetSegment.objects.select_related("street")
+        .filter(street__in=streets, from_number__lte=number, to_number__gte=number)
+        .order_by("street__name", "from_number")[:STREETS_PER_PART]
+    )
+    if not segments:
+        return None
+    lat, lon = _along(segments[0], number)
+    for other in segments[1:]:
+        if other.street_id != segments[0].street_id or distance_m(
+            lat, lon, *_along(other, number)
+        ) > INTERPOLATION_AGREE_M:
+            return None
+    return Place("interpolated", f"{number} {segments[0].street.name}", lat, lon, beat_at(lat, lon), True)
+
+
+def _building_place(units: list[Address]) -> Place:
+    """A building the file knows only by its units' points: at their middle, with their flags."""
+    first = units[0]
+    lat = round(sum(a.lat for a in units) / len(units), 7)
+    lon = round(sum(a.lon for a in units) / len(units), 7)
+    return Place("address", f"{first.number} {first.street.name}", lat, lon, beat_at(lat, lon) or first.beat,
+                 True, building=(first.street_id, first.number))
+
+
+def _address_place(number: int, street_part: str) -> Place | None:
+    """The building at that number: its point, else its units' middle, else placed along its block.
+    None when the street part fits several streets and no point on just one of them decides."""
+    streets = _streets_named(street_part)
+    if not streets:
+        return None
+    points = list(
+        Address.objects.select_related("beat", "street").filter(street__in=streets, number=number)
+    )
+    if len({a.street_id for a in points}) > 1:
+        return None  # "150 PARK ST" with a 150 on both N PARK ST and S PARK ST
+    building = [a for a in points if not a.unit]
+    if building:
+        return _place_of_address(building[0])
+    if points:
+        return _building_place(points)
+    return _interpolated(number, street_part, streets)
+
+
+def _unit_point(street_id: int, number: int, unit: str) -> Address | None:
+    """The building's point for that unit, whatever prefix either side gave it (APT 4 = #4)."""
+    wanted, key = unit_identifier(unit), unit_key(unit)
+    own = [
+        a for a in Address.objects.select_related("beat").filter(street_id=street_id, number=number)
+        .exclude(unit="")
+        if unit_identifier(a.unit) == wanted
+    ]
+    own.sort(key=lambda a: a.unit != key)
+    return own[0] if own else None
 
 
 def _with_unit(place: Place, unit: str) -> Place:
-    """The building's place, named with the apartment or suite the caller gave."""
+    """The place of that apartment or suite: its own point when the street file has one, else the
+    building's place named with the unit the caller gave."""
     if not unit or place.kind in ("intersection", "suggestion"):
         return place
-    if place.address_id is not None:
-        # The unit's own point when the street file has one.
-        building = Address.objects.filter(pk=place.address_id).values("street_id", "number").first()
-        own = building and (
-            Address.objects.select_related("beat").filter(**building, unit=unit_key(unit)).first()
-        )
-        if own:
+    if place.kind == "address" and (place.address_id is not None or place.building is not None):
+        if place.address_id is not None:
+            street_id, number, street_name = Address.objects.filter(pk=place.address_id).values_list(
+                "street_id", "number", "street__name").get()
+        else:
+            street_id, number = place.building
+            street_name = Street.objects.values_list("name", flat=True).get(pk=street_id)
+        own = _unit_point(street_id, number, unit)
+        if own is not None:
             return _place_of_address(own)
-    label = f"{place.address} {unit}"[:ADDRESS_LENGTH]
-    return replace(place, address=label)
+        building = Address.objects.select_related("beat").filter(
+            street_id=street_id, number=number, unit="").first()
+        if building is not None:
+            place = _place_of_address(building)
+        elif place.building is None:
+            # A neighbour's point ("500 TOWER ST #1" when #9 was asked for): the building instead.
+            place = _building_place(list(Address.objects.select_related("beat", "street").filter(
+                street_id=street_id, number=number)))
+        label = f"{number} {street_name} {unit}"
+    else:
+        label = f"{place.address} {unit}"
+    return replace(place, address=label[:ADDRESS_LENGTH])
 
 
 def _common_places(text: str, limit: int) -> list[Place]:
@@ -177,12 +265,25 @@ def _addresses_numbered(number: int, text: str, street_part: str, limit: int) ->
 def place_search(query: str, *, limit: int = 10) -> list[Place]:
     """Type-ahead matches for call entry: addresses, intersections, interpolated addresses, common
     places; when nothing matches, "did you mean" suggestions (kind "suggestion", not verified)."""
-    text, unit = split_unit(normalize(query))
-    if not text:
+    normalized = normalize(query)
+    if not normalized:
         return []
+    named = _common_place_named(normalized)
+    if named is not None:
+        # "BARNES & NOBLE", "7-ELEVEN": a place's whole name before corners and house numbers.
+        return [named, *[p for p in _common_places(normalized, limit) if p != named]][:limit]
+    if FRACTION.match(normalized):
+        place = place_resolve(normalized)
+        return [place] if place is not None else []
+    text, unit = split_unit(normalized)
     if unit:
-        return [_with_unit(p, unit) for p in place_search(text, limit=limit)]
-    pair = split_intersection(query)
+        found: list[Place] = []
+        for place in place_search(text, limit=limit):
+            place = _with_unit(place, unit)
+            if place not in found:
+                found.append(place)
+        return found
+    pair = split_intersection(normalized)
     if pair:
         first = _streets_named(pair[0])
         found = [
@@ -194,12 +295,16 @@ def place_search(query: str, *, limit: int = 10) -> list[Place]:
     if number is not None:
         matches = _addresses_numbered(number, text, street_part, limit)
         if matches:
-            return [_place_of_address(a) for a in matches]
+            return _buildings_once(matches)
         if not street_part:
             return []
         place = _interpolated(number, street_part)
         if place is not None:
             return [place]
+        streets = _streets_named(street_part)
+        if len(streets) > 1:
+            # The number is on blocks of several streets: offer each, let the dispatcher choose.
+            return [p for p in (_interpolated(number, s.name, [s]) for s in streets[:limit]) if p]
         return _address_suggestions(number, street_part, limit)
     places = _common_places(text, limit)
     streets = _streets_named(text)
@@ -219,16 +324,48 @@ def place_search(query: str, *, limit: int = 10) -> list[Place]:
     return places or _name_suggestions(text, limit)
 
 
+def _buildings_once(matches: list[Address]) -> list[Place]:
+    """Address points as places; a building known only by its units is offered as itself too."""
+    places = []
+    with_point = {(a.street_id, a.number) for a in matches if not a.unit}
+    for address in matches:
+        key = (address.street_id, address.number)
+        if address.unit and key not in with_point:
+            with_point.add(key)
+            units = list(Address.objects.select_related("beat", "street").filter(
+                street_id=address.street_id, number=address.number))
+            if not any(not a.unit for a in units):
+                places.append(_building_place(units))
+        places.append(_place_of_address(address))
+    return places
+
+
 def place_resolve(text: str) -> Place | None:
     """The one place `text` names exactly (an address, an intersection, a common place), else None."""
-    normalized, unit = split_unit(normalize(text))
+    normalized = normalize(text)
+    if not normalized:
+        return None
+    named = _common_place_named(normalized)
+    if named is not None:
+        return named
+    fraction = FRACTION.match(normalized)
+    if fraction:
+        # "123 1/2 MAIN ST": behind 123, named as typed.
+        place = place_resolve(f"{fraction['number']} {fraction['street']}")
+        if place is None or not place.address.startswith(fraction["number"] + " "):
+            return None
+        return replace(place, address=f"{fraction['number']} {fraction['fraction']}"
+                                      f"{place.address[len(fraction['number']):]}"[:ADDRESS_LENGTH])
+    base, unit = split_unit(normalized)
     if unit:
-        place = place_resolve(normalized)
+        number, street_part = split_number(base)
+        place = _address_place(number, street_part) if number is not None and street_part else None
         if place is not None:
             return _with_unit(place, unit)
         # "8 S STEVENS" may be a street named STEVENS, not suite VENS: try the words whole.
-        normalized = normalize(text)
-    pair = split_intersection(text)
+    else:
+        normalized = base  # "310 MAIN ST #" with nothing after the #
+    pair = split_intersection(normalized)
     if pair:
         found = _intersection_between(*pair, 2)
         if len(found) == 1:
@@ -237,19 +374,8 @@ def place_resolve(text: str) -> Place | None:
         return None
     number, street_part = split_number(normalized)
     if number is None or not street_part:
-        return _common_place_named(normalized)
-    exact = Address.objects.select_related("beat").filter(label=normalized, unit="").first()
-    if exact is None:
-        streets = _streets_named(street_part)
-        if len(streets) == 1:
-            exact = (
-                Address.objects.select_related("beat")
-                .filter(street=streets[0], number=number, unit="")
-                .first()
-            )
-    if exact is not None:
-        return _place_of_address(exact)
-    return _interpolated(number, street_part)
+        return None
+    return _address_place(number, street_part)
 
 
 def _common_place_named(key: str) -> Place | None:
@@ -379,21 +505,39 @@ def _active(at: datetime) -> Q:
     )
 
 
-def _building_addresses(address_ids: set[int]) -> dict[int, set[int]]:
-    """For each address, the ids of every address of its building (the building and its units)."""
-    if not address_ids:
-        return {}
-    keys = dict(
-        ((pk, (street_id, number)) for pk, street_id, number in
-         Address.objects.filter(pk__in=address_ids).values_list("pk", "street_id", "number"))
-    )
+def _own_addresses(places: Sequence[Place]) -> list[set[int]]:
+    """For each place, the address points whose flags and permits are its own: its point; for a
+    unit also its building's point; for a building (with a point or known by its units) also every
+    unit's. Never a neighbouring unit's."""
+    points = {
+        pk: (street_id, number, unit) for pk, street_id, number, unit in Address.objects.filter(
+            pk__in={p.address_id for p in places if p.address_id is not None}
+        ).values_list("pk", "street_id", "number", "unit")
+    }
+    keys = {(street_id, number) for street_id, number, _ in points.values()}
+    keys |= {p.building for p in places if p.building is not None}
+    if not keys:
+        return [set() for _ in places]
     wanted = Q()
-    for street_id, number in set(keys.values()):
+    for street_id, number in keys:
         wanted |= Q(street_id=street_id, number=number)
-    units: dict[tuple[int, int], set[int]] = {}
-    for pk, street_id, number in Address.objects.filter(wanted).values_list("pk", "street_id", "number"):
-        units.setdefault((street_id, number), set()).add(pk)
-    return {pk: units.get(key, {pk}) for pk, key in keys.items()}
+    members: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for pk, street_id, number, unit in Address.objects.filter(wanted).values_list(
+        "pk", "street_id", "number", "unit"
+    ):
+        members.setdefault((street_id, number), []).append((pk, unit))
+    answer = []
+    for place in places:
+        if place.address_id in points:
+            street_id, number, unit = points[place.address_id]
+            building = members.get((street_id, number), [])
+            mine = {place.address_id} | {pk for pk, u in building if not unit or not u}
+        elif place.building is not None:
+            mine = {pk for pk, _ in members.get(place.building, [])}
+        else:
+            mine = set()
+        answer.append(mine)
+    return answer
 
 
 def premise_flags_for_places(
@@ -403,9 +547,8 @@ def premise_flags_for_places(
     address (a building's flags go with each of its units, and a call at the building gets its
     units' flags too) and those whose radius holds its point. Hazards first."""
     at = at or timezone.now()
-    ids = {p.address_id for p in places if p.address_id is not None}
-    building = _building_addresses(ids)
-    all_ids = set().union(*building.values()) if building else set()
+    own = _own_addresses(places)
+    all_ids = set().union(*own)
     active = PremiseFlag.objects.filter(_active(at)).select_related("address")
     by_address: dict[int, list[PremiseFlag]] = {}
     if all_ids:
@@ -420,18 +563,9 @@ def premise_flags_for_places(
             lat__range=(min(p.lat for p in located) - dlat, max(p.lat for p in located) + dlat),
             lon__range=(min(p.lon for p in located) - dlon, max(p.lon for p in located) + dlon),
         ))
-    address_units = {}
-    if all_ids:
-        address_units = dict(Address.objects.filter(pk__in=all_ids).values_list("pk", "unit"))
     answer = []
-    for place in places:
-        flags: list[PremiseFlag] = []
-        if place.address_id is not None:
-            own_unit = address_units.get(place.address_id, "")
-            for pk in building.get(place.address_id, {place.address_id}):
-                # A unit's call gets the building's flags and its own, not the neighbours'.
-                if pk == place.address_id or not own_unit or address_units.get(pk) == "":
-                    flags += by_address.get(pk, [])
+    for place, mine in zip(places, own, strict=True):
+        flags: list[PremiseFlag] = [f for pk in mine for f in by_address.get(pk, [])]
         if place.lat is not None and place.lon is not None:
             flags += [
                 f for f in point_flags
@@ -451,9 +585,8 @@ def alarm_permits_for_places(places: Sequence[Place], *, on: date | None = None)
     """Each place's alarm permit: one valid on that day if there is one, else the latest (expired,
     suspended or revoked, so the dispatcher sees that), else None."""
     on = on or timezone.localdate()
-    ids = {p.address_id for p in places if p.address_id is not None}
-    building = _building_addresses(ids)
-    all_ids = set().union(*building.values()) if building else set()
+    own = _own_addresses(places)
+    all_ids = set().union(*own)
     labels = {p.address for p in places if p.address}
     located = [p for p in places if p.lat is not None and p.lon is not None]
     wanted = Q(site_address_id__in=all_ids) | Q(site_address__isnull=True, site_text__in=labels)
@@ -467,11 +600,10 @@ def alarm_permits_for_places(places: Sequence[Place], *, on: date | None = None)
     permits = list(AlarmPermit.objects.filter(wanted).select_related("site_address")) if (
         all_ids or labels or located) else []
     answer: list[AlarmPermit | None] = []
-    for place in places:
+    for place, own_ids in zip(places, own, strict=True):
         mine = [
             permit for permit in permits
-            if (permit.site_address_id is not None
-                and permit.site_address_id in building.get(place.address_id, set()))
+            if (permit.site_address_id is not None and permit.site_address_id in own_ids)
             or (permit.site_address_id is None and permit.site_text and permit.site_text == place.address)
             or (permit.site_address_id is None and permit.site_lat is not None and place.lat is not None
                 and distance_m(place.lat, place.lon, permit.site_lat, permit.site_lon)
