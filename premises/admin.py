@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cad.admin import ReadOnlyAdmin, to_the_second
+from premises.geo import geometry_problem
 from premises.models import (
     Address,
     AlarmPermit,
@@ -29,8 +30,23 @@ from premises.services import (
 )
 
 
+class BeatForm(forms.ModelForm):
+    class Meta:
+        model = Beat
+        fields = ("code", "name", "boundary")
+
+    def clean_boundary(self) -> dict | None:
+        boundary = self.cleaned_data.get("boundary")
+        if boundary:
+            problem = geometry_problem(boundary)
+            if problem:
+                raise forms.ValidationError(f"Not a GeoJSON Polygon or MultiPolygon: {problem}.")
+        return boundary or None
+
+
 @admin.register(Beat)
 class BeatAdmin(admin.ModelAdmin):
+    form = BeatForm
     list_display = ("code", "name", "has_boundary")
     search_fields = ("code", "name")
 

@@ -4,10 +4,13 @@ The demo and a city's street file span a few kilometres, so an equirectangular p
 around the point in question is accurate to well under a metre for what dispatch needs.
 """
 
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
 
 EARTH_RADIUS_M = 6_371_000.0
 METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
@@ -68,11 +71,60 @@ def bounds(geometry: dict | None) -> tuple[float, float, float, float] | None:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def _ring_problem(ring: object) -> str | None:
+    if not isinstance(ring, list) or len(ring) < 4:
+        return "a ring is not a list of at least 4 [lon, lat] positions"
+    for position in ring:
+        if not isinstance(position, list) or len(position) < 2 or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in position[:2]
+        ):
+            return "a position is not [lon, lat] numbers"
+        if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
+            return "a position is outside lon -180..180, lat -90..90"
+    return None
+
+
+def _polygon_problem(rings: object) -> str | None:
+    if not isinstance(rings, list) or not rings:
+        return "a polygon is not a list of rings"
+    for ring in rings:
+        problem = _ring_problem(ring)
+        if problem:
+            return problem
+    return None
+
+
+def geometry_problem(geometry: object) -> str | None:
+    """Why a beat's boundary is not a readable GeoJSON Polygon or MultiPolygon, or None when it is."""
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        return "geometry is not a Polygon or MultiPolygon"
+    coordinates = geometry.get("coordinates")
+    if geometry["type"] == "Polygon":
+        return _polygon_problem(coordinates)
+    if not isinstance(coordinates, list) or not coordinates:
+        return "a MultiPolygon is not a list of polygons"
+    for rings in coordinates:
+        problem = _polygon_problem(rings)
+        if problem:
+            return problem
+    return None
+
+
 class BeatLocator:
-    """Which beat holds a point, for many points: the polygons are read once, boxes tried first."""
+    """Which beat holds a point, for many points: the polygons are read once, boxes tried first.
+    A beat whose boundary cannot be read is left out (and logged): no beat beats a failed call."""
 
     def __init__(self, beats: Iterable) -> None:
-        self.beats = [(beat, bounds(beat.boundary)) for beat in beats if beat.boundary]
+        self.beats = []
+        for beat in beats:
+            if not beat.boundary:
+                continue
+            problem = geometry_problem(beat.boundary)
+            if problem:
+                logger.warning("Beat %s left out of beat lookups: %s", beat, problem)
+                continue
+            self.beats.append((beat, bounds(beat.boundary)))
 
     def __call__(self, lat: float, lon: float):
         for beat, box in self.beats:

@@ -14,7 +14,7 @@ from typing import IO
 
 from django.db import transaction
 
-from premises.geo import BeatLocator, distance_m
+from premises.geo import BeatLocator, distance_m, geometry_problem
 from premises.models import Address, Beat, CommonPlace, CommonPlaceAlias, Street, StreetSegment
 from premises.normalize import normalize, unit_key
 from premises.services import address_label, intersections_rebuild, places_rebeat
@@ -22,6 +22,9 @@ from premises.services import address_label, intersections_rebuild, places_rebea
 BATCH = 2000
 SEGMENT_GAP_M = 1000  # farther apart than this, two points of one street are not one block
 BAD_EXAMPLES = 20
+CONFLICT_M = 100  # one street, number and unit twice this far apart: two places, not one point twice
+FIELD_LIMIT = 1_000_000  # characters in one CSV field; the csv module's default (131072) aborts reading
+ROW_ERROR = "\x00row error"  # read_csv's key for a row it could not read
 
 Row = Mapping[str, str | None]
 
@@ -32,6 +35,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     duplicates: int = 0
+    conflicts: int = 0  # the same street, number and unit at another place; the first is kept
+    conflict_examples: list[tuple[int, str]] = field(default_factory=list)
     bad: Counter = field(default_factory=Counter)  # reason → rows
     bad_examples: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     streets: int = 0
@@ -47,9 +52,16 @@ class ImportReport:
         if len(self.bad_examples) < BAD_EXAMPLES:
             self.bad_examples.append((line, reason))
 
+    def conflict(self, line: int, reason: str) -> None:
+        self.conflicts += 1
+        if len(self.conflict_examples) < BAD_EXAMPLES:
+            self.conflict_examples.append((line, reason))
+
     def summary(self) -> str:
         text = (f"{self.rows} rows: {self.created} new, {self.updated} updated, "
                 f"{self.duplicates} duplicates, {self.bad_rows} bad")
+        if self.conflicts:
+            text += f", {self.conflicts} conflicts (same street, number and unit elsewhere; first kept)"
         if self.streets or self.segments or self.intersections:
             text += (f"; {self.streets} streets, {self.segments} derived segments, "
                      f"{self.intersections} intersections")
@@ -62,9 +74,17 @@ def read_csv(source: str | Path | IO[str]) -> Iterator[dict[str, str]]:
         with open(source, newline="", encoding="utf-8-sig") as handle:
             yield from read_csv(handle)
         return
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
     reader = csv.reader(source)
     header = [name.strip().upper() for name in next(reader, [])]
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield {ROW_ERROR: f"unreadable CSV row ({error})"}
+            continue
         yield dict(zip(header, values, strict=False))
 
 
@@ -82,6 +102,11 @@ def _coordinate(row: Row, name: str, limit: float) -> float | None:
 
 def _parse_address(row: Row) -> tuple[tuple[str, int, str], tuple[float, float, str, str]] | str:
     """(street, number, unit), (lat, lon, city, postcode); or why the row is refused."""
+    if row.get(ROW_ERROR):
+        return row[ROW_ERROR]
+    for name, value in row.items():
+        if value and any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+            return f"control character in {name}"
     lon, lat = _coordinate(row, "LON", 180), _coordinate(row, "LAT", 90)
     if lon is None or lat is None:
         return "bad or missing LAT/LON"
@@ -90,7 +115,8 @@ def _parse_address(row: Row) -> tuple[tuple[str, int, str], tuple[float, float, 
     number_text = _text(row, "NUMBER")
     if not number_text:
         return "missing NUMBER"
-    if not number_text.isdigit() or len(number_text) > 9:
+    # isdigit() alone takes "²" and full-width digits, which int() or the street file cannot use.
+    if not (number_text.isascii() and number_text.isdigit()) or len(number_text) > 9:
         return "NUMBER is not a whole house number"
     street = normalize(_text(row, "STREET"))
     if not street:
@@ -123,6 +149,7 @@ def addresses_import(rows: Iterable[Row], *, derive_segments: bool = True) -> Im
     with no segment file get lines drawn between their points, so numbers between them are placed."""
     report = ImportReport()
     points: dict[tuple[str, int, str], tuple[float, float, str, str]] = {}
+    first_line: dict[tuple[str, int, str], int] = {}
     for line, row in enumerate(rows, start=2):  # line 1 is the header
         report.rows += 1
         parsed = _parse_address(row)
@@ -131,8 +158,18 @@ def addresses_import(rows: Iterable[Row], *, derive_segments: bool = True) -> Im
             continue
         key, value = parsed
         if key in points:
-            report.duplicates += 1
+            kept = points[key]
+            apart = distance_m(kept[0], kept[1], value[0], value[1])
+            if apart > CONFLICT_M:
+                # Two towns' 100 RIVER RD: the street file keys on street, number and unit only.
+                report.conflict(line, f"{address_label(key[1], key[0], key[2])} ({value[2] or 'no city'}) "
+                                      f"is {apart:,.0f} m from line {first_line[key]} "
+                                      f"({kept[2] or 'no city'}); line {first_line[key]} kept")
+            else:
+                report.duplicates += 1
+            continue
         points[key] = value
+        first_line[key] = line
     if not points:
         return report
     street_cities: dict[str, str] = {}
@@ -267,10 +304,14 @@ def beats_import(collection: Mapping) -> ImportReport:
     existing = set(Beat.objects.values_list("code", flat=True))
     for index, feature in enumerate(collection.get("features") or [], start=1):
         report.rows += 1
-        geometry = (feature or {}).get("geometry") or {}
-        properties = {str(k).lower(): v for k, v in ((feature or {}).get("properties") or {}).items()}
-        if geometry.get("type") not in ("Polygon", "MultiPolygon") or not geometry.get("coordinates"):
-            report.reject(index, "geometry is not a Polygon or MultiPolygon")
+        if not isinstance(feature, Mapping):
+            report.reject(index, "not a GeoJSON Feature")
+            continue
+        geometry = feature.get("geometry") or {}
+        properties = {str(k).lower(): v for k, v in (feature.get("properties") or {}).items()}
+        problem = geometry_problem(geometry)
+        if problem:
+            report.reject(index, problem)
             continue
         code = next((str(properties[k]).strip() for k in BEAT_CODE_PROPERTIES
                      if properties.get(k) not in (None, "")), "")

@@ -11,6 +11,8 @@ def print_report(command: BaseCommand, report: ImportReport, seconds: float) -> 
         command.stdout.write(f"  bad: {count} × {reason}")
     for line, reason in report.bad_examples:
         command.stdout.write(f"  line {line}: {reason}")
+    for line, reason in report.conflict_examples:
+        command.stdout.write(f"  conflict, line {line}: {reason}")
 
 
 class Command(BaseCommand):
