@@ -259,8 +259,6 @@ class PremiseFlagForm(forms.ModelForm):
         point = [cleaned.get(name) for name in ("lat", "lon", "radius_m")]
         if not cleaned.get("address") and None in point:
             raise forms.ValidationError("Give an address, or a point (lat, lon) and a radius.")
-        if cleaned.get("radius_m") and cleaned["radius_m"] > 5000:
-            self.add_error("radius_m", "At most 5000 m.")
         return cleaned
 
 
@@ -300,6 +298,12 @@ class PremiseFlagAdmin(admin.ModelAdmin):
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("premises.approve_premiseflag")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: PremiseFlag | None = None):
+        if obj is not None and obj.requires_approval and not self.has_approve_permission(request):
+            # Unticking it would put an unapproved flag live: a supervisor's decision.
+            return (*self.readonly_fields, "requires_approval")
+        return self.readonly_fields
 
     @admin.action(description="Approve selected flags", permissions=["approve"])
     def approve_flags(self, request: HttpRequest, queryset: QuerySet) -> None:

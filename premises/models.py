@@ -1,11 +1,14 @@
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from cad.history import AppendOnlyModel
 from premises.choices import FlagKind, Occupancy, PermitStatus
+
+FLAG_RADIUS_MAX_M = 5000  # flags are looked for this far around a place
 
 
 class Beat(models.Model):
@@ -152,7 +155,10 @@ class PremiseFlag(models.Model):
     )
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
-    radius_m = models.PositiveIntegerField(null=True, blank=True, help_text="metres around the point")
+    radius_m = models.PositiveIntegerField(
+        null=True, blank=True, help_text=f"metres around the point, 1 to {FLAG_RADIUS_MAX_M}",
+        validators=[MinValueValidator(1), MaxValueValidator(FLAG_RADIUS_MAX_M)],
+    )
     expires_at = models.DateTimeField(null=True, blank=True)
     confidential = models.BooleanField(default=False, help_text="Who reads it is recorded")
     requires_approval = models.BooleanField(default=False)
@@ -197,11 +203,15 @@ class PremiseFlag(models.Model):
 class PremiseFlagRead(AppendOnlyModel):
     """Who read a confidential flag, when, and on which call. Appended, never changed."""
 
-    flag = models.ForeignKey(PremiseFlag, on_delete=models.PROTECT, related_name="reads")
+    # Null when what was read is a call's copy of a flag since removed from the records.
+    flag = models.ForeignKey(
+        PremiseFlag, on_delete=models.PROTECT, null=True, blank=True, related_name="reads")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    # A plain id, not a key: premises sits below calls and must not import it.
+    # Plain ids, not keys: premises sits below calls and must not import it.
     call_id = models.BigIntegerField(null=True, blank=True)
+    call_flag_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The call's copy of the flag that was read (calls.CallPremiseFlag)")
     call_number = models.CharField(max_length=16, blank=True)
     context = models.CharField(max_length=32, blank=True, help_text="lookup, call, admin, …")
 

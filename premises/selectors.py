@@ -13,6 +13,7 @@ from django.utils import timezone
 from premises.choices import FlagKind, PermitStatus
 from premises.geo import BeatLocator, degrees_around, distance_m
 from premises.models import (
+    FLAG_RADIUS_MAX_M,
     Address,
     AlarmPermit,
     Beat,
@@ -45,7 +46,6 @@ SUGGESTIONS = 5
 SIMILAR = 0.3  # pg_trgm's default similarity threshold
 WORD_SIMILAR = 0.6  # pg_trgm's default word_similarity threshold
 PERMIT_SITE_METRES = 30  # a permit given by its point covers calls this close
-FLAG_RADIUS_MAX_M = 5000
 INTERPOLATION_AGREE_M = 100  # blocks of one street placing a number farther apart: two places
 KIND_ORDER = [FlagKind.OFFICER_SAFETY, FlagKind.MEDICAL, FlagKind.ACCESS, FlagKind.EMERGENCY_CONTACT,
               FlagKind.NOTE]

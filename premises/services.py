@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -164,7 +165,12 @@ def premise_flag_save(
     *, flag: PremiseFlag, by: AbstractBaseUser | None, changed: Iterable[str] = ()
 ) -> PremiseFlag:
     """Create or change a flag. A new flag records who made it; a changed flag that needs approval
-    goes back for approval, so nothing unapproved reaches a call."""
+    goes back for approval, so nothing unapproved reaches a call. Only someone who may approve flags
+    takes the need for approval off a flag (by=None is the system: imports, the demo)."""
+    if flag.pk is not None and not flag.requires_approval and by is not None and not by.has_perm(
+        "premises.approve_premiseflag"
+    ) and PremiseFlag.objects.filter(pk=flag.pk, requires_approval=True).exists():
+        raise ValidationError({"requires_approval": "Only a supervisor may take approval off a flag."})
     if flag.pk is None:
         flag.created_by = flag.created_by or by
         flag.approved_by, flag.approved_at = None, None

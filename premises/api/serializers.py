@@ -10,10 +10,15 @@ class PremiseFlagSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=FlagKind.choices)
     kind_display = serializers.CharField(source="get_kind_display")
     where = serializers.CharField()
+    text = serializers.SerializerMethodField(
+        help_text="null for a confidential flag: its text is on the call, where each read is recorded")
 
     class Meta:
         model = PremiseFlag
         fields = ("id", "kind", "kind_display", "text", "confidential", "where", "expires_at")
+
+    def get_text(self, flag: PremiseFlag) -> str | None:
+        return None if flag.confidential else flag.text
 
 
 class AlarmPermitSerializer(serializers.ModelSerializer):

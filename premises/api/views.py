@@ -10,7 +10,6 @@ from cad.permissions import IsCenterStaff
 from premises.api.serializers import BEATS_SCHEMA, PlaceMatchSerializer, PlaceQuerySerializer
 from premises.models import Beat
 from premises.selectors import alarm_permits_for_places, place_search, premise_flags_for_places
-from premises.services import premise_flags_read_record
 
 
 def may_read_confidential(user) -> bool:
@@ -22,7 +21,8 @@ def may_read_confidential(user) -> bool:
 class AddressLookupView(APIView):
     """Address, intersection and common-place lookup for call entry: `?q=123 MAIN`, `?q=MAIN / 3RD`,
     `?q=CITY HALL`. Each match carries its active premise flags and alarm permit; a misspelled street
-    gets `suggestion` matches. Reading a confidential flag here is recorded."""
+    gets `suggestion` matches. Confidential flags are listed without their text: type-ahead runs on
+    every keystroke, and the text is read on the call, where each read is recorded."""
 
     @extend_schema(parameters=[PlaceQuerySerializer], responses={200: PlaceMatchSerializer(many=True)})
     def get(self, request):
@@ -34,14 +34,12 @@ class AddressLookupView(APIView):
         flags = iter(premise_flags_for_places(found, at=now))
         permits = iter(alarm_permits_for_places(found, on=timezone.localdate(now)))
         confidential = may_read_confidential(request.user)
-        matches, shown = [], []
+        matches = []
         for place in places:
             place_flags, permit = ([], None) if place.kind == "suggestion" else (next(flags), next(permits))
             place_flags = [f for f in place_flags if confidential or not f.confidential]
-            shown += place_flags
             match = {f.name: getattr(place, f.name) for f in fields(place)}
             matches.append({**match, "premise_flags": place_flags, "alarm_permit": permit})
-        premise_flags_read_record(flags=shown, by=request.user, context="lookup")
         serializer = PlaceMatchSerializer(matches, many=True, context={"today": timezone.localdate(now)})
         return Response(serializer.data)
 
