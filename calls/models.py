@@ -224,6 +224,12 @@ class CallPremiseFlag(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.call} {self.get_kind_display()} ({self.attached_at:%H:%M:%S})"
 
+    @property
+    def is_confidential(self) -> bool:
+        """Confidential as attached, or since: a flag made confidential later is guarded from then
+        on; one made public later stays guarded on calls that were told it in confidence."""
+        return self.confidential or bool(self.flag_id and self.flag.confidential)
+
 
 class ResponsePlan(models.Model):
     """The units a call type needs (a run card), optionally for one priority only."""

@@ -33,7 +33,8 @@ def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
         ),
         Prefetch(
             "premise_flag_copies",
-            queryset=CallPremiseFlag.objects.filter(attached_at=F("call__premise_flags_at")),
+            queryset=CallPremiseFlag.objects.filter(attached_at=F("call__premise_flags_at"))
+            .select_related("flag"),
             to_attr="current_premise_flags",
         ),
     )
@@ -67,11 +68,12 @@ def current_premise_flags(call: Call) -> list[CallPremiseFlag]:
         return prefetched
     if call.premise_flags_at is None:
         return []
-    return list(CallPremiseFlag.objects.filter(call=call, attached_at=call.premise_flags_at))
+    return list(CallPremiseFlag.objects.filter(call=call, attached_at=call.premise_flags_at)
+                .select_related("flag"))
 
 
 def call_alarm_permit(call: Call, *, on: date | None = None) -> AlarmPermit | None:
-    """The alarm permit of the call's site as it stands `on` (today), or None when it has none."""
+    """The alarm permit of the call's site as it stood `on` (the day the call came in), or None."""
     place = Place("address", call.address, call.lat, call.lon, call.beat, call.location_verified,
                   call.address_point_id)
-    return alarm_permit_for(place, on=on or timezone.localdate())
+    return alarm_permit_for(place, on=on or timezone.localdate(call.received_at))

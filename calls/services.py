@@ -28,9 +28,8 @@ from calls.models import (
 )
 from calls.selectors import current_premise_flags
 from premises.choices import FlagKind
-from premises.models import PremiseFlag, PremiseFlagRead
+from premises.models import PremiseFlagRead
 from premises.selectors import Place, place_at, place_resolve, premise_flags_for
-from premises.services import premise_flags_read_record
 from units.choices import ALLOWED_TRANSITIONS, ASSIGNED_STATUSES, UnitStatus
 from units.models import Unit
 from units.services import unit_status_record
@@ -141,11 +140,13 @@ def place_for_location(location: dict[str, Any]) -> Place:
         place = place_resolve(text)
         if place is not None:
             return place
-        beat = None
+        beat, address_id = None, None
         if lat is not None and lon is not None:
-            beat = place_at(lat, lon).beat
+            # A point on top of an address (place_at's AT_METRES) brings that address's flags.
+            at = place_at(lat, lon)
+            beat, address_id = at.beat, at.address_id
         # Upper case can lengthen text ("ß" → "SS"); the column holds 200 characters.
-        return Place("unverified", text.upper()[:200], lat, lon, beat, False)
+        return Place("unverified", text.upper()[:200], lat, lon, beat, False, address_id)
     if lat is None or lon is None:
         raise Invalid({"location": ["Give an address, an intersection, or lat and lon."]})
     return place_at(lat, lon)
@@ -278,22 +279,24 @@ def call_update(*, call: Call, by: User | None, **changes: Any) -> Call:
 def call_premise_flags_read_record(*, call: Call, by: User | None) -> int:
     """`by` was served the text of the call's current confidential flags (the call detail): record
     it against the call, at most once per person, flag and call every FLAG_READ_AGAIN_AFTER.
-    Returns how many reads were recorded."""
+    Returns how many reads were recorded. What was served is the call's copy, so the read is of the
+    copy (and of its flag while the flag is still in the records)."""
     if _actor(by) is None:
         return 0
-    ids = {c.flag_id for c in current_premise_flags(call) if c.confidential and c.flag_id is not None}
-    if not ids:
+    copies = {c.pk: c for c in current_premise_flags(call) if c.is_confidential}
+    if not copies:
         return 0
-    recent = PremiseFlagRead.objects.filter(
-        by=by, call_id=call.pk, flag_id__in=ids, at__gte=timezone.now() - FLAG_READ_AGAIN_AFTER
-    ).values_list("flag_id", flat=True)
-    unread = ids - set(recent)
-    if not unread:
-        return 0
-    return premise_flags_read_record(
-        flags=PremiseFlag.objects.filter(pk__in=unread), by=by, call_id=call.pk,
-        call_number=call.number, context="call",
-    )
+    now = timezone.now()
+    recent = set(PremiseFlagRead.objects.filter(
+        by=by, call_id=call.pk, call_flag_id__in=copies, at__gte=now - FLAG_READ_AGAIN_AFTER
+    ).values_list("call_flag_id", flat=True))
+    reads = [
+        PremiseFlagRead(flag_id=copy.flag_id, call_flag_id=copy.pk, by=by, at=now, call_id=call.pk,
+                        call_number=call.number, context="call")
+        for pk, copy in copies.items() if pk not in recent
+    ]
+    PremiseFlagRead.objects.bulk_create(reads)
+    return len(reads)
 
 
 @transaction.atomic

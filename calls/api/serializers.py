@@ -78,6 +78,9 @@ class CallPremiseFlagSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
     text = serializers.SerializerMethodField(
         help_text="null for a confidential flag outside the call detail, or for a partner")
+    confidential = serializers.BooleanField(
+        source="is_confidential", read_only=True,
+        help_text="confidential when attached, or made confidential since")
 
     class Meta:
         model = CallPremiseFlag
@@ -85,7 +88,7 @@ class CallPremiseFlagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_text(self, copy: CallPremiseFlag) -> str | None:
-        if copy.confidential and not self.context.get("confidential_text"):
+        if copy.is_confidential and not self.context.get("confidential_text"):
             return None
         return copy.text
 
@@ -94,9 +97,15 @@ class CallAlarmPermitSerializer(AlarmPermitSerializer):
     """The permit of an alarm call's site; `{"on_file": false}` alone when the site has none."""
 
     on_file = serializers.BooleanField(default=True)
+    standing = serializers.SerializerMethodField(
+        help_text="active, expired, not yet valid, suspended or revoked, on the day the call came in")
+    standing_today = serializers.SerializerMethodField(help_text="the same, today")
 
     class Meta(AlarmPermitSerializer.Meta):
-        fields = ("on_file", *AlarmPermitSerializer.Meta.fields)
+        fields = ("on_file", *AlarmPermitSerializer.Meta.fields, "standing_today")
+
+    def get_standing_today(self, permit) -> str:
+        return permit.standing(timezone.localdate())
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -175,15 +184,15 @@ class CallDetailSerializer(CallSerializer):
 
     @extend_schema_field(CallAlarmPermitSerializer(allow_null=True))
     def get_alarm_permit(self, call: Call) -> dict | None:
-        """On an alarm call: the site's permit as it stands today, or `{"on_file": false}`; null on
-        calls that are not alarm calls."""
+        """On an alarm call: the site's permit as it stood the day the alarm came in (and today), or
+        `{"on_file": false}`; null on calls that are not alarm calls."""
         if not call.call_type.is_alarm:
             return None
-        today = timezone.localdate()
-        permit = call_alarm_permit(call, on=today)
+        day = timezone.localdate(call.received_at)
+        permit = call_alarm_permit(call, on=day)
         if permit is None:
             return {"on_file": False}
-        return CallAlarmPermitSerializer(permit, context={"today": today}).data
+        return CallAlarmPermitSerializer(permit, context={"today": day}).data
 
 
 class LocationInputSerializer(serializers.Serializer):

@@ -49,3 +49,27 @@ def test_the_permit_follows_the_call_to_a_new_site(alice, as_alice):
     response = as_alice.patch(f"{CALLS}{call.pk}/", {"location": {"address": "171 OAK ST"}}, format="json")
 
     assert response.json()["alarm_permit"]["number"] == "AP-2026-0001"
+
+
+def test_the_permit_is_judged_on_the_day_the_alarm_came_in(alice, as_alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from premises.choices import Occupancy
+    from premises.models import Address, AlarmPermit
+    from premises.services import alarm_permit_save
+
+    today = timezone.localdate()
+    alarm_permit_save(permit=AlarmPermit(
+        number="AP-LAPSED", holder_name="L. APSED", holder_mailing_address="PO BOX 9",
+        site_address=Address.objects.get(label="310 MAIN ST"), occupancy=Occupancy.BUSINESS,
+        issued_on=today - timedelta(days=365), expires_on=today - timedelta(days=1)))
+    call = services.call_create(call_type=CallType.objects.get(code="ALRBA"), by=alice,
+                                location={"address": "310 MAIN ST"},
+                                received_at=timezone.now() - timedelta(days=3))
+
+    permit = as_alice.get(f"{CALLS}{call.pk}/").json()["alarm_permit"]
+
+    assert (permit["number"], permit["standing"], permit["standing_today"]) == (
+        "AP-LAPSED", "active", "expired")

@@ -224,3 +224,46 @@ def test_a_removed_flag_leaves_the_calls_copy_and_the_database_refuses_rewrites(
     assert (copy.flag_id, copy.text) == (None, "Dog on a chain")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE calls_callpremiseflag SET text = 'x' WHERE id = %s", [copy.pk])
+
+
+def test_a_copy_told_in_confidence_stays_confidential_and_its_read_is_recorded(alice, bob):
+    kept = flag_at("310 ELM ST", kind=FlagKind.MEDICAL, text="Patient on home oxygen", confidential=True)
+    gone = flag_at("310 ELM ST", kind=FlagKind.EMERGENCY_CONTACT, text="Daughter 555-0100",
+                   confidential=True)
+    call = new_call(alice, "310 ELM ST", code="SICK")
+    kept.confidential = False
+    premise_flag_save(flag=kept, by=None, changed=["confidential"])
+    gone.delete()
+
+    body = client_for(bob).get(f"{CALLS}{call.pk}/").json()
+
+    assert sorted((f["text"], f["confidential"]) for f in body["premise_flags"]) == [
+        ("Daughter 555-0100", True), ("Patient on home oxygen", True)]
+    reads = PremiseFlagRead.objects.filter(by=bob, call_id=call.pk)
+    copies = set(CallPremiseFlag.objects.filter(call=call).values_list("pk", flat=True))
+    assert {r.call_flag_id for r in reads} == copies
+    assert sorted((r.flag_id or 0) for r in reads) == [0, kept.pk]
+
+
+def test_a_flag_made_confidential_after_it_was_attached_is_guarded_from_then_on(alice, bob, as_alice):
+    flag = flag_at("310 ELM ST", kind=FlagKind.MEDICAL, text="Patient on home oxygen")
+    call = new_call(alice, "310 ELM ST", code="SICK")
+    flag.confidential = True
+    premise_flag_save(flag=flag, by=None, changed=["confidential"])
+
+    listed = as_alice.get(f"{CALLS}?number={call.number}").json()["results"][0]["premise_flags"]
+    assert [(f["text"], f["confidential"]) for f in listed] == [(None, True)]
+    detail = client_for(bob).get(f"{CALLS}{call.pk}/").json()["premise_flags"]
+    assert [(f["text"], f["confidential"]) for f in detail] == [("Patient on home oxygen", True)]
+    assert PremiseFlagRead.objects.filter(flag=flag, by=bob, call_id=call.pk).count() == 1
+
+
+def test_words_the_file_does_not_know_with_a_point_on_an_address_get_its_flags(alice):
+    flag = flag_at("310 ELM ST", text="Dog on a chain")
+    house = Address.objects.get(label="310 ELM ST")
+
+    call = services.call_create(call_type=CallType.objects.get(code="DISORD"), by=alice, location={
+        "address": "behind the blue garage", "lat": house.lat, "lon": house.lon + 0.00005})
+
+    assert (call.address, call.location_verified) == ("BEHIND THE BLUE GARAGE", False)
+    assert [c.flag_id for c in CallPremiseFlag.objects.filter(call=call)] == [flag.pk]
