@@ -16,6 +16,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cad import events, roles
@@ -29,14 +30,21 @@ CLOSE_FORBIDDEN = 4403
 class ConsoleConsumer(AsyncJsonWebsocketConsumer):
     """One console, board or program following the center's calls and units."""
 
+    async def __call__(self, scope, receive, send):
+        # However the consumer ends (a crash included), the hub must let go of it.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            hub.leave(self)
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self._refuse(CLOSE_UNAUTHENTICATED)
             return
         self.agency_code = await database_sync_to_async(_stream_scope)(user)
         if self.agency_code is False:
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self._refuse(CLOSE_FORBIDDEN)
             return
         self.user = user
         self.last_seq = 0
@@ -50,6 +58,11 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
                 await self._send_snapshot()
         hub.join(self)
 
+    async def _refuse(self, code: int) -> None:
+        """Accept, then close with the reason, so a browser can tell "signed out" from "network"."""
+        await self.accept()
+        await self.close(code=code)
+
     async def disconnect(self, code: int) -> None:
         hub.leave(self)
         if getattr(self, "subscribed", False):
@@ -57,6 +70,14 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
                 await self.channel_layer.group_discard(events.CONSOLE_GROUP, self.channel_name)
             except Exception:
                 logger.debug("group_discard failed", exc_info=True)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        """Only JSON text is understood; anything else gets an error, never a crash."""
+        try:
+            content = await self.decode_json(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         """Clients may ask to resync: {"action": "since", "seq": N} (or "snapshot")."""
@@ -91,7 +112,15 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
                 await self._send_event(message)
 
     async def heartbeat(self) -> None:
-        await self.send_json({"event": "heartbeat", "seq": self.last_seq, "now": _now()})
+        """The latest seq, and a look at whether this socket may still follow the stream: a
+        session that ended (signed out, 30 idle minutes), a revoked token or a role taken away
+        closes it."""
+        refusal = await database_sync_to_async(_refusal)(self.scope, self.user, self.agency_code)
+        if refusal is not None:
+            await self.close(code=refusal)
+            return
+        async with self.lock:  # never a seq the client has not been sent yet
+            await self.send_json({"event": "heartbeat", "seq": self.last_seq, "now": _now()})
 
     async def _subscribe(self) -> bool:
         outages = getattr(self.channel_layer, "outages", 0)
@@ -131,6 +160,29 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
 def _now() -> str:
     """The server's clock, so consoles can correct their timers for a drifting workstation clock."""
     return timezone.now().isoformat().replace("+00:00", "Z")
+
+
+def _refusal(scope: dict, user, agency_code) -> int | None:
+    """Why `user` may no longer follow the stream (a close code), or None if still allowed."""
+    from django.contrib.auth import get_user_model
+
+    from cad.models import AgencyToken
+
+    token_id = scope.get("cad_token_id")
+    if token_id is not None:
+        if not AgencyToken.objects.filter(pk=token_id, revoked_at__isnull=True).exists():
+            return CLOSE_UNAUTHENTICATED
+    else:
+        session = scope.get("session")
+        if session is None or session.session_key is None:
+            return CLOSE_UNAUTHENTICATED
+        stored = session.__class__(session_key=session.session_key)
+        if str(stored.get("_auth_user_id")) != str(user.pk):
+            return CLOSE_UNAUTHENTICATED  # signed out, or the session expired
+    fresh = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
+    if fresh is None:
+        return CLOSE_UNAUTHENTICATED
+    return None if _stream_scope(fresh) == agency_code else CLOSE_FORBIDDEN
 
 
 def _stream_scope(user) -> str | bool | None:
@@ -188,7 +240,7 @@ def _snapshot(user) -> tuple[int, dict]:
     they reflect."""
     from calls.alerts import open_alerts
     from calls.api.serializers import AlertSerializer, CallSerializer
-    from calls.selectors import active_calls_visible_to
+    from calls.selectors import active_calls_visible_to, calls_visible_to
     from units.api.serializers import UnitSerializer
     from units.selectors import units_visible_to
 
@@ -203,7 +255,8 @@ def _snapshot(user) -> tuple[int, dict]:
         alerts = open_alerts()
         agency = roles.scoped_agency(user)
         if agency is not None:
-            alerts = alerts.filter(unit__agency=agency)
+            # As its events: alerts about its own units, or about calls its units were sent to.
+            alerts = alerts.filter(Q(unit__agency=agency) | Q(call__in=calls_visible_to(user)))
         alerts = AlertSerializer(alerts, many=True).data
     return seq, {"calls": calls, "units": units, "alerts": alerts}
 
@@ -217,8 +270,10 @@ class StreamHub:
         self.task: asyncio.Task | None = None
 
     def join(self, consumer: ConsoleConsumer) -> None:
-        self.consumers.add(consumer)
         loop = asyncio.get_running_loop()
+        if self.task is not None and self.task.get_loop() is not loop:
+            self.consumers.clear()  # a new event loop (only in tests): the old one's consumers are gone
+        self.consumers.add(consumer)
         if self.task is None or self.task.done() or self.task.get_loop() is not loop:
             self.task = loop.create_task(self._watch())
 
@@ -232,12 +287,15 @@ class StreamHub:
             await asyncio.sleep(settings.CAD_STREAM_POLL_SECONDS)
             try:
                 await self._catch_up()
-                if loop.time() >= next_heartbeat:
-                    next_heartbeat = loop.time() + settings.CAD_STREAM_HEARTBEAT_SECONDS
-                    await asyncio.gather(*(c.heartbeat() for c in list(self.consumers)),
-                                         return_exceptions=True)
             except Exception:
-                logger.warning("Stream watch failed; retrying", exc_info=True)
+                logger.warning("Stream catch-up failed; retrying", exc_info=True)
+            if loop.time() >= next_heartbeat:
+                # Heartbeats go out even while catch-up fails, so consoles do not all reconnect.
+                next_heartbeat = loop.time() + settings.CAD_STREAM_HEARTBEAT_SECONDS
+                results = await asyncio.gather(*(c.heartbeat() for c in list(self.consumers)),
+                                               return_exceptions=True)
+                for failure in (r for r in results if isinstance(r, Exception)):
+                    logger.warning("Heartbeat failed: %r", failure)
 
     async def _catch_up(self) -> None:
         consumers = list(self.consumers)
@@ -255,10 +313,12 @@ class StreamHub:
         if row is None:
             return
         newest = row.message()
-        for consumer in consumers:
-            if consumer.last_seq < latest:
-                # The consumer reads what it missed from the table itself (or takes a snapshot).
-                await consumer.deliver(newest)
+        behind = [c for c in consumers if c.last_seq < latest]
+        # The consumers read what they missed from the table themselves (or take a snapshot);
+        # side by side, so one slow console does not hold up the others.
+        results = await asyncio.gather(*(c.deliver(newest) for c in behind), return_exceptions=True)
+        for failure in (r for r in results if isinstance(r, Exception)):
+            logger.warning("Catch-up delivery failed: %r", failure)
 
 
 hub = StreamHub()

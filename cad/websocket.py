@@ -1,28 +1,51 @@
 """Who may open a websocket: browsers from our own origin with a session, programs with a token."""
 
+from urllib.parse import urlsplit
+
 from channels.db import database_sync_to_async
-from channels.security.websocket import OriginValidator
+from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.http.request import split_domain_port, validate_host
 
 from cad.authentication import token_from_key
 
 
-class BrowserOriginValidator(OriginValidator):
-    """A browser always sends Origin on a websocket, and it must be one of ALLOWED_HOSTS, so no
-    other site can open the stream with a dispatcher's cookie. Programs send no Origin; they
-    authenticate with a token header, which a browser page cannot set."""
+class BrowserOriginValidator:
+    """A browser always sends Origin on a websocket, and it must be this site's own origin
+    (the scheme, host and port the page came from, on an allowed host) or one of
+    CSRF_TRUSTED_ORIGINS, as Django asks of a form post; so no other site, not even another
+    port of the same host, can open the stream with a dispatcher's cookie. Programs send no
+    Origin; they authenticate with a token header, which a browser page cannot set."""
 
     def __init__(self, application):
-        allowed = list(settings.ALLOWED_HOSTS)
-        if settings.DEBUG and not allowed:
-            allowed = ["localhost", "127.0.0.1", "[::1]"]
-        super().__init__(application, allowed)
+        self.application = application
 
-    def valid_origin(self, parsed_origin) -> bool:
-        if parsed_origin is None:
-            return True
-        return super().valid_origin(parsed_origin)
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket" and not _origin_allowed(scope):
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.application(scope, receive, send)
+
+
+def _origin_allowed(scope: dict) -> bool:
+    headers = dict(scope.get("headers") or [])
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    origin = origin.decode("latin1").strip().lower()
+    host = headers.get(b"host", b"").decode("latin1").strip().lower()
+    allowed_hosts = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed_hosts:
+        allowed_hosts = [".localhost", "127.0.0.1", "[::1]"]
+    domain, _ = split_domain_port(host)
+    if not domain or not validate_host(domain, allowed_hosts):
+        return False
+    parsed = urlsplit(origin)
+    # Either scheme for the very host and port the socket came to (behind a TLS proxy the page
+    # is https while the socket arrives as ws); any other origin must be trusted by name.
+    same_site = {f"http://{host}", f"https://{host}"}
+    trusted = {o.lower().rstrip("/") for o in settings.CSRF_TRUSTED_ORIGINS}
+    return f"{parsed.scheme}://{parsed.netloc}" in same_site | trusted
 
 
 class TokenAuthMiddleware:
@@ -37,12 +60,12 @@ class TokenAuthMiddleware:
         if header is not None:
             parts = header.decode(errors="replace").split()
             user = AnonymousUser()
+            token = None
             if len(parts) == 2 and parts[0].lower() == "token":
-                user = await database_sync_to_async(_token_user)(parts[1])
-            scope = {**scope, "user": user}
+                token = await database_sync_to_async(token_from_key)(parts[1])
+            if token is not None:
+                user = await database_sync_to_async(lambda: token.agency.service_user)()
+            # The stream checks on each heartbeat that this token is still not revoked.
+            scope = {**scope, "user": user, "cad_token_id": token.pk if token is not None else None}
         return await self.app(scope, receive, send)
 
-
-def _token_user(key: str):
-    token = token_from_key(key)
-    return token.agency.service_user if token is not None else AnonymousUser()

@@ -5,6 +5,7 @@ center's own program, the sheriff's token a partner's.
 """
 
 import io
+import os
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,11 @@ def pytest_configure(config):
     settings.WHITENOISE_USE_FINDERS = False
     # Tests run the scheduled tasks themselves; no background thread in the test process.
     settings.CAD_INPROCESS_SCHEDULER = False
+    # A test run shares Redis with anything else on the machine (another run, a dev server):
+    # its stream events must not reach their consoles, nor theirs ours.
+    for layer in settings.CHANNEL_LAYERS.values():
+        if "prefix" in layer.get("CONFIG", {}):
+            layer["CONFIG"]["prefix"] = f"cad-test-{os.getpid()}"
 
 
 def seed_everything() -> None:

@@ -66,9 +66,8 @@ export class LiveStream {
       if (e.code === 4401 || e.code === 4403) this.backoff = BACKOFF_MAX_MS;
       this.lost();
     });
-    socket.addEventListener("error", () => {
-      if (socket === this.socket) this.lost();
-    });
+    // An error is always followed by close, which carries the code (4401 signed out): handling
+    // the error too would drop the socket first and lose the reason.
   }
 
   receive(raw) {

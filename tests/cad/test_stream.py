@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cad import events
 from cad.asgi import application
-from cad.models import Agency, Event
+from cad.models import Agency, AgencyToken, Event
 from cad.services import agency_token_create
 from calls import services
 from calls.models import Call, CallType
@@ -20,6 +20,7 @@ from units.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+HOST = (b"host", b"127.0.0.1:8000")
 WAIT = 3
 
 
@@ -35,7 +36,7 @@ def user(username):
 def session_headers(username):
     client = Client()
     client.force_login(user(username))
-    return [ORIGIN, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
+    return [ORIGIN, HOST, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
 
 
 def token_headers(agency_code):
@@ -78,6 +79,16 @@ async def messages_until(communicator, seq):
 
 def run(scenario):
     return async_to_sync(scenario)()
+
+
+async def refusal(headers, query=""):
+    """The close code of a socket the server accepts only to say why it will not serve it."""
+    communicator, connected, code = await connect(headers, query)
+    if not connected:
+        return code
+    message = await communicator.receive_output(timeout=WAIT)
+    assert message["type"] == "websocket.close", message
+    return message["code"]
 
 
 def test_a_dispatcher_gets_a_snapshot_of_every_open_call_and_every_unit():
@@ -239,41 +250,154 @@ def test_the_centers_staff_may_follow_the_stream(username):
 
 def test_no_anonymous_connection():
     async def scenario():
-        return await connect([ORIGIN])
+        return await refusal([ORIGIN, HOST])
 
-    _, connected, code = run(scenario)
-    assert not connected
-    assert code == 4401
+    assert run(scenario) == 4401  # "signed out", which the console shows as such
 
 
 def test_an_account_without_a_role_is_refused():
     get_user_model().objects.create_user("visitor", password="x-long-password-1")
 
     async def scenario():
-        return await connect("visitor")
+        return await refusal("visitor")
 
-    _, connected, code = run(scenario)
-    assert (connected, code) == (False, 4403)
+    assert run(scenario) == 4403
 
 
-def test_another_sites_page_cannot_open_the_stream_with_a_dispatchers_cookie():
-    headers = [h for h in session_headers("dispatcher1") if h[0] != b"origin"]
+def cookie_only(username):
+    return [h for h in session_headers(username) if h[0] == b"cookie"]
+
+
+@pytest.mark.parametrize("origin", [b"https://evil.example", b"http://127.0.0.1:9999", b"null"])
+def test_another_sites_page_cannot_open_the_stream_with_a_dispatchers_cookie(origin):
+    headers = cookie_only("dispatcher1")
 
     async def scenario():
-        return await connect([(b"origin", b"https://evil.example"), *headers])
+        return await connect([(b"origin", origin), HOST, *headers])
 
     _, connected, _ = run(scenario)
     assert not connected
+
+
+def test_the_sites_own_page_may_open_it_behind_a_tls_proxy_too():
+    headers = cookie_only("dispatcher1")
+
+    async def scenario():
+        results = []
+        for origin in (b"http://127.0.0.1:8000", b"https://127.0.0.1:8000"):
+            communicator, connected, _ = await connect([(b"origin", origin), HOST, *headers])
+            results.append(connected)
+            await communicator.disconnect()
+        return results
+
+    assert run(scenario) == [True, True]
+
+
+async def close_code(communicator):
+    while True:
+        message = await communicator.receive_output(timeout=WAIT)
+        if message["type"] == "websocket.close":
+            return message["code"]
+
+
+def test_signing_out_ends_the_stream_at_the_next_heartbeat(settings):
+    settings.CAD_STREAM_HEARTBEAT_SECONDS = 0.1
+    client = Client()
+    client.force_login(user("dispatcher1"))
+    headers = [ORIGIN, HOST, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
+
+    async def scenario():
+        communicator, _, _ = await connect(headers)
+        await communicator.receive_json_from(timeout=WAIT)
+        await sync_to_async(client.logout)()
+        return await close_code(communicator)
+
+    assert run(scenario) == 4401
+
+
+def test_a_revoked_token_ends_the_stream_at_the_next_heartbeat(settings):
+    from cad.services import agency_tokens_revoke
+
+    settings.CAD_STREAM_HEARTBEAT_SECONDS = 0.1
+    headers = token_headers("DCSO")
+
+    async def scenario():
+        communicator, _, _ = await connect(headers)
+        await communicator.receive_json_from(timeout=WAIT)
+        await sync_to_async(lambda: agency_tokens_revoke(
+            tokens=AgencyToken.objects.filter(agency__code="DCSO"), by=None))()
+        return await close_code(communicator)
+
+    assert run(scenario) == 4401
+
+
+def test_a_role_taken_away_ends_the_stream(settings):
+    settings.CAD_STREAM_HEARTBEAT_SECONDS = 0.1
+    headers = session_headers("dispatcher2")
+
+    async def scenario():
+        communicator, _, _ = await connect(headers)
+        await communicator.receive_json_from(timeout=WAIT)
+        await sync_to_async(lambda: user("dispatcher2").groups.clear())()
+        return await close_code(communicator)
+
+    assert run(scenario) == 4403
+
+
+@pytest.mark.parametrize("frame", [{"text_data": "not json"}, {"bytes_data": b"\x00\x01"}])
+def test_a_bad_frame_gets_an_error_and_the_stream_goes_on(frame):
+    from cad.consumers import hub
+
+    async def scenario():
+        communicator, _, _ = await connect("dispatcher1")
+        start = (await communicator.receive_json_from(timeout=WAIT))["seq"]
+        await communicator.send_to(**frame)
+        error = await communicator.receive_json_from(timeout=WAIT)
+        await sync_to_async(new_call)()
+        after = await messages_until(communicator, start + 1)
+        await communicator.disconnect()
+        await asyncio.sleep(0.1)
+        return error, after, len(hub.consumers)
+
+    error, after, left = run(scenario)
+    assert error["event"] == "error"
+    assert after[-1]["event"] == "call.created"
+    assert left == 0  # nothing kept for a closed socket
+
+
+def test_a_partners_heartbeat_never_runs_ahead_of_the_events_it_was_sent(settings):
+    settings.CAD_STREAM_HEARTBEAT_SECONDS = 0.001
+    settings.CAD_STREAM_POLL_SECONDS = 0.001
+    headers = token_headers("DCSO")
+
+    async def scenario():
+        communicator, _, _ = await connect(headers)
+        last = (await communicator.receive_json_from(timeout=WAIT))["seq"]
+        for n in range(15):
+            await sync_to_async(new_call)(f"{100 + n} MAIN ST")
+        target = await sync_to_async(events.latest_seq)()
+        ahead = []
+        while last < target:
+            message = await communicator.receive_json_from(timeout=WAIT)
+            if message["event"] == "heartbeat":
+                if message["seq"] > last:
+                    ahead.append((message["seq"], last))
+                continue
+            assert message["seq"] == last + 1
+            last = message["seq"]
+        await communicator.disconnect()
+        return ahead
+
+    assert run(scenario) == []
 
 
 def test_a_bad_token_is_refused_even_with_a_cookie():
     headers = [*session_headers("dispatcher1"), (b"authorization", b"Token not-a-real-key")]
 
     async def scenario():
-        return await connect(headers)
+        return await refusal(headers)
 
-    _, connected, code = run(scenario)
-    assert (connected, code) == (False, 4401)
+    assert run(scenario) == 4401
 
 
 def test_a_partner_sees_only_its_own_units_and_the_calls_they_were_sent_to():

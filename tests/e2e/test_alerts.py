@@ -11,8 +11,8 @@ pytestmark = pytest.mark.e2e
 def test_a_unit_overdue_for_its_check_alerts_every_console_and_the_board_once(site, browser_context):
     site.manage("shell", "-c", (
         "from calls.models import CallType, StatusCheckRule; "
-        "StatusCheckRule.objects.update_or_create(status='onscene', call_type=CallType.objects.get(code='TSTOP'), "
-        "defaults={'interval_seconds': 3})"))
+        "StatusCheckRule.objects.update_or_create(status='onscene', "
+        "call_type=CallType.objects.get(code='TSTOP'), defaults={'interval_seconds': 3})"))
     a = sign_in(browser_context(), site.first.url, "dispatcher1", "/console/")
     b = sign_in(browser_context(), site.second.url, "dispatcher2", "/console/")
     board = sign_in(browser_context(viewport={"width": 1920, "height": 1080}), site.second.url,
