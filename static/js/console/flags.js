@@ -13,7 +13,7 @@ function flagItem(flag) {
   const label = SHORT_KIND[kind] || (flag?.kind_display || kind || "FLAG").toUpperCase();
   // A confidential flag's text comes only with the call detail, where reading it is recorded.
   return h("li", { class: `flag flag-${kind.replace(/[^a-z_]/g, "")}`, "data-flag-kind": kind || null, title: flag?.kind_display || "" },
-    flag?.confidential ? h("span", { class: "flag-conf" }, "CONFIDENTIAL") : null,
+    flag?.confidential ? [h("span", { class: "flag-conf" }, "CONFIDENTIAL"), " "] : null,
     h("span", { class: "flag-kind" }, label),
     " ", flag?.text ?? (flag?.confidential ? h("em", {}, "— open the call to read") : ""),
     flag?.where ? h("span", { class: "flag-where" }, ` (${flag.where})`) : null);
