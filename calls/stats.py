@@ -1,7 +1,9 @@
 """Today's figures for the supervisor board: goal compliance per priority and calls per hour.
 
 Goals are measured as the 90th percentile (DOMAIN.md), never averages: call processing is
-received → first unit dispatched, response is received → first unit on scene.
+received → first unit dispatched, response is received → first unit on scene. A call still
+waiting past its goal counts already, with the time it has waited so far: the worst calls of the
+day must not be missing from the figures just because nobody has reached them yet.
 """
 
 import math
@@ -10,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from calls.choices import CallStatus
 from calls.models import Call, Priority
 
 
@@ -52,21 +55,30 @@ def figures_for_day(day: date | None = None) -> dict:
     start, end = day_bounds(day)
     rows = list(
         Call.objects.filter(received_at__gte=start, received_at__lt=end, master__isnull=True)
-        .values_list("priority_id", "received_at", "dispatched_at", "onscene_at")
+        .values_list("priority_id", "received_at", "dispatched_at", "onscene_at", "status")
     )
+    goals = {p.level: p for p in Priority.objects.all()}
+    now = timezone.now()
     per_hour = [0] * 24
     processing: dict[int, list[float]] = {}
     response: dict[int, list[float]] = {}
     counts: dict[int, int] = {}
-    for level, received, dispatched, onscene in rows:
+    for level, received, dispatched, onscene, status in rows:
         per_hour[timezone.localtime(received).hour] += 1
         counts[level] = counts.get(level, 0) + 1
+        waited = (now - received).total_seconds()
+        still_open = status != CallStatus.CLOSED
         if dispatched is not None:
             processing.setdefault(level, []).append((dispatched - received).total_seconds())
+        elif still_open and waited > goals[level].dispatch_goal_seconds:
+            # Still waiting and already past the goal: a miss now, whenever it is sent.
+            processing.setdefault(level, []).append(waited)
         if onscene is not None:
             response.setdefault(level, []).append((onscene - received).total_seconds())
+        elif still_open and waited > goals[level].response_goal_seconds:
+            response.setdefault(level, []).append(waited)
     priorities = []
-    for priority in Priority.objects.order_by("level"):
+    for priority in sorted(goals.values(), key=lambda p: p.level):
         done = processing.get(priority.level, [])
         arrived = response.get(priority.level, [])
         priorities.append(PriorityFigures(

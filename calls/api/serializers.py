@@ -125,7 +125,7 @@ class CallSerializer(serializers.ModelSerializer):
         fields = [
             "id", "number", "status", "priority", "call_type", "source", "location", "caller",
             "narrative", "received_at", "entered_at", "dispatched_at", "enroute_at", "onscene_at",
-            "closed_at", "disposition", "master", "units", "premise_flags", "updated_at",
+            "closed_at", "reopened_at", "disposition", "master", "units", "premise_flags", "updated_at",
         ]
         read_only_fields = fields
 

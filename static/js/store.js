@@ -112,6 +112,12 @@ export class Store {
   }
 }
 
+// A pending call waits from when it was received, or from its reopening: a reopened call was
+// sent once already and is not hours "over goal".
+export function waitingSince(call) {
+  return call.status === "pending" && call.reopened_at ? call.reopened_at : call.received_at;
+}
+
 function cmp(a, b) {
   return String(a ?? "").localeCompare(String(b ?? ""), undefined, { numeric: true });
 }
@@ -121,16 +127,27 @@ function byTime(a, b) {
 }
 
 // Debounces listener work to one run per animation frame, however many events arrive.
+// A hidden tab gets no animation frames: its changes are not hoarded (past a few hundred they
+// collapse into one "snapshot", i.e. redraw everything) and it redraws when shown again.
+const MOST_CHANGES_KEPT = 200;
+
 export function onChangeBatched(store, run) {
   let queued = false;
-  const changes = [];
+  let changes = [];
+  const flush = () => {
+    queued = false;
+    run(changes.splice(0));
+  };
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && queued) flush();
+  });
   return store.subscribe((change) => {
-    changes.push(change);
+    if (changes.length >= MOST_CHANGES_KEPT) changes = [{ kind: "snapshot" }];
+    else changes.push(change);
     if (queued) return;
     queued = true;
     requestAnimationFrame(() => {
-      queued = false;
-      run(changes.splice(0));
+      if (queued) flush();
     });
   });
 }

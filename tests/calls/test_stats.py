@@ -74,3 +74,16 @@ def test_the_board_figures_are_for_center_staff_only(as_sheriff_token, anonymous
     assert as_sheriff_token.get("/api/v1/stats/today/").status_code == 403
     assert anonymous.get("/api/v1/stats/today/").status_code == 401
     assert as_carol.get("/api/v1/stats/today/").status_code == 200
+
+
+def test_a_call_still_waiting_past_its_goal_counts_as_missed(as_alice, quiet_day):
+    make_call(as_alice, received_ago=timedelta(minutes=5), dispatched_after=30, onscene_after=200)
+    make_call(as_alice, received_ago=timedelta(minutes=20))  # never sent: 20 min and counting
+    make_call(as_alice, received_ago=timedelta(seconds=10))  # just in: within both goals, not counted
+
+    p1 = next(p for p in figures_for_day()["priorities"] if p["level"] == 1)
+
+    assert p1["calls"] == 3
+    assert p1["processing_within_goal_pct"] == 50.0
+    assert p1["processing_p90"] >= 20 * 60
+    assert p1["response_within_goal_pct"] == 50.0

@@ -2,6 +2,7 @@
 // active calls, and the calls over goal.
 
 import { h, setText, syncList } from "../dom.js";
+import { waitingSince } from "../store.js";
 import { formatDuration, now, timerAttrs, toMs } from "../timers.js";
 
 const STATUS_LABEL = { dispatched: "Dispatched", enroute: "En route", onscene: "On scene", cleared: "Cleared" };
@@ -13,7 +14,7 @@ export function renderHolding(store, priorities) {
   document.getElementById("holding").dataset.count = pending.length;
   const cards = priorities.map((p) => {
     const calls = pending.filter((c) => c.priority === p.level);
-    const oldest = calls.reduce((a, c) => (!a || toMs(c.received_at) < toMs(a.received_at) ? c : a), null);
+    const oldest = calls.reduce((a, c) => (!a || toMs(waitingSince(c)) < toMs(waitingSince(a)) ? c : a), null);
     return { p, count: calls.length, oldest };
   });
   syncList(document.getElementById("holding-priorities"), cards, (x) => x.p.level, ({ p, count, oldest }, el) => {
@@ -24,7 +25,7 @@ export function renderHolding(store, priorities) {
     card.dataset.count = count;
     setText(name, `P${p.level} ${p.name.split(":")[0]}`);
     setText(countEl, count);
-    const attrs = timerAttrs(oldest?.received_at, p.dispatch_goal_seconds);
+    const attrs = timerAttrs(oldest ? waitingSince(oldest) : null, p.dispatch_goal_seconds);
     if (oldest) {
       longest.dataset.since = attrs["data-since"];
       longest.dataset.goal = attrs["data-goal"];
@@ -91,7 +92,7 @@ export function renderActive(store, goal) {
 export function computeAlerts(store, goal, at = now()) {
   const alerts = [];
   for (const c of store.calls.values()) {
-    const received = toMs(c.received_at);
+    const received = toMs(waitingSince(c));
     if (received === null) continue;
     let kind = null;
     let limit = null;

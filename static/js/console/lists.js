@@ -1,6 +1,7 @@
 // The pending queue and the active calls, kept in step with the store; timers tick in place.
 
 import { h, setText, syncList } from "../dom.js";
+import { waitingSince } from "../store.js";
 import { formatDuration, goalLevel, timerAttrs, toMs } from "../timers.js";
 import { CALL_STATUS_LABEL, UNIT_STATUS } from "./api.js";
 import { listNav, preserveFocus } from "./listnav.js";
@@ -75,7 +76,8 @@ function pendingRow(call, el, refs, selected) {
   const c = cells(row, 6, ["c-num", "c-pri pri", "c-type", "c-loc", "c-beat", "c-timer timer num"]);
   fillCommon(call, c);
   setText(c[4], call.location.beat || "—");
-  setTimer(c[5], call.received_at, refs.goal(call.priority, "dispatch"));
+  setTimer(c[5], waitingSince(call), refs.goal(call.priority, "dispatch"));
+  row.dataset.reopened = call.reopened_at ? "yes" : "no";
   return row;
 }
 
