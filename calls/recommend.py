@@ -12,10 +12,12 @@ One query reads every available unit as plain rows; the ranking is Python, so 1,
 a few milliseconds (`make bench` measures it).
 """
 
+import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -185,6 +187,35 @@ class _BeatCentres:
         return self.centres.get(beat_id)
 
 
+def _raw_rows(query: QuerySet) -> list[tuple]:
+    """The query's rows straight from the cursor: Django's per-value converters cost more than
+    the ranking itself for a thousand units. Only the JSON capabilities need decoding (below)
+    and times arrive aware from both backends (SQLite's are parsed here)."""
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        rows = [(*row[:-1], _sqlite_time(row[-1])) for row in rows]
+    return rows
+
+
+def _sqlite_time(value):
+    """SQLite keeps UTC times without their zone (as text, or parsed by Django's converter)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _capabilities(value) -> frozenset[str]:
+    if not value:
+        return frozenset()
+    if isinstance(value, str):
+        value = json.loads(value)
+    return frozenset(value) if isinstance(value, list) else frozenset()
+
+
 def _available_units(units: QuerySet[Unit] | None, now: datetime, call: Call,
                      lines: list[PlanLine]) -> list[_Candidate]:
     stale_after = _setting("CAD_LOCATION_STALE_SECONDS", LOCATION_STALE_SECONDS)
@@ -192,20 +223,25 @@ def _available_units(units: QuerySet[Unit] | None, now: datetime, call: Call,
     speeds = {**UNIT_SPEEDS_KMH, **_setting("CAD_UNIT_SPEEDS_KMH", {})}
     located = call.lat is not None and call.lon is not None
     centres = _BeatCentres()
-    rows = (units if units is not None else Unit.objects.all()).filter(
+    query = (units if units is not None else Unit.objects.all()).filter(
         status=UnitStatus.AVAILABLE).values_list(
         "callsign", "agency__code", "agency__name", "agency__kind", "unit_type", "discipline__code",
         "capabilities", "home_beat_id", "home_beat__code", "station__name", "station__lat",
         "station__lon", "last_lat", "last_lon", "location_at")
+    rows = _raw_rows(query)
     wanted = {line.capability for line in lines if line.match == "capability"}
     wanted_disciplines = {line.capability for line in lines if line.match == "discipline"}
     candidates = []
     for (callsign, agency, agency_name, kind, unit_type, discipline, capabilities, beat_id, beat,
          station, station_lat, station_lon, lat, lon, location_at) in rows:
-        if discipline not in wanted_disciplines and wanted.isdisjoint(capabilities or ()):
+        if (discipline not in wanted_disciplines and isinstance(capabilities, str)
+                and not any(f'"{capability}"' in capabilities for capability in wanted)):
+            continue  # fits no line of the plan (seen without decoding its JSON)
+        capabilities = _capabilities(capabilities)
+        if discipline not in wanted_disciplines and wanted.isdisjoint(capabilities):
             continue  # fits no line of the plan
         c = _Candidate(callsign, agency, agency_name, kind not in CENTER_KINDS, unit_type, discipline,
-                       frozenset(capabilities or ()), beat_id, beat,
+                       capabilities, beat_id, beat,
                        in_call_beat=beat_id is not None and beat_id == call.beat_id)
         age = (now - location_at).total_seconds() if location_at else None
         has_fix = lat is not None and lon is not None
