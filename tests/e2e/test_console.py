@@ -131,6 +131,7 @@ def test_two_dispatchers_and_a_supervisor_see_one_truth(site, browser_context):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     b.locator(f'#active-calls [data-call-number="{number}"]').first.click()
     expect(b.locator("#call-detail")).to_contain_text("suspect fled north on foot")
+    expect(b.locator("#recommendations")).not_to_contain_text("Finding units")
     b.screenshot(path=str(SCREENSHOTS / "console.png"))
     board.screenshot(path=str(SCREENSHOTS / "board.png"))
     for page in (a, b, board):
