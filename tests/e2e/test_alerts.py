@@ -56,3 +56,29 @@ def test_a_unit_overdue_for_its_check_alerts_every_console_and_the_board_once(si
     assert any("3A11 OK" in t for t in texts)
     for page in (a, b, board):
         assert page.errors == [], page.errors
+
+
+def test_a_call_past_its_goal_stays_on_the_board_until_a_dispatcher_acknowledges_it(site, browser_context):
+    from datetime import UTC, datetime, timedelta
+
+    received = (datetime.now(UTC) - timedelta(minutes=2)).isoformat()
+    status, call = site.first.api("POST", "calls/", site.cpd, {
+        "call_type": "ROBBERY", "location": {"address": "330 ELM ST"}, "received_at": received})
+    assert status == 201, call
+    console = sign_in(browser_context(), site.first.url, "dispatcher1", "/console/")
+    board = sign_in(browser_context(viewport={"width": 1920, "height": 1080}), site.second.url,
+                    "supervisor1", "/board/")
+    row = board.locator(f'#alerts [data-call-number="{call["number"]}"][data-alert="dispatch"]')
+    expect(row).to_contain_text("NOT SENT", timeout=15_000)
+    bar = console.locator('#alert-list [data-kind="dispatch_goal"]', has_text=call["number"])
+    expect(bar).to_have_count(1, timeout=15_000)
+
+    assert site.first.api("POST", f"calls/{call['id']}/dispatch/", site.cpd, {"units": ["4A12"]})[0] == 200
+    expect(row).to_contain_text("SENT LATE")  # sent, but nobody has acknowledged the breach yet
+
+    bar.get_by_role("button", name="Acknowledge (ACK)").click()
+    expect(row).to_have_count(0)
+    expect(bar).to_have_count(0)
+    _, alerts = site.first.api("GET", "alerts/?state=all", site.cpd)
+    mine = [a for a in alerts if a["call"] == call["id"] and a["kind"] == "dispatch_goal"]
+    assert [a["acknowledged_by"] for a in mine] == ["dispatcher1"]

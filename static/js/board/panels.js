@@ -107,7 +107,24 @@ export function computeAlerts(store, goal, at = now()) {
     const breachAt = received + limit * 1000;
     if (at >= breachAt) alerts.push({ call: c, kind, limit, breachAt });
   }
+  // The server's goal alerts stay until a dispatcher acknowledges them, even once the call moved on.
+  const shown = new Set(alerts.map((a) => `${a.call.id}:${a.kind}`));
+  for (const alert of store.openAlerts()) {
+    const kind = { dispatch_goal: "dispatch", response_goal: "response" }[alert.kind];
+    if (!kind || alert.call === null || shown.has(`${alert.call}:${kind}`)) continue;
+    const call = store.calls.get(alert.call) || {
+      id: alert.call, number: alert.call_number, priority: "", call_type: { code: "" },
+      location: { address: alert.text }, received_at: alert.raised_at,
+    };
+    alerts.push({ call, kind, limit: goal(call.priority, kind), breachAt: toMs(alert.raised_at), alert });
+  }
   return alerts.sort((a, b) => b.breachAt - a.breachAt || a.call.priority - b.call.priority);
+}
+
+// What the breach is now: still waiting, or late and not yet acknowledged by a dispatcher.
+function breachLabel(a) {
+  if (a.kind === "dispatch") return a.call.status === "pending" ? "NOT SENT" : "SENT LATE";
+  return a.call.onscene_at || a.call.status === "onscene" ? "REACHED LATE" : "NO ONE ON SCENE";
 }
 
 export function renderAlerts(store, goal) {
@@ -122,8 +139,8 @@ export function renderAlerts(store, goal) {
     li.dataset.callNumber = a.call.number;
     li.dataset.alert = a.kind;
     li.dataset.priority = a.call.priority;
-    setText(what, a.kind === "dispatch" ? `P${a.call.priority} NOT SENT` : `P${a.call.priority} NO ONE ON SCENE`);
-    setText(num, `${a.call.number} ${a.call.call_type.code}`);
+    setText(what, `P${a.call.priority} ${breachLabel(a)}`);
+    setText(num, `${a.call.number} ${a.call.call_type.code}`.trim());
     setText(loc, a.call.location.address);
     const since = String(toMs(a.call.received_at));
     if (time.dataset.since !== since) time.dataset.since = since;
