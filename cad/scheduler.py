@@ -45,17 +45,23 @@ def run_due(next_run: dict[str, float], now: float) -> None:
         next_run[name] = now + _interval(entry)
         close_old_connections()
         try:
-            current_app.tasks[entry["task"]].apply(args=entry.get("args", ()))
+            _task(entry["task"])(*entry.get("args", ()))  # the task's own code, in this thread
         except Exception:
             logger.exception("Scheduled task %s failed", name)
         finally:
             close_old_connections()
 
 
-def _run() -> None:
-    from cad.celery import app  # noqa: F401  (registers the tasks)
+def _task(name: str):
+    """The registered task `name`, discovering the apps' tasks modules the first time."""
+    if name not in current_app.tasks:
+        from cad.celery import app
 
-    app.loader.import_default_modules()
+        app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
+def _run() -> None:
     next_run: dict[str, float] = {}
     while True:
         run_due(next_run, time.monotonic())

@@ -1,0 +1,35 @@
+"""The in-process scheduler that stands in for Celery beat when there is no Redis."""
+
+from cad import scheduler
+from calls.models import Alert
+
+
+def test_it_runs_each_task_when_due_and_not_before(settings, alice, monkeypatch):
+    runs = []
+    monkeypatch.setattr("cad.tasks.events_prune.run", lambda: runs.append("prune"))
+    settings.CELERY_BEAT_SCHEDULE = {"prune": {"task": "cad.tasks.events_prune", "schedule": 60.0}}
+    next_run: dict[str, float] = {}
+
+    scheduler.run_due(next_run, now=1000.0)
+    scheduler.run_due(next_run, now=1030.0)
+    scheduler.run_due(next_run, now=1060.0)
+
+    assert runs == ["prune", "prune"]
+    assert next_run == {"prune": 1120.0}
+
+
+def test_the_timers_run_through_it_as_under_beat(settings, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from calls import services
+    from calls.models import Call, CallType
+
+    call = services.call_create(call_type=CallType.objects.get(code="ROBBERY"),
+                                location={"address": "310 MAIN ST"}, by=alice)
+    Call.objects.filter(pk=call.pk).update(received_at=timezone.now() - timedelta(minutes=2))
+
+    scheduler.run_due({}, now=0.0)
+
+    assert Alert.objects.filter(call=call, kind=Alert.Kind.DISPATCH_GOAL).count() == 1
