@@ -4,7 +4,7 @@ from cad import scheduler
 from calls.models import Alert
 
 
-def test_it_runs_each_task_when_due_and_not_before(settings, alice, monkeypatch):
+def test_it_runs_each_task_when_due_and_not_before(settings, monkeypatch, transactional_db):
     runs = []
     monkeypatch.setattr("cad.tasks.events_prune.run", lambda: runs.append("prune"))
     settings.CELERY_BEAT_SCHEDULE = {"prune": {"task": "cad.tasks.events_prune", "schedule": 60.0}}
@@ -18,14 +18,17 @@ def test_it_runs_each_task_when_due_and_not_before(settings, alice, monkeypatch)
     assert next_run == {"prune": 1120.0}
 
 
-def test_the_timers_run_through_it_as_under_beat(settings, alice):
+def test_the_timers_run_through_it_as_under_beat(seeded_transactional_db):
+    # Committed data: the scheduler closes connections between runs, as a long-lived thread must.
     from datetime import timedelta
 
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from calls import services
     from calls.models import Call, CallType
 
+    alice = get_user_model().objects.get(username="dispatcher1")
     call = services.call_create(call_type=CallType.objects.get(code="ROBBERY"),
                                 location={"address": "310 MAIN ST"}, by=alice)
     Call.objects.filter(pk=call.pk).update(received_at=timezone.now() - timedelta(minutes=2))
