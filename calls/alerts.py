@@ -39,8 +39,14 @@ def timers_check(*, now: datetime | None = None) -> CheckResult:
     """Raise every goal and status-check alert now due, and escalate unanswered status checks."""
     now = now or timezone.now()
     result = CheckResult()
-    for breach in [*_goal_breaches(now), *_status_check_breaches(now)]:
-        result.raised += _raise(breach, now=now)
+    checks_answered(now=now)
+    breaches = [*_goal_breaches(now), *_status_check_breaches(now)]
+    # Most breaches were raised on an earlier run: look them up once instead of inserting each
+    # again only to be refused (a held queue of 200 calls made 1,600 queries a run).
+    raised = set(Alert.objects.filter(key__in=[b.key for b in breaches]).values_list("key", flat=True))
+    for breach in breaches:
+        if breach.key not in raised:
+            result.raised += _raise(breach, now=now)
     result.escalated = _escalate(now)
     return result
 
@@ -56,20 +62,29 @@ class Breach:
 
 def _goal_breaches(now: datetime) -> list[Breach]:
     breaches = []
-    calls = (Call.objects.filter(master__isnull=True, status__in=NOT_YET_ON_SCENE, onscene_at__isnull=True)
+    calls = (Call.objects.filter(master__isnull=True, status__in=NOT_YET_ON_SCENE)
              .select_related("priority", "call_type"))
     for call in calls:  # the open calls nobody has reached: a few dozen on a busy floor
+        # A reopened call starts a new life: its clock runs from the reopening, and what was
+        # done in its first life (sent, reached) does not count for this one.
+        start = call.reopened_at or call.received_at
+        life = f"{call.pk}:{int(start.timestamp())}" if call.reopened_at else str(call.pk)
+        dispatched = call.dispatched_at if call.dispatched_at and call.dispatched_at >= start else None
+        reached = call.onscene_at if call.onscene_at and call.onscene_at >= start else None
+        if reached is not None:
+            continue
         goal = call.priority.dispatch_goal_seconds
-        if call.dispatched_at is None and call.received_at + timedelta(seconds=goal) <= now:
+        waiting = call.status == CallStatus.PENDING and dispatched is None
+        if waiting and start + timedelta(seconds=goal) <= now:
             breaches.append(Breach(
-                key=f"dispatch_goal:{call.pk}", kind=Kind.DISPATCH_GOAL, call=call,
+                key=f"dispatch_goal:{life}", kind=Kind.DISPATCH_GOAL, call=call,
                 text=f"{call.number} {call.call_type.code} P{call.priority_id} waiting past its "
                      f"{_minutes(goal)} dispatch goal",
             ))
         goal = call.priority.response_goal_seconds
-        if call.received_at + timedelta(seconds=goal) <= now:
+        if start + timedelta(seconds=goal) <= now:
             breaches.append(Breach(
-                key=f"response_goal:{call.pk}", kind=Kind.RESPONSE_GOAL, call=call,
+                key=f"response_goal:{life}", kind=Kind.RESPONSE_GOAL, call=call,
                 text=f"{call.number} {call.call_type.code} P{call.priority_id}: no unit on scene within "
                      f"its {_minutes(goal)} response goal",
             ))
@@ -82,7 +97,11 @@ def _status_check_breaches(now: datetime) -> list[Breach]:
         return []
     statuses = {status for status, _ in rules}
     breaches = []
-    units = Unit.objects.filter(status__in=statuses).select_related("current_call__call_type")
+    # One open check alert per unit at a time; once it is acknowledged without a check, the
+    # next missed interval raises the next one.
+    waiting = Alert.objects.filter(kind=Kind.STATUS_CHECK, acknowledged_at__isnull=True).values("unit_id")
+    units = (Unit.objects.filter(status__in=statuses).exclude(pk__in=waiting)
+             .select_related("current_call__call_type"))
     for unit in units:
         call = unit.current_call
         general = rules.get((unit.status, None))
@@ -94,17 +113,48 @@ def _status_check_breaches(now: datetime) -> list[Breach]:
             continue
         status = UnitStatus(unit.status).label.lower()
         where = f" on {call.number} {call.call_type.code} at {call.address}" if call else ""
+        missed = int((now - since).total_seconds() // interval)  # 1 for the first interval missed
         breaches.append(Breach(
-            key=f"status_check:{unit.pk}:{since.isoformat()}", kind=Kind.STATUS_CHECK, unit=unit, call=call,
-            text=f"{unit.callsign} {status} {_minutes(interval)} without a status check{where}",
+            key=f"{_stint_key(unit)}:{missed}", kind=Kind.STATUS_CHECK, unit=unit, call=call,
+            text=f"{unit.callsign} {status} {_minutes(interval * missed)} without a status check{where}",
         ))
     return breaches
+
+
+def _stint_key(unit: Unit) -> str:
+    """The unit's time in its status since its last check: what a status check alert is about."""
+    since = max(unit.status_since, unit.checked_at or unit.status_since)
+    return f"status_check:{unit.pk}:{since.isoformat()}"
+
+
+def checks_answered(*, now: datetime, unit: Unit | None = None) -> int:
+    """Close the open status-check alerts of units that have since changed status or been
+    checked: the officer answered, so the alert must neither stay nor escalate."""
+    alerts = Alert.objects.filter(kind=Kind.STATUS_CHECK, acknowledged_at__isnull=True).select_related(
+        "unit__agency", "call")
+    if unit is not None:
+        alerts = alerts.filter(unit=unit)
+    closed = 0
+    for alert in alerts:
+        if alert.key.startswith(_stint_key(alert.unit) + ":"):
+            continue  # still the same stint: still unanswered
+        with transaction.atomic():
+            if Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(acknowledged_at=now):
+                alert.acknowledged_at = now
+                _announce(alert, "alert.acknowledged")
+                closed += 1
+    return closed
 
 
 def _raise(breach: Breach, *, now: datetime) -> int:
     """Record and announce `breach` once; 0 if it was raised before (by us or another scheduler)."""
     try:
         with transaction.atomic():
+            if breach.kind == Kind.STATUS_CHECK:
+                # The unit may have answered since it was read: lock it and look again.
+                unit = Unit.objects.select_for_update().get(pk=breach.unit.pk)
+                if not breach.key.startswith(_stint_key(unit) + ":"):
+                    return 0
             alert = Alert.objects.create(
                 key=breach.key, kind=breach.kind, call=breach.call, unit=breach.unit, text=breach.text,
                 raised_at=now,

@@ -77,7 +77,10 @@ def _announce_call(call: Call, event: str) -> None:
 
 
 def _announce_unit(unit: Unit) -> None:
+    from calls.alerts import checks_answered
     from units.api.serializers import UnitSerializer
+
+    checks_answered(now=timezone.now(), unit=unit)  # a status change answers its status check
 
     events.publish("unit.updated", UnitSerializer(unit).data, agency_code=unit.agency.code)
 

@@ -211,3 +211,55 @@ def test_an_acknowledged_alert_cannot_be_acknowledged_by_a_service_twice(alice):
     alert_acknowledge(alert=alert, by=alice)
     with pytest.raises(Conflict):
         alert_acknowledge(alert=alert, by=alice)
+
+
+def test_acknowledging_without_a_check_lets_the_next_missed_interval_alert_again(alice):
+    unit = on_scene(robbery(alice, code="TSTOP"), "1A12", alice)
+    start = unit.status_since
+    timers_check(now=start + timedelta(minutes=10, seconds=1))
+    alert_acknowledge(alert=Alert.objects.get(kind=Alert.Kind.STATUS_CHECK), by=alice)  # ACK, not CHK
+
+    assert timers_check(now=start + timedelta(minutes=15)).raised == 0  # within the second interval
+    assert timers_check(now=start + timedelta(minutes=20, seconds=1)).raised == 1
+    assert "20 min without a status check" in Alert.objects.filter(
+        kind=Alert.Kind.STATUS_CHECK, acknowledged_at__isnull=True).get().text
+
+
+def test_a_status_change_answers_the_check_and_nothing_escalates(alice):
+    unit = on_scene(robbery(alice), "1A12", alice)
+    due = unit.status_since + timedelta(minutes=15, seconds=1)
+    timers_check(now=due)
+    alert = Alert.objects.get(kind=Alert.Kind.STATUS_CHECK)
+
+    services.unit_status_set(unit=unit, status="available", by=alice)
+
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is not None
+    assert timers_check(now=due + timedelta(seconds=90)).escalated == 0
+    assert Event.objects.filter(event="alert.acknowledged").count() == 1
+
+
+def test_a_reopened_call_is_timed_from_its_reopening_once_per_life(alice):
+    from calls.models import Disposition
+
+    call = robbery(alice)
+    on_scene(call, "1A12", alice)
+    services.unit_status_set(unit=Unit.objects.get(callsign="1A12"), status="available", by=alice)
+    services.call_close(call=call, disposition=Disposition.objects.get(code="02"), by=alice)
+    services.call_reopen(call=call, by=alice, reason="caller says they came back")
+    call.refresh_from_db()
+    Alert.objects.all().delete()
+
+    assert timers_check(now=call.reopened_at + timedelta(seconds=30)).raised == 0
+    assert timers_check(now=call.reopened_at + timedelta(seconds=61)).raised == 1
+    assert timers_check(now=call.reopened_at + timedelta(seconds=90)).raised == 0
+    assert Alert.objects.get().kind == Alert.Kind.DISPATCH_GOAL
+
+
+def test_a_held_queue_costs_few_queries_once_its_alerts_are_raised(alice, django_assert_max_num_queries):
+    for n in range(30):
+        robbery(alice, f"{(n % 8 + 1) * 100 + 10} MAIN ST")
+    timers_check(now=later(600))
+
+    with django_assert_max_num_queries(10):
+        assert timers_check(now=later(605)).raised == 0
