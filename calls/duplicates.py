@@ -90,9 +90,11 @@ def likely_duplicates(
 
 def likely_duplicates_of(call: Call, *, calls: QuerySet[Call] | None = None) -> list[Candidate]:
     """What an existing open call may duplicate (a closed call has nothing left to link)."""
-    if call.is_closed or call.master_id is not None:
-        return []
-    return likely_duplicates(
+    if call.is_closed or call.master_id is not None or call.duplicates.exists():
+        return []  # a master with duplicates of its own is not linked under another call
+    found = likely_duplicates(
         lat=call.lat, lon=call.lon, call_type=call.call_type, received_at=call.received_at,
         exclude=call, calls=calls,
     )
+    # Two calls received at the same instant: only the later-entered one is the duplicate.
+    return [c for c in found if c.call.received_at != call.received_at or c.call.pk < call.pk]

@@ -58,8 +58,12 @@ class DuplicateQuerySerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(required=False, help_text="When the line rang; default now")
 
     def validate_received_at(self, value):
+        from calls.services import OLDEST_RECEIVED
+
         if value > timezone.now():
             raise serializers.ValidationError("Cannot be in the future.")
+        if timezone.now() - value > OLDEST_RECEIVED:
+            raise serializers.ValidationError("More than 7 days ago: no call that old is still open.")
         return value
 
     def validate(self, data):

@@ -6,7 +6,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cad.exceptions import Invalid
+from cad.exceptions import Conflict, Invalid
 from cad.permissions import IsCenterStaff, IsCenterStaffOrPartner, IsCenterStaffOrPartnerReading
 from calls import services
 from calls.api.duplicates import CallCreatedSerializer, CallDuplicatesMixin, possible_duplicates
@@ -26,6 +26,7 @@ from calls.api.serializers import (
     PrioritySerializer,
     ReopenInputSerializer,
 )
+from calls.choices import CallStatus
 from calls.filtersets import CallFilterSet
 from calls.models import Call, CallType, Disposition, Priority
 from calls.recommend import recommend
@@ -141,13 +142,15 @@ class CallViewSet(
         call = services.call_reopen(call=call, by=request.user, **data.validated_data)
         return self._detail(call)
 
-    @extend_schema(responses={200: RecommendationSerializer})
+    @extend_schema(responses={200: RecommendationSerializer, 409: CONFLICT})
     @action(detail=True, methods=["get"], permission_classes=[IsCenterStaff])
     def recommendations(self, request, pk=None):
         """The units to send: the call type's response plan filled with the nearest available
         units, each with its reason; partner units as mutual aid only where the center's fall short."""
         call = get_object_or_404(Call.objects.select_related("call_type", "priority", "beat"),
                                  **call_lookup(self.kwargs["pk"]))
+        if call.status == CallStatus.CLOSED:
+            raise Conflict(f"{call.number} is closed: nothing to send. Reopen it first.")
         return Response(RecommendationSerializer(recommend(call)).data)
 
     @extend_schema(request=LinkInputSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})

@@ -76,3 +76,16 @@ def test_the_schema_documents_it(db, tmp_path):
     text = out.read_text()
     assert "/api/v1/calls/{id}/recommendations/:" in text
     assert "RecommendedUnit:" in text and "mutual_aid:" in text
+
+
+def test_a_closed_call_has_nothing_to_recommend(as_alice, alice):
+    from calls import services
+    from calls.models import CallType, Disposition
+
+    call = services.call_create(call_type=CallType.objects.get(code="ROBBERY"),
+                                location={"address": "310 MAIN ST"}, by=alice)
+    services.call_close(call=call, disposition=Disposition.objects.get(code="ACX"), by=alice)
+
+    response = as_alice.get(f"/api/v1/calls/{call.pk}/recommendations/")
+    assert response.status_code == 409
+    assert "closed" in response.json()["detail"]

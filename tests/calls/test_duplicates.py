@@ -280,3 +280,31 @@ def test_reopening_the_duplicate_unlinks_it_and_the_master_notes_it(alice, bob):
     reopened = second.chronology.get(kind=ChronologyKind.REOPENED)
     assert reopened.changes["master"] == [master.number, None]
     assert numbers(likely_duplicates_of(second)) == [master.number]
+
+
+def test_review_cases_an_old_received_at_is_a_400_not_a_500(as_alice):
+    response = as_alice.get("/api/v1/calls/duplicates/", {
+        "call_type": "MVAINJY", "lat": 39.01, "lon": -94.28, "received_at": "0001-01-01T00:00:00Z"})
+    assert response.status_code == 400
+    assert "received_at" in response.json()
+
+
+def test_a_master_with_duplicates_of_its_own_is_not_offered_for_linking_under_another(alice):
+    first = crash(alice, minutes_ago=5)
+    second = crash(alice, minutes_ago=3, metres_north=20)
+    third = crash(alice, minutes_ago=1, metres_north=30)
+    services.call_link(call=third, master=second, by=alice)
+    second.refresh_from_db()
+
+    assert likely_duplicates_of(second) == []
+    assert numbers(likely_duplicates_of(first)) == []  # the earlier call is the master, never the child
+
+
+def test_two_calls_received_at_the_same_instant_are_not_each_others_duplicate(alice):
+    one = crash(alice, minutes_ago=1)
+    two = crash(alice, minutes_ago=1, metres_north=10)
+    Call.objects.filter(pk=two.pk).update(received_at=one.received_at)
+    two.refresh_from_db()
+
+    assert numbers(likely_duplicates_of(two)) == [one.number]
+    assert likely_duplicates_of(one) == []

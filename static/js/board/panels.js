@@ -112,9 +112,10 @@ export function computeAlerts(store, goal, at = now()) {
   for (const alert of store.openAlerts()) {
     const kind = { dispatch_goal: "dispatch", response_goal: "response" }[alert.kind];
     if (!kind || alert.call === null || shown.has(`${alert.call}:${kind}`)) continue;
+    // A call no longer open (closed, or linked as a duplicate) is known only from the alert.
     const call = store.calls.get(alert.call) || {
-      id: alert.call, number: alert.call_number, priority: "", call_type: { code: "" },
-      location: { address: alert.text }, received_at: alert.raised_at,
+      id: alert.call, number: alert.call_number, priority: Number(/ P(\d) /.exec(alert.text)?.[1]) || "",
+      status: "closed", call_type: { code: "" }, location: { address: alert.text }, received_at: alert.raised_at,
     };
     alerts.push({ call, kind, limit: goal(call.priority, kind), breachAt: toMs(alert.raised_at), alert });
   }
@@ -123,6 +124,7 @@ export function computeAlerts(store, goal, at = now()) {
 
 // What the breach is now: still waiting, or late and not yet acknowledged by a dispatcher.
 function breachLabel(a) {
+  if (a.call.status === "closed") return "CLOSED, NOT ACKNOWLEDGED";
   if (a.kind === "dispatch") return a.call.status === "pending" ? "NOT SENT" : "SENT LATE";
   return a.call.onscene_at || a.call.status === "onscene" ? "REACHED LATE" : "NO ONE ON SCENE";
 }

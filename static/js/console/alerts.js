@@ -17,13 +17,19 @@ export function setupAlerts({ store, say, onOpenCall }) {
   const list = document.getElementById("alert-list");
   const count = document.getElementById("alert-count");
   const heard = new Map(); // alert id → escalated when last sounded
+  let primed = false;
 
   function render() {
     const alerts = store.openAlerts();
     bar.hidden = alerts.length === 0;
     count.textContent = String(alerts.length);
     syncList(list, alerts, (a) => a.id, (alert, el) => {
+      // Rebuilt only when the alert itself changed: a focused button must survive the many
+      // updates that have nothing to do with it.
+      const version = `${alert.escalated}|${alert.text}`;
+      if (el && el.dataset.version === version) return el;
       const row = el || h("li", { class: "alert" });
+      row.dataset.version = version;
       row.dataset.alertId = alert.id;
       row.dataset.kind = alert.kind;
       row.dataset.escalated = alert.escalated ? "yes" : "no";
@@ -56,7 +62,8 @@ export function setupAlerts({ store, say, onOpenCall }) {
       heard.set(alert.id, alert.escalated);
     }
     for (const id of [...heard.keys()]) if (!current.has(id)) heard.delete(id);
-    if (level && store.ready) beep(level);
+    if (level && primed) beep(level);
+    primed = store.ready; // what was open when the page (re)loaded does not sound
   }
 
   async function acknowledge(id) {

@@ -5,6 +5,7 @@ import { h, setChildren } from "../dom.js";
 import { get } from "./api.js";
 
 const REFRESH_MS = 400;
+const MAX_WAIT_MS = 2000;
 
 export function setupRecommend({ store, say, dispatch, fillLine }) {
   const list = h("ol", { class: "rec-list", id: "recommend-list" });
@@ -37,9 +38,18 @@ export function setupRecommend({ store, say, dispatch, fillLine }) {
     }
   }
 
+  // Debounced, but never postponed past MAX_WAIT_MS: a steady stream of unit events (location
+  // fixes every few seconds across a fleet) must not keep the list from ever refreshing.
+  let pendingSince = null;
   function schedule(delay = REFRESH_MS) {
+    const now = Date.now();
+    if (timer !== null && now - pendingSince >= MAX_WAIT_MS) return;
+    if (timer === null) pendingSince = now;
     clearTimeout(timer);
-    timer = setTimeout(load, delay);
+    timer = setTimeout(() => {
+      timer = null;
+      load();
+    }, delay);
   }
 
   // Called with every fresh call detail; a closed call shows none.
@@ -86,9 +96,27 @@ export function setupRecommend({ store, say, dispatch, fillLine }) {
     if (none && !data.unfilled.length) list.append(h("li", { class: "muted" }, "The plan is filled."));
   }
 
+  // REC's own look: a background refresh must not cancel it, and only the call's changing may.
+  async function current(what) {
+    const id = call.id;
+    try {
+      const fresh = await get(`calls/${id}/recommendations/`);
+      if (call?.id !== id) {
+        say("error", `${what}: another call was opened before the recommendation arrived; nothing done.`);
+        return null;
+      }
+      data = fresh;
+      render();
+      return fresh;
+    } catch (err) {
+      say("error", `${what}: ${err.message}`);
+      return null;
+    }
+  }
+
   async function sendRecommended() {
     if (!call || call.status === "closed") return say("error", "REC: select an open call first.");
-    const fresh = await load();
+    const fresh = await current("REC");
     if (!fresh) return null;
     if (!fresh.units.length) {
       return say("error", fresh.unfilled.length ? `REC: no units to send (${fresh.unfilled.map((u) => u.text).join("; ")}).`
@@ -99,7 +127,7 @@ export function setupRecommend({ store, say, dispatch, fillLine }) {
 
   async function editRecommended() {
     if (!call || call.status === "closed") return say("error", "REC E: select an open call first.");
-    const fresh = await load();
+    const fresh = await current("REC E");
     if (fresh?.units.length) fillLine(fresh.units.map((u) => u.callsign));
     else if (fresh) say("error", "REC E: no recommended units.");
   }
