@@ -284,6 +284,48 @@ def _reason(c: _Candidate, line: PlanLine, nth: int, call: Call, short_by: int) 
     return text
 
 
+def _nearest(c: _Candidate) -> tuple:
+    return (c.eta is None, c.eta or 0, c.callsign)
+
+
+def _assign(lines: list[PlanLine], filled: list[int], candidates: list[_Candidate], used: set[str],
+            *, partner: bool) -> list[tuple[int, _Candidate]]:
+    """Fill the lines, in plan order, with the nearest fitting units of one side (the center's, or
+    the partners'); then let a unit taken for one line give way where that frees it for a line
+    left short (E1, engine and ALS, taken for ALS while a medic was free, had left the engine
+    line to mutual aid)."""
+    picked: list[tuple[int, _Candidate]] = []
+    mine = [c for c in candidates if c.partner == partner]
+    for index, line in enumerate(lines):
+        for c in mine:
+            if filled[index] >= line.count:
+                break
+            if c.callsign not in used and _fits(c, line):
+                used.add(c.callsign)
+                filled[index] += 1
+                picked.append((index, c))
+    for index, line in enumerate(lines):
+        while filled[index] < line.count and _give_way(index, lines, filled, mine, used, picked):
+            pass
+    return picked
+
+
+def _give_way(short: int, lines: list[PlanLine], filled: list[int], mine: list[_Candidate],
+              used: set[str], picked: list[tuple[int, _Candidate]]) -> bool:
+    for k, (other, unit) in enumerate(picked):
+        if other == short or not _fits(unit, lines[short]):
+            continue
+        spare = next((c for c in mine if c.callsign not in used and _fits(c, lines[other])), None)
+        if spare is None:
+            continue
+        picked[k] = (short, unit)
+        picked.append((other, spare))
+        used.add(spare.callsign)
+        filled[short] += 1
+        return True
+    return False
+
+
 def recommend(call: Call, *, now: datetime | None = None,
               units: QuerySet[Unit] | None = None) -> Recommendation:
     """Fill the call's plan with the nearest available units; `units` narrows the candidates."""
@@ -308,22 +350,17 @@ def recommend(call: Call, *, now: datetime | None = None,
     candidates = _available_units(units, now, call, lines)
     picked: list[tuple[int, _Candidate]] = []
     filled = [line.assigned for line in lines]
+    center_filled: list[int] = []
     for partner in (False, True):
-        for index, line in enumerate(lines):
-            if filled[index] >= line.count:
-                continue
-            short_by = line.count - filled[index]
-            nth = sum(1 for i, _ in picked if i == index)
-            for c in candidates:
-                if filled[index] >= line.count:
-                    break
-                if c.partner != partner or c.callsign in used or not _fits(c, line):
-                    continue
-                used.add(c.callsign)
-                filled[index] += 1
-                picked.append((index, c))
-                c.reason = _reason(c, line, nth, call, short_by)
-                nth += 1
+        picked += _assign(lines, filled, candidates, used, partner=partner)
+        if not partner:
+            center_filled = list(filled)
+    for index, line in enumerate(lines):
+        mine = sorted((c for i, c in picked if i == index), key=_nearest)
+        for nth, c in enumerate(c for c in mine if not c.partner):
+            c.reason = _reason(c, line, nth, call, 0)
+        for c in (c for c in mine if c.partner):
+            c.reason = _reason(c, line, 0, call, line.count - center_filled[index])
     located = call.lat is not None and call.lon is not None
     recommended = [
         RecommendedUnit(

@@ -209,3 +209,23 @@ def test_it_reads_units_in_a_fixed_number_of_queries(alice, fresh, django_assert
     with django_assert_max_num_queries(6):
         result = recommend(call)
     assert len(result.units) == 5
+
+
+def test_a_unit_that_fits_two_lines_leaves_the_other_to_a_unit_that_fits_only_one(alice, fresh):
+    """E1 carries ALS and is nearest: taking it for ALS would leave the engine line to mutual aid
+    while a city medic is free for ALS."""
+    plan = ResponsePlan.objects.create(call_type=CallType.objects.get(code="SEIZURE"),
+                                       priority=Priority.objects.get(level=1))
+    ResponsePlanLine.objects.create(plan=plan, capability="als", count=1, position=0)
+    ResponsePlanLine.objects.create(plan=plan, capability="engine", count=1, position=1)
+    Unit.objects.filter(callsign="E1").update(capabilities=["engine", "als"])
+    busy("E2", "E3")
+    put("E1", 4, 3)  # right at the call
+
+    result = recommend(new_call(alice, "SEIZURE", priority=Priority.objects.get(level=1)))
+
+    units = by_callsign(result)
+    assert units["E1"].capability == "engine"
+    assert [u.capability for u in result.units if u.callsign.startswith("M")] == ["als"]
+    assert not any(u.mutual_aid for u in result.units)
+    assert result.unfilled == []
