@@ -59,6 +59,11 @@ export function setupCommands({ detail, entry, alerts, say, toggleHelp, currentY
     const word = verb.toUpperCase();
     const args = rest.map((a) => a.toUpperCase());
     const needCall = () => {
+      if (detail.opening()) {
+        // Acting now would act on the call still shown, not the one just picked.
+        say("error", `${word}: the call you picked is still opening; try again in a moment.`);
+        return false;
+      }
       if (detail.selected()) return true;
       say("error", `${word}: select a call first (type its number, or pick it in a list).`);
       return false;

@@ -336,6 +336,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
     recommend: recommendation.send, recommendEdit: recommendation.edit,
     selected: () => call,
     selectedId: () => call?.id ?? wantedId,
+    opening: () => opening !== null, // a call asked for is loading: the one shown is on its way out
     focus: () => panel.focus(),
   };
 }

@@ -19,7 +19,7 @@ let messageTimer = null;
 function say(kind, text) {
   clearTimeout(messageTimer);
   message.dataset.kind = kind;
-  message.textContent = `${new Date().toLocaleTimeString([], { hour12: false })}  ${text}`;
+  message.textContent = `${clockText()}  ${text}`; // the server's time, as every timer shows
   if (kind !== "error") messageTimer = setTimeout(() => { message.dataset.kind = "idle"; }, 15000);
 }
 

@@ -42,7 +42,7 @@ export function setupMap({ store, getSelectedId, onOpen, say }) {
         filter: (feature) => Boolean(feature.geometry),
         style: { color: "#94a3b8", weight: 2, dashArray: "6 4", fillColor: "#1e293b", fillOpacity: 0.15,
           className: "beat-outline" },
-        onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.code,
+        onEachFeature: (feature, layer) => layer.bindTooltip(textTip(feature.properties.code),
           { permanent: true, direction: "center", className: "beat-label" }),
       }).addTo(layers.beats);
       if (drawn.getBounds().isValid()) {
@@ -97,7 +97,7 @@ export function setupMap({ store, getSelectedId, onOpen, say }) {
     if (!marker) {
       marker = L.circleMarker(where, { radius: 6, color: "#000", weight: 1.5, fillColor: colour, fillOpacity: 1,
         className: "unit-marker" });
-      marker.bindTooltip(unit.callsign, { direction: "top", className: "map-tip" });
+      marker.bindTooltip(textTip(unit.callsign), { direction: "top", className: "map-tip" });
       marker.addTo(layers.units);
       unitMarkers.set(unit.callsign, marker);
     } else {
@@ -158,4 +158,11 @@ export function setupMap({ store, getSelectedId, onOpen, say }) {
   if (remembered) show(true);
 
   return { render, toggle, isOpen: () => !panel.hidden };
+}
+
+// Leaflet treats a string tooltip as HTML: data goes in as text, always.
+function textTip(text) {
+  const span = document.createElement("span");
+  span.textContent = String(text ?? "");
+  return span;
 }
