@@ -12,6 +12,7 @@ import { setupLists } from "./lists.js";
 import { setupMap } from "./map.js";
 import { setupUnits } from "./units.js";
 
+const REFS_REFRESH_MS = 10 * 60 * 1000;
 const message = document.getElementById("cmd-message");
 let messageTimer = null;
 
@@ -42,6 +43,9 @@ async function loadRefs() {
 
 async function boot() {
   const refs = await loadRefs();
+  // A supervisor's change to goals, call types or dispositions reaches open consoles within
+  // ten minutes, without a reload.
+  setInterval(async () => Object.assign(refs, await loadRefs()), REFS_REFRESH_MS);
   const store = new Store();
   let selectedId = null;
   let renderQueued = false;
