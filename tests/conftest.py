@@ -119,3 +119,29 @@ def as_cpd_token(db) -> APIClient:
 @pytest.fixture
 def as_sheriff_token(db) -> APIClient:
     return token_client("DCSO")
+
+
+@pytest.fixture
+def console_channel():
+    """A channel in the consoles' group, to read what the services announce."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from cad.events import CONSOLE_GROUP
+
+    layer = get_channel_layer()
+    name = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(CONSOLE_GROUP, name)
+    yield layer, name
+    async_to_sync(layer.group_discard)(CONSOLE_GROUP, name)
+
+
+def receive(layer, name, count=1):
+    """Read `count` messages in one event loop (channels-redis keeps its buffers per loop)."""
+    from asgiref.sync import async_to_sync
+
+    async def read():
+        return [await layer.receive(name) for _ in range(count)]
+
+    messages = async_to_sync(read)()
+    return messages[0] if count == 1 else messages

@@ -1,31 +1,9 @@
-import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
-from cad.events import CONSOLE_GROUP
 from calls import services
 from calls.models import CallType
+from tests.conftest import receive
 from units.models import Unit
-
-
-@pytest.fixture
-def console_channel():
-    layer = get_channel_layer()
-    name = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(CONSOLE_GROUP, name)
-    yield layer, name
-    async_to_sync(layer.group_discard)(CONSOLE_GROUP, name)
-
-
-def receive(layer, name, count=1):
-    """Read `count` messages in one event loop (channels-redis keeps its buffers per loop)."""
-
-    async def read():
-        return [await layer.receive(name) for _ in range(count)]
-
-    messages = async_to_sync(read)()
-    return messages[0] if count == 1 else messages
 
 
 def test_a_new_call_is_announced_after_commit_with_the_api_shape(

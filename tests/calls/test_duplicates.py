@@ -3,15 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from cad.events import CONSOLE_GROUP
 from calls import services
 from calls.choices import CallStatus, ChronologyKind
 from calls.duplicates import likely_duplicates, likely_duplicates_of
 from calls.models import Call, CallType, Disposition
+from tests.conftest import receive
 
 CALLS = "/api/v1/calls/"
 ASK = f"{CALLS}duplicates/"
@@ -219,20 +217,6 @@ def test_the_create_answer_lists_possible_duplicates(as_alice, alice):
 # Linking, and undoing it
 
 
-@pytest.fixture
-def console_channel():
-    layer = get_channel_layer()
-    name = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(CONSOLE_GROUP, name)
-    yield layer, name
-    async_to_sync(layer.group_discard)(CONSOLE_GROUP, name)
-
-
-def received(layer, name, count):
-    async def read():
-        return [await layer.receive(name) for _ in range(count)]
-
-    return async_to_sync(read)()
 
 
 def test_linking_tells_the_master_the_second_caller_and_story_after_commit(
@@ -251,7 +235,7 @@ def test_linking_tells_the_master_the_second_caller_and_story_after_commit(
     assert entry.text.startswith(f"Duplicate {second.number} linked: MVAINJY at ")
     assert entry.text.endswith("caller Jane 816-555-0101: 'second caller, same crash'")
     assert entry.by == alice
-    events = received(layer, name, 2)
+    events = receive(layer, name, 2)
     assert [(e["event"], e["data"]["number"]) for e in events] == [
         ("call.closed", second.number), ("call.updated", master.number)]
 

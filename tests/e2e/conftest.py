@@ -84,3 +84,20 @@ def sign_in(context, base_url: str, username: str, then: str):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     return page
+
+
+def live(page):
+    """Wait until the page's stream says LIVE."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#link-status")).to_have_attribute("data-state", "live", timeout=15_000)
+
+
+def command(page, text):
+    """Type a command on the console's command line, as a dispatcher does: F1, the text, Enter."""
+    from playwright.sync_api import expect
+
+    page.keyboard.press("F1")
+    expect(page.locator("#cmd")).to_be_focused()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import command, live, sign_in
 from tests.e2e.proxy import CuttableProxy
 
 pytestmark = pytest.mark.e2e
@@ -32,15 +32,6 @@ def pending_numbers(site):
     return {c["number"] for c in calls["results"]}
 
 
-def live(page):
-    expect(page.locator("#link-status")).to_have_attribute("data-state", "live", timeout=15_000)
-
-
-def command(page, text):
-    page.keyboard.press("F1")
-    expect(page.locator("#cmd")).to_be_focused()
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
 
 
 def enter_call_by_keyboard(page, address, call_type):

@@ -6,22 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import command, live, sign_in
 
 pytestmark = pytest.mark.e2e
 
 METRE = 1 / 111_195  # degrees of latitude
 
 
-def live(page):
-    expect(page.locator("#link-status")).to_have_attribute("data-state", "live", timeout=15_000)
-
-
-def command(page, text):
-    page.keyboard.press("F1")
-    expect(page.locator("#cmd")).to_be_focused()
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
 
 
 def first_crash(site, *, lat, lon, minutes_ago=2, **extra):
