@@ -54,3 +54,9 @@ def scoped_agency(user: User):
     if not user or not user.is_authenticated or PARTNER not in roles_of(user):
         return None
     return service_agency(user)
+
+
+def may_read_confidential(user: User) -> bool:
+    """The center's own people read confidential premise flags (and each read is recorded);
+    no agency's program does."""
+    return is_center_staff(user) and scoped_agency(user) is None

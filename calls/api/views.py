@@ -6,6 +6,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cad import roles
 from cad.exceptions import Conflict, Invalid
 from cad.permissions import IsCenterStaff, IsCenterStaffOrPartner, IsCenterStaffOrPartnerReading
 from calls import services
@@ -32,7 +33,6 @@ from calls.models import Call, CallType, Disposition, Priority
 from calls.recommend import recommend
 from calls.selectors import call_details_visible_to, call_lookup, calls_visible_to
 from calls.stats import figures_for_day
-from premises.api.views import may_read_confidential
 from units.api.serializers import UnitSerializer, UnitStatusInputSerializer
 from units.models import Unit
 from units.selectors import units_visible_to
@@ -64,7 +64,7 @@ class CallViewSet(
     def get_serializer_context(self):
         # Lists and the stream never carry a confidential flag's text; the call detail does, to the
         # center's staff, and each read is recorded against the call.
-        confidential = self.action != "list" and may_read_confidential(self.request.user)
+        confidential = self.action != "list" and roles.may_read_confidential(self.request.user)
         return {**super().get_serializer_context(), "confidential_text": confidential}
 
     def _detail(self, call, code=status.HTTP_200_OK) -> Response:

@@ -12,12 +12,6 @@ from premises.models import Beat
 from premises.selectors import alarm_permits_for_places, place_search, premise_flags_for_places
 
 
-def may_read_confidential(user) -> bool:
-    """The center's own people read confidential flags (and each read is recorded)."""
-    return bool(user and user.is_authenticated and (user.is_superuser or roles.is_center_staff(user))
-                and roles.scoped_agency(user) is None)
-
-
 class AddressLookupView(APIView):
     """Address, intersection and common-place lookup for call entry: `?q=123 MAIN`, `?q=MAIN / 3RD`,
     `?q=CITY HALL`. Each match carries its active premise flags and alarm permit; a misspelled street
@@ -33,7 +27,7 @@ class AddressLookupView(APIView):
         found = [p for p in places if p.kind != "suggestion"]
         flags = iter(premise_flags_for_places(found, at=now))
         permits = iter(alarm_permits_for_places(found, on=timezone.localdate(now)))
-        confidential = may_read_confidential(request.user)
+        confidential = roles.may_read_confidential(request.user)
         matches = []
         for place in places:
             place_flags, permit = ([], None) if place.kind == "suggestion" else (next(flags), next(permits))
