@@ -5,27 +5,84 @@ With DATABASE_URL / REDIS_URL: PostgreSQL (psycopg 3), channels-redis and Celery
 """
 
 import importlib.util
+import math
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CAD_VAR_DIR", BASE_DIR / "var"))
 
 
-def envbool(name: str, default: str = "False") -> bool:
-    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
-def envint(name: str, default: str) -> int:
-    return int(os.environ.get(name, default))
+def _raw(name: str) -> str | None:
+    """The variable's value, or None when it is unset or empty (an empty value means the default)."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def envbool(name: str, default: bool) -> bool:
+    """A yes or no; anything else stops the start-up, so a typo never reads as a silent False."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    if raw.lower() in TRUE_WORDS:
+        return True
+    if raw.lower() in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r}: give one of {', '.join(TRUE_WORDS + FALSE_WORDS)}.")
+
+
+def envint(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = _raw(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: give a whole number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r}: give a number from {minimum}.")
+    return value
+
+
+def envfloat(name: str, default: float, *, above: float = 0.0) -> float:
+    raw = _raw(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: give a number.") from None
+    if not math.isfinite(value) or value <= above:
+        raise ImproperlyConfigured(f"{name}={raw!r}: give a number above {above:g}.")
+    return value
 
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envtable(name: str, default: dict[str, float]) -> dict[str, float]:
+    """`engine=50,medic=55` over the defaults; a malformed entry stops the start-up."""
+    table = dict(default)
+    for item in envlist(name, ""):
+        key, sep, number = item.partition("=")
+        try:
+            value = float(number) if sep and key.strip() else math.nan
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value <= 0:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not name=number (a number above 0).")
+        table[key.strip()] = value
+    return table
 
 
 def _dev_secret_key() -> str:
@@ -39,7 +96,7 @@ def _dev_secret_key() -> str:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
-DEBUG = envbool("DEBUG")
+DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -135,22 +192,35 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# How often goal and status-check timers are looked at.
+CAD_TIMERS_SECONDS = envfloat("CAD_TIMERS_SECONDS", 5.0)
 CELERY_BEAT_SCHEDULE: dict = {
     "events-prune": {"task": "cad.tasks.events_prune", "schedule": 3600.0},
     # Goal timers and officer-safety status checks; each run is idempotent.
-    "timers-check": {"task": "calls.tasks.timers_check", "schedule": float(os.environ.get(
-        "CAD_TIMERS_SECONDS", "5"))},
+    "timers-check": {"task": "calls.tasks.timers_check", "schedule": CAD_TIMERS_SECONDS},
 }
 # An officer-safety check nobody acknowledged within this goes louder, to the supervisors' board.
-CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", "60")
+CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", 60, minimum=1)
 # Without Redis there is no beat process: the server runs the same schedule in a thread.
-CAD_INPROCESS_SCHEDULER = envbool("CAD_INPROCESS_SCHEDULER", "False" if REDIS_URL else "True")
+CAD_INPROCESS_SCHEDULER = envbool("CAD_INPROCESS_SCHEDULER", not REDIS_URL)
 
 # The live stream (/ws/console/).
-CAD_EVENT_RETENTION_HOURS = envint("CAD_EVENT_RETENTION_HOURS", "24")
-CAD_STREAM_POLL_SECONDS = float(os.environ.get("CAD_STREAM_POLL_SECONDS", "1"))
-CAD_STREAM_HEARTBEAT_SECONDS = float(os.environ.get("CAD_STREAM_HEARTBEAT_SECONDS", "15"))
-CAD_STREAM_REPLAY_LIMIT = envint("CAD_STREAM_REPLAY_LIMIT", "5000")
+CAD_EVENT_RETENTION_HOURS = envint("CAD_EVENT_RETENTION_HOURS", 24, minimum=1)
+CAD_STREAM_POLL_SECONDS = envfloat("CAD_STREAM_POLL_SECONDS", 1.0)
+CAD_STREAM_HEARTBEAT_SECONDS = envfloat("CAD_STREAM_HEARTBEAT_SECONDS", 15.0)
+CAD_STREAM_REPLAY_LIMIT = envint("CAD_STREAM_REPLAY_LIMIT", 5000, minimum=1)
+
+# Recommendations: travel time is the straight-line distance x the road factor / the unit type's
+# speed (km/h), from the unit's last location while it is fresher than CAD_LOCATION_STALE_SECONDS.
+CAD_ROAD_FACTOR = envfloat("CAD_ROAD_FACTOR", 1.4)
+CAD_LOCATION_STALE_SECONDS = envint("CAD_LOCATION_STALE_SECONDS", 300, minimum=1)
+# Urban averages with lights and sirens where the unit runs them; `engine=50,medic=55` overrides.
+CAD_UNIT_SPEEDS_KMH = envtable("CAD_UNIT_SPEEDS_KMH", {
+    "patrol": 60, "supervisor": 60, "k9": 60, "traffic": 60, "deputy": 60, "engine": 50, "ladder": 45,
+    "medic": 55, "chief": 60, "animal_control": 45, "water_crew": 40, "streets_crew": 40,
+    "parks_crew": 40, "behavioral_health": 45,
+})
+CAD_DEFAULT_SPEED_KMH = envfloat("CAD_DEFAULT_SPEED_KMH", 45.0)
 
 # The console's map: a tile URL template (empty: no tiles, markers and beats on a blank background).
 CAD_MAP_TILE_URL = os.environ.get("CAD_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -172,20 +242,21 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # CJIS: lock an account after 5 failed logons for at least 10 minutes; 30 minutes idle ends a session.
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
-AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "10"))
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 10, minimum=10))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Consoles in one center share an address: locking by IP would lock the whole floor out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 1800, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_HTTPS_PROXY") else None
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

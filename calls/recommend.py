@@ -25,19 +25,8 @@ from cad.models import Agency
 from calls.models import Assignment, Call, ResponsePlan
 from premises.geo import bounds, distance_m
 from premises.models import Beat
-from units.choices import UnitStatus, UnitType
+from units.choices import UnitStatus
 from units.models import Unit
-
-# km/h over the road distance: urban averages with lights and sirens where the unit runs them.
-UNIT_SPEEDS_KMH = {
-    UnitType.PATROL: 60, UnitType.SUPERVISOR: 60, UnitType.K9: 60, UnitType.TRAFFIC: 60,
-    UnitType.DEPUTY: 60, UnitType.ENGINE: 50, UnitType.LADDER: 45, UnitType.MEDIC: 55,
-    UnitType.CHIEF: 60, UnitType.ANIMAL_CONTROL: 45, UnitType.WATER_CREW: 40,
-    UnitType.STREETS_CREW: 40, UnitType.PARKS_CREW: 40, UnitType.BEHAVIORAL_HEALTH: 45,
-}
-DEFAULT_SPEED_KMH = 45
-ROAD_FACTOR = 1.4
-LOCATION_STALE_SECONDS = 300
 
 CENTER_KINDS = frozenset({Agency.Kind.CENTER, Agency.Kind.SERVED})
 
@@ -113,10 +102,6 @@ class _Candidate:
     where: str = ""
     in_call_beat: bool = False
     reason: str = ""
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
 
 
 def plan_for(call: Call) -> Plan:
@@ -218,9 +203,9 @@ def _capabilities(value) -> frozenset[str]:
 
 def _available_units(units: QuerySet[Unit] | None, now: datetime, call: Call,
                      lines: list[PlanLine]) -> list[_Candidate]:
-    stale_after = _setting("CAD_LOCATION_STALE_SECONDS", LOCATION_STALE_SECONDS)
-    road = _setting("CAD_ROAD_FACTOR", ROAD_FACTOR)
-    speeds = {**UNIT_SPEEDS_KMH, **_setting("CAD_UNIT_SPEEDS_KMH", {})}
+    stale_after = settings.CAD_LOCATION_STALE_SECONDS
+    road = settings.CAD_ROAD_FACTOR
+    speeds = settings.CAD_UNIT_SPEEDS_KMH
     located = call.lat is not None and call.lon is not None
     centres = _BeatCentres()
     query = (units if units is not None else Unit.objects.all()).filter(
@@ -258,7 +243,7 @@ def _available_units(units: QuerySet[Unit] | None, now: datetime, call: Call,
                 c.where = f"{why}, no station or beat: distance unknown"
         if located and point is not None:
             c.distance = distance_m(point[0], point[1], call.lat, call.lon)
-            speed = speeds.get(unit_type, DEFAULT_SPEED_KMH) / 3.6
+            speed = speeds.get(unit_type, settings.CAD_DEFAULT_SPEED_KMH) / 3.6
             c.eta = c.distance * road / speed
         candidates.append(c)
     # Nearest first; equal times (to the second) go to the call's beat, then by callsign.
