@@ -9,7 +9,8 @@ from cad import roles
 from calls.choices import CallStatus
 from calls.models import Assignment, Call, CallPremiseFlag, ChronologyEntry
 from premises.models import AlarmPermit
-from premises.selectors import Place, alarm_permit_for
+from premises.places import Place
+from premises.selectors import alarm_permit_for
 
 NUMBER = re.compile(r"[0-9]{4}-[0-9]{1,8}")
 ID = re.compile(r"[0-9]{1,18}")
@@ -74,6 +75,6 @@ def current_premise_flags(call: Call) -> list[CallPremiseFlag]:
 
 def call_alarm_permit(call: Call, *, on: date | None = None) -> AlarmPermit | None:
     """The alarm permit of the call's site as it stood `on` (the day the call came in), or None."""
-    place = Place("address", call.address, call.lat, call.lon, call.beat, call.location_verified,
-                  call.address_point_id)
+    place = Place.recorded(address=call.address, lat=call.lat, lon=call.lon, beat=call.beat,
+                           verified=call.location_verified, address_id=call.address_point_id)
     return alarm_permit_for(place, on=on or timezone.localdate(call.received_at))

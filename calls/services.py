@@ -29,7 +29,8 @@ from calls.models import (
 from calls.selectors import current_premise_flags
 from premises.choices import FlagKind
 from premises.models import PremiseFlagRead
-from premises.selectors import Place, place_at, place_resolve, premise_flags_for
+from premises.places import Place
+from premises.selectors import place_for_location, premise_flags_for
 from units.choices import ALLOWED_TRANSITIONS, ASSIGNED_STATUSES, UnitStatus
 from units.models import Unit
 from units.services import unit_status_record
@@ -133,26 +134,6 @@ def call_number_next(*, year: int) -> str:
             CallNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
     last = CallNumberCounter.objects.get(year=year).last
     return f"{year:04d}-{last:06d}"
-
-
-def place_for_location(location: dict[str, Any]) -> Place:
-    """Where a call is: a street-file match when there is one, else the words as typed, unverified."""
-    lat, lon = location.get("lat"), location.get("lon")
-    text = (location.get("address") or location.get("intersection") or "").strip()
-    if text:
-        place = place_resolve(text)
-        if place is not None:
-            return place
-        beat, address_id = None, None
-        if lat is not None and lon is not None:
-            # A point on top of an address (place_at's AT_METRES) brings that address's flags.
-            at = place_at(lat, lon)
-            beat, address_id = at.beat, at.address_id
-        # Upper case can lengthen text ("ß" → "SS"); the column holds 200 characters.
-        return Place("unverified", text.upper()[:200], lat, lon, beat, False, address_id)
-    if lat is None or lon is None:
-        raise Invalid({"location": ["Give an address, an intersection, or lat and lon."]})
-    return place_at(lat, lon)
 
 
 def _place_fields(place: Place) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -237,14 +237,12 @@ class FlagStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         now = timezone.now()
-        unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-        awaiting = Q(requires_approval=True, approved_at__isnull=True)
         if self.value() == "active":
-            return queryset.filter(unexpired).exclude(awaiting)
+            return queryset.active(now)
         if self.value() == "awaiting":
-            return queryset.filter(unexpired).filter(awaiting)
+            return queryset.awaiting_approval(now)
         if self.value() == "expired":
-            return queryset.exclude(unexpired)
+            return queryset.expired(now)
         return queryset
 
 
@@ -292,9 +290,7 @@ class PremiseFlagAdmin(admin.ModelAdmin):
 
     @admin.display(description="state")
     def state(self, flag: PremiseFlag) -> str:
-        if flag.expires_at is not None and flag.expires_at <= timezone.now():
-            return "expired"
-        return "active" if flag.approved else "awaiting approval"
+        return flag.state(timezone.now())
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("premises.approve_premiseflag")

@@ -17,6 +17,7 @@ from django.db import transaction
 from premises.geo import BeatLocator, distance_m, geometry_problem
 from premises.models import Address, Beat, CommonPlace, CommonPlaceAlias, Street, StreetSegment
 from premises.normalize import normalize, unit_key
+from premises.selectors import place_resolve
 from premises.services import address_label, intersections_rebuild, places_rebeat
 
 BATCH = 2000
@@ -336,8 +337,6 @@ def beats_import(collection: Mapping) -> ImportReport:
 def common_places_import(rows: Iterable[Row]) -> ImportReport:
     """Common places: NAME, ADDRESS (in the street file) or LAT and LON, ALIASES separated by ";".
     A place's aliases are replaced by the ones given."""
-    from premises.selectors import place_resolve
-
     report = ImportReport()
     locate = BeatLocator(Beat.objects.exclude(boundary=None))
     for line, row in enumerate(rows, start=2):

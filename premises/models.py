@@ -144,6 +144,27 @@ class CommonPlaceAlias(models.Model):
         return self.name
 
 
+def _unexpired(at: datetime) -> Q:
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=at)
+
+
+_AWAITING_APPROVAL = Q(requires_approval=True, approved_at__isnull=True)
+
+
+class PremiseFlagQuerySet(models.QuerySet):
+    """The one definition of which flags reach calls: active ones are unexpired and approved
+    where approval is needed; the model's `state` says the same of one flag."""
+
+    def active(self, at: datetime) -> "PremiseFlagQuerySet":
+        return self.filter(_unexpired(at)).exclude(_AWAITING_APPROVAL)
+
+    def awaiting_approval(self, at: datetime) -> "PremiseFlagQuerySet":
+        return self.filter(_unexpired(at)).filter(_AWAITING_APPROVAL)
+
+    def expired(self, at: datetime) -> "PremiseFlagQuerySet":
+        return self.exclude(_unexpired(at))
+
+
 class PremiseFlag(models.Model):
     """What responders must know about a place: a hazard, a medical note, a contact, a gate code."""
 
@@ -172,6 +193,8 @@ class PremiseFlag(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PremiseFlagQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [("approve_premiseflag", "Can approve premise flags")]
@@ -196,8 +219,11 @@ class PremiseFlag(models.Model):
     def approved(self) -> bool:
         return not self.requires_approval or self.approved_at is not None
 
-    def is_active(self, at: datetime) -> bool:
-        return self.approved and (self.expires_at is None or self.expires_at > at)
+    def state(self, at: datetime) -> str:
+        """"expired", "awaiting approval" or "active" (it reaches calls), as the queryset has it."""
+        if self.expires_at is not None and self.expires_at <= at:
+            return "expired"
+        return "active" if self.approved else "awaiting approval"
 
 
 class PremiseFlagRead(AppendOnlyModel):

@@ -12,8 +12,8 @@ from calls.api.serializers import CallDetailSerializer, CallSerializer, CallType
 from calls.duplicates import Candidate, likely_duplicates, likely_duplicates_of
 from calls.models import Call, CallType
 from calls.selectors import calls_visible_to
-from calls.services import place_for_location
-from premises.selectors import Place
+from premises.places import Place
+from premises.selectors import place_for_location
 
 
 class DuplicateCandidateSerializer(serializers.Serializer):
@@ -120,7 +120,8 @@ class CallDuplicatesMixin:
         closed or already linked call."""
         call: Call = self.get_object()
         candidates = likely_duplicates_of(call, calls=calls_visible_to(request.user))
-        place = Place("call", call.address, call.lat, call.lon, call.beat, call.location_verified)
+        place = Place.recorded(address=call.address, lat=call.lat, lon=call.lon, beat=call.beat,
+                               verified=call.location_verified)
         return Response(duplicates_answer(place, call.call_type, candidates))
 
     @extend_schema(parameters=[DuplicateQuerySerializer], responses={200: DuplicatesSerializer},

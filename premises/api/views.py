@@ -9,6 +9,7 @@ from cad import roles
 from cad.permissions import IsCenterStaff
 from premises.api.serializers import BEATS_SCHEMA, PlaceMatchSerializer, PlaceQuerySerializer
 from premises.models import Beat
+from premises.places import PlaceKind
 from premises.selectors import alarm_permits_for_places, place_search, premise_flags_for_places
 
 
@@ -24,13 +25,14 @@ class AddressLookupView(APIView):
         query.is_valid(raise_exception=True)
         places = place_search(query.validated_data["q"], limit=query.validated_data["limit"])
         now = timezone.now()
-        found = [p for p in places if p.kind != "suggestion"]
+        found = [p for p in places if p.kind != PlaceKind.SUGGESTION]
         flags = iter(premise_flags_for_places(found, at=now))
         permits = iter(alarm_permits_for_places(found, on=timezone.localdate(now)))
         confidential = roles.may_read_confidential(request.user)
         matches = []
         for place in places:
-            place_flags, permit = ([], None) if place.kind == "suggestion" else (next(flags), next(permits))
+            suggestion = place.kind == PlaceKind.SUGGESTION
+            place_flags, permit = ([], None) if suggestion else (next(flags), next(permits))
             place_flags = [f for f in place_flags if confidential or not f.confidential]
             match = {f.name: getattr(place, f.name) for f in fields(place)}
             matches.append({**match, "premise_flags": place_flags, "alarm_permit": permit})

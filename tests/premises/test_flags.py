@@ -149,6 +149,22 @@ def test_the_demo_flags_show_only_what_is_active(db):
     assert "Gate code" in premise_flags_for(place_resolve("450 PINE ST"))[0].text
 
 
+def test_the_admins_states_are_what_reaches_a_call(carol):
+    """One definition of an active flag: the admin's filter, its state column and call entry agree."""
+    now = timezone.now()
+    clerk = Client()
+    clerk.force_login(carol)
+    listed = {state: {f.pk for f in clerk.get(FLAGS, {"state": state}).context["cl"].queryset}
+              for state in ("active", "awaiting", "expired")}
+    shown = {"active": "active", "awaiting": "awaiting approval", "expired": "expired"}
+    for state, pks in listed.items():
+        assert pks, f"the demo city has a flag {state}"
+        assert all(PremiseFlag.objects.get(pk=pk).state(now) == shown[state] for pk in pks)
+    assert set(PremiseFlag.objects.active(now).values_list("pk", flat=True)) == listed["active"]
+    assert "611 MAPLE ST" in {f.where for f in PremiseFlag.objects.expired(now)}
+    assert premise_flags_for(place_resolve("330 CEDAR ST")) == []  # listed as awaiting approval
+
+
 def test_a_records_clerk_adds_a_flag_in_the_admin_and_its_text_stays_out_of_the_list(
     carol
 ):

@@ -1,26 +1,19 @@
-"""Finding places: what call entry and `GET addresses/?q=` use to turn words into a location, and
-what is known about a place (premise flags, alarm permit)."""
+"""Finding places: what call entry and `GET addresses/?q=` use to turn words into a location."""
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from premises.choices import FlagKind, PermitStatus
-from premises.geo import BeatLocator, degrees_around, distance_m
+from cad.exceptions import Invalid
+from premises.geo import BeatLocator, distance_m
 from premises.models import (
-    FLAG_RADIUS_MAX_M,
     Address,
-    AlarmPermit,
     Beat,
     CommonPlace,
     CommonPlaceAlias,
     Intersection,
-    PremiseFlag,
     Street,
     StreetSegment,
 )
@@ -37,33 +30,16 @@ from premises.normalize import (
     unit_identifier,
     unit_key,
 )
+from premises.places import Place, PlaceKind
 
 NEAR_METRES = 200  # beyond this, coordinates are not named after an address
 AT_METRES = 30  # this close, coordinates are that address
-ADDRESS_LENGTH = 200  # what a call's address column holds
 STREETS_PER_PART = 20
 SUGGESTIONS = 5
 SIMILAR = 0.3  # pg_trgm's default similarity threshold
 WORD_SIMILAR = 0.6  # pg_trgm's default word_similarity threshold
-PERMIT_SITE_METRES = 30  # a permit given by its point covers calls this close
 INTERPOLATION_AGREE_M = 100  # blocks of one street placing a number farther apart: two places
-KIND_ORDER = [FlagKind.OFFICER_SAFETY, FlagKind.MEDICAL, FlagKind.ACCESS, FlagKind.EMERGENCY_CONTACT,
-              FlagKind.NOTE]
 _ABBREVIATIONS = set(SUFFIXES.values()) | set(DIRECTIONALS.values())
-
-
-@dataclass(frozen=True)
-class Place:
-    kind: str  # "address", "intersection", "interpolated", "place", "coordinates" or "suggestion"
-    address: str
-    lat: float | None
-    lon: float | None
-    beat: Beat | None
-    verified: bool
-    address_id: int | None = None  # the address point, when the place is one (flags and permits)
-    name: str = ""  # a common place's name ("CITY HALL")
-    # (street id, number) of a building with unit points but no point of its own: its units' flags
-    building: tuple[int, int] | None = None
 
 
 def _streets_named(part: str) -> list[Street]:
@@ -121,23 +97,6 @@ def _intersections_of(streets_a: list[Street], streets_b: list[Street], limit: i
     )
 
 
-def _place_of_address(address: Address) -> Place:
-    return Place("address", address.label, address.lat, address.lon, address.beat, True, address.pk)
-
-
-def _place_of_intersection(intersection: Intersection, typed_first: Street | None = None) -> Place:
-    a, b = intersection.street_a, intersection.street_b
-    if typed_first is not None and typed_first == b:
-        a, b = b, a
-    label = f"{a.name} / {b.name}"
-    return Place("intersection", label, intersection.lat, intersection.lon, intersection.beat, True)
-
-
-def _place_of_common_place(place: CommonPlace) -> Place:
-    label = place.address.label if place.address_id else place.name
-    return Place("place", label, place.lat, place.lon, place.beat, True, place.address_id, place.name)
-
-
 def _along(segment: StreetSegment, number: int) -> tuple[float, float]:
     span = segment.to_number - segment.from_number
     fraction = (number - segment.from_number) / span if span else 0.0
@@ -166,7 +125,8 @@ def _interpolated(number: int, street_part: str, streets: list[Street] | None = 
             lat, lon, *_along(other, number)
         ) > INTERPOLATION_AGREE_M:
             return None
-    return Place("interpolated", f"{number} {segments[0].street.name}", lat, lon, beat_at(lat, lon), True)
+    return Place.interpolated(label=f"{number} {segments[0].street.name}", lat=lat, lon=lon,
+                              beat=beat_at(lat, lon))
 
 
 def _building_place(units: list[Address]) -> Place:
@@ -174,8 +134,8 @@ def _building_place(units: list[Address]) -> Place:
     first = units[0]
     lat = round(sum(a.lat for a in units) / len(units), 7)
     lon = round(sum(a.lon for a in units) / len(units), 7)
-    return Place("address", f"{first.number} {first.street.name}", lat, lon, beat_at(lat, lon) or first.beat,
-                 True, building=(first.street_id, first.number))
+    return Place.of_building(label=f"{first.number} {first.street.name}", lat=lat, lon=lon,
+                             beat=beat_at(lat, lon) or first.beat, building=(first.street_id, first.number))
 
 
 def _address_place(number: int, street_part: str) -> Place | None:
@@ -191,7 +151,7 @@ def _address_place(number: int, street_part: str) -> Place | None:
         return None  # "150 PARK ST" with a 150 on both N PARK ST and S PARK ST
     building = [a for a in points if not a.unit]
     if building:
-        return _place_of_address(building[0])
+        return Place.of_address(building[0])
     if points:
         return _building_place(points)
     return _interpolated(number, street_part, streets)
@@ -212,9 +172,9 @@ def _unit_point(street_id: int, number: int, unit: str) -> Address | None:
 def _with_unit(place: Place, unit: str) -> Place:
     """The place of that apartment or suite: its own point when the street file has one, else the
     building's place named with the unit the caller gave."""
-    if not unit or place.kind in ("intersection", "suggestion"):
+    if not unit or place.kind in (PlaceKind.INTERSECTION, PlaceKind.SUGGESTION):
         return place
-    if place.kind == "address" and (place.address_id is not None or place.building is not None):
+    if place.kind == PlaceKind.ADDRESS and (place.address_id is not None or place.building is not None):
         if place.address_id is not None:
             street_id, number, street_name = Address.objects.filter(pk=place.address_id).values_list(
                 "street_id", "number", "street__name").get()
@@ -223,11 +183,11 @@ def _with_unit(place: Place, unit: str) -> Place:
             street_name = Street.objects.values_list("name", flat=True).get(pk=street_id)
         own = _unit_point(street_id, number, unit)
         if own is not None:
-            return _place_of_address(own)
+            return Place.of_address(own)
         building = Address.objects.select_related("beat").filter(
             street_id=street_id, number=number, unit="").first()
         if building is not None:
-            place = _place_of_address(building)
+            place = Place.of_address(building)
         elif place.building is None:
             # A neighbour's point ("500 TOWER ST #1" when #9 was asked for): the building instead.
             place = _building_place(list(Address.objects.select_related("beat", "street").filter(
@@ -235,7 +195,7 @@ def _with_unit(place: Place, unit: str) -> Place:
         label = f"{number} {street_name} {unit}"
     else:
         label = f"{place.address} {unit}"
-    return replace(place, address=label[:ADDRESS_LENGTH])
+    return place.named(label)
 
 
 def _common_places(text: str, limit: int) -> list[Place]:
@@ -249,7 +209,7 @@ def _common_places(text: str, limit: int) -> list[Place]:
         places += CommonPlace.objects.select_related("address", "beat").filter(pk__in=aliased)[
             : limit - len(places)
         ]
-    return [_place_of_common_place(p) for p in places]
+    return [Place.of_common_place(p) for p in places]
 
 
 def _addresses_numbered(number: int, text: str, street_part: str, limit: int) -> list[Address]:
@@ -287,7 +247,7 @@ def place_search(query: str, *, limit: int = 10) -> list[Place]:
     if pair:
         first = _streets_named(pair[0])
         found = [
-            _place_of_intersection(i, first[0] if first else None)
+            Place.of_intersection(i, first[0] if first else None)
             for i in _intersection_between(*pair, limit)
         ]
         return found or _intersection_suggestions(pair, limit)
@@ -310,13 +270,13 @@ def place_search(query: str, *, limit: int = 10) -> list[Place]:
     streets = _streets_named(text)
     if streets:
         places += [
-            _place_of_intersection(i, streets[0])
+            Place.of_intersection(i, streets[0])
             for i in Intersection.objects.select_related("street_a", "street_b", "beat").filter(
                 Q(street_a__in=streets) | Q(street_b__in=streets)
             )[: max(limit // 2 - len(places), 0)]
         ]
         places += [
-            _place_of_address(a)
+            Place.of_address(a)
             for a in Address.objects.select_related("beat").filter(street__in=streets)[
                 : limit - len(places)
             ]
@@ -336,7 +296,7 @@ def _buildings_once(matches: list[Address]) -> list[Place]:
                 street_id=address.street_id, number=address.number))
             if not any(not a.unit for a in units):
                 places.append(_building_place(units))
-        places.append(_place_of_address(address))
+        places.append(Place.of_address(address))
     return places
 
 
@@ -354,8 +314,8 @@ def place_resolve(text: str) -> Place | None:
         place = place_resolve(f"{fraction['number']} {fraction['street']}")
         if place is None or not place.address.startswith(fraction["number"] + " "):
             return None
-        return replace(place, address=f"{fraction['number']} {fraction['fraction']}"
-                                      f"{place.address[len(fraction['number']):]}"[:ADDRESS_LENGTH])
+        behind = f"{fraction['number']} {fraction['fraction']}"
+        return place.named(behind + place.address[len(fraction["number"]):])
     base, unit = split_unit(normalized)
     if unit:
         number, street_part = split_number(base)
@@ -370,7 +330,7 @@ def place_resolve(text: str) -> Place | None:
         found = _intersection_between(*pair, 2)
         if len(found) == 1:
             first = _streets_named(pair[0])
-            return _place_of_intersection(found[0], first[0] if first else None)
+            return Place.of_intersection(found[0], first[0] if first else None)
         return None
     number, street_part = split_number(normalized)
     if number is None or not street_part:
@@ -386,7 +346,7 @@ def _common_place_named(key: str) -> Place | None:
         .filter(Q(key=key) | Q(aliases__key=key))
         .first()
     )
-    return _place_of_common_place(place) if place else None
+    return Place.of_common_place(place) if place else None
 
 
 def place_at(lat: float, lon: float) -> Place:
@@ -411,7 +371,27 @@ def place_at(lat: float, lon: float) -> Place:
         label, address_id = nearest.label, nearest.pk
     else:
         label = f"near {nearest.label}"
-    return Place("coordinates", label, lat, lon, beat_at(lat, lon), False, address_id)
+    return Place.at_point(label=label, lat=lat, lon=lon, beat=beat_at(lat, lon), address_id=address_id)
+
+
+def place_for_location(location: dict[str, Any]) -> Place:
+    """Where a call is: a street-file match when there is one, else the words as typed, unverified
+    (at the point given with them, if any); or coordinates alone."""
+    lat, lon = location.get("lat"), location.get("lon")
+    text = (location.get("address") or location.get("intersection") or "").strip()
+    if text:
+        place = place_resolve(text)
+        if place is not None:
+            return place
+        beat, address_id = None, None
+        if lat is not None and lon is not None:
+            # A point on top of an address (AT_METRES) brings that address's flags.
+            at = place_at(lat, lon)
+            beat, address_id = at.beat, at.address_id
+        return Place.unverified(text, lat=lat, lon=lon, beat=beat, address_id=address_id)
+    if lat is None or lon is None:
+        raise Invalid({"location": ["Give an address, an intersection, or lat and lon."]})
+    return place_at(lat, lon)
 
 
 def beat_at(lat: float, lon: float) -> Beat | None:
@@ -458,20 +438,16 @@ def street_suggestions(typed: str, *, limit: int = SUGGESTIONS) -> list[Street]:
     return _similar(Street.objects.all(), "name", normalize(typed), limit)
 
 
-def _suggestion(place: Place) -> Place:
-    return replace(place, kind="suggestion", verified=False)
-
-
 def _address_suggestions(number: int, street_part: str, limit: int) -> list[Place]:
     if _streets_named(street_part):
         return []  # the street is right; the number is not on it
     places = []
     for street in street_suggestions(street_part, limit=min(limit, SUGGESTIONS)):
         address = Address.objects.select_related("beat").filter(street=street, number=number, unit="").first()
-        place = _place_of_address(address) if address else _interpolated(number, street.name, [street])
+        place = Place.of_address(address) if address else _interpolated(number, street.name, [street])
         if place is None:
-            place = Place("street", street.name, None, None, None, False)
-        places.append(_suggestion(place))
+            place = Place.of_street(street)
+        places.append(place.as_suggestion())
     return places
 
 
@@ -483,137 +459,17 @@ def _intersection_suggestions(pair: tuple[str, str], limit: int) -> list[Place]:
     if all(_streets_named(part) for part in pair):
         return []  # both streets exist; they do not meet
     first = sides[0][0] if sides[0] else None
-    return [_suggestion(_place_of_intersection(i, first)) for i in _intersections_of(*sides, limit)]
+    return [Place.of_intersection(i, first).as_suggestion() for i in _intersections_of(*sides, limit)]
 
 
 def _name_suggestions(text: str, limit: int) -> list[Place]:
     limit = min(limit, SUGGESTIONS)
     places = [
-        _suggestion(_place_of_common_place(p))
+        Place.of_common_place(p).as_suggestion()
         for p in _similar(CommonPlace.objects.select_related("address", "beat"), "key", text, limit)
     ]
     places += [
-        _suggestion(Place("street", s.name, None, None, None, False))
+        Place.of_street(s).as_suggestion()
         for s in street_suggestions(text, limit=limit - len(places))
     ]
     return places
-
-
-def _active(at: datetime) -> Q:
-    return (Q(expires_at__isnull=True) | Q(expires_at__gt=at)) & (
-        Q(requires_approval=False) | Q(approved_at__isnull=False)
-    )
-
-
-def _own_addresses(places: Sequence[Place]) -> list[set[int]]:
-    """For each place, the address points whose flags and permits are its own: its point; for a
-    unit also its building's point; for a building (with a point or known by its units) also every
-    unit's. Never a neighbouring unit's."""
-    points = {
-        pk: (street_id, number, unit) for pk, street_id, number, unit in Address.objects.filter(
-            pk__in={p.address_id for p in places if p.address_id is not None}
-        ).values_list("pk", "street_id", "number", "unit")
-    }
-    keys = {(street_id, number) for street_id, number, _ in points.values()}
-    keys |= {p.building for p in places if p.building is not None}
-    if not keys:
-        return [set() for _ in places]
-    wanted = Q()
-    for street_id, number in keys:
-        wanted |= Q(street_id=street_id, number=number)
-    members: dict[tuple[int, int], list[tuple[int, str]]] = {}
-    for pk, street_id, number, unit in Address.objects.filter(wanted).values_list(
-        "pk", "street_id", "number", "unit"
-    ):
-        members.setdefault((street_id, number), []).append((pk, unit))
-    answer = []
-    for place in places:
-        if place.address_id in points:
-            street_id, number, unit = points[place.address_id]
-            building = members.get((street_id, number), [])
-            mine = {place.address_id} | {pk for pk, u in building if not unit or not u}
-        elif place.building is not None:
-            mine = {pk for pk, _ in members.get(place.building, [])}
-        else:
-            mine = set()
-        answer.append(mine)
-    return answer
-
-
-def premise_flags_for_places(
-    places: Sequence[Place], *, at: datetime | None = None
-) -> list[list[PremiseFlag]]:
-    """The active flags of each place (not expired, approved when approval is needed): those of its
-    address (a building's flags go with each of its units, and a call at the building gets its
-    units' flags too) and those whose radius holds its point. Hazards first."""
-    at = at or timezone.now()
-    own = _own_addresses(places)
-    all_ids = set().union(*own)
-    active = PremiseFlag.objects.filter(_active(at)).select_related("address")
-    by_address: dict[int, list[PremiseFlag]] = {}
-    if all_ids:
-        for flag in active.filter(address_id__in=all_ids):
-            by_address.setdefault(flag.address_id, []).append(flag)
-    located = [p for p in places if p.lat is not None and p.lon is not None]
-    point_flags: list[PremiseFlag] = []
-    if located:
-        dlat, dlon = degrees_around(max(abs(p.lat) for p in located), FLAG_RADIUS_MAX_M)
-        point_flags = list(active.filter(
-            address__isnull=True,
-            lat__range=(min(p.lat for p in located) - dlat, max(p.lat for p in located) + dlat),
-            lon__range=(min(p.lon for p in located) - dlon, max(p.lon for p in located) + dlon),
-        ))
-    answer = []
-    for place, mine in zip(places, own, strict=True):
-        flags: list[PremiseFlag] = [f for pk in mine for f in by_address.get(pk, [])]
-        if place.lat is not None and place.lon is not None:
-            flags += [
-                f for f in point_flags
-                if distance_m(place.lat, place.lon, f.lat, f.lon) <= (f.radius_m or 0)
-            ]
-        flags.sort(key=lambda f: (KIND_ORDER.index(f.kind), -f.created_at.timestamp(), -f.pk))
-        answer.append(flags)
-    return answer
-
-
-def premise_flags_for(place: Place, *, at: datetime | None = None) -> list[PremiseFlag]:
-    """The active flags for a resolved place, hazards first; see premise_flags_for_places."""
-    return premise_flags_for_places([place], at=at)[0]
-
-
-def alarm_permits_for_places(places: Sequence[Place], *, on: date | None = None) -> list[AlarmPermit | None]:
-    """Each place's alarm permit: one valid on that day if there is one, else the latest (expired,
-    suspended or revoked, so the dispatcher sees that), else None."""
-    on = on or timezone.localdate()
-    own = _own_addresses(places)
-    all_ids = set().union(*own)
-    labels = {p.address for p in places if p.address}
-    located = [p for p in places if p.lat is not None and p.lon is not None]
-    wanted = Q(site_address_id__in=all_ids) | Q(site_address__isnull=True, site_text__in=labels)
-    if located:
-        dlat, dlon = degrees_around(max(abs(p.lat) for p in located), PERMIT_SITE_METRES)
-        wanted |= Q(
-            site_address__isnull=True,
-            site_lat__range=(min(p.lat for p in located) - dlat, max(p.lat for p in located) + dlat),
-            site_lon__range=(min(p.lon for p in located) - dlon, max(p.lon for p in located) + dlon),
-        )
-    permits = list(AlarmPermit.objects.filter(wanted).select_related("site_address")) if (
-        all_ids or labels or located) else []
-    answer: list[AlarmPermit | None] = []
-    for place, own_ids in zip(places, own, strict=True):
-        mine = [
-            permit for permit in permits
-            if (permit.site_address_id is not None and permit.site_address_id in own_ids)
-            or (permit.site_address_id is None and permit.site_text and permit.site_text == place.address)
-            or (permit.site_address_id is None and permit.site_lat is not None and place.lat is not None
-                and distance_m(place.lat, place.lon, permit.site_lat, permit.site_lon)
-                <= PERMIT_SITE_METRES)
-        ]
-        mine.sort(key=lambda p: (p.standing(on) == PermitStatus.ACTIVE, p.expires_on, p.pk), reverse=True)
-        answer.append(mine[0] if mine else None)
-    return answer
-
-
-def alarm_permit_for(place: Place, *, on: date | None = None) -> AlarmPermit | None:
-    """The alarm permit at that site (valid ones first), or None when the site has none."""
-    return alarm_permits_for_places([place], on=on)[0]
