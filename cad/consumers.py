@@ -15,11 +15,12 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from cad import events, roles
+from cad import events, roles, stream
+from cad.models import AgencyToken
 
 logger = logging.getLogger(__name__)
 
@@ -164,10 +165,6 @@ def _now() -> str:
 
 def _refusal(scope: dict, user, agency_code) -> int | None:
     """Why `user` may no longer follow the stream (a close code), or None if still allowed."""
-    from django.contrib.auth import get_user_model
-
-    from cad.models import AgencyToken
-
     token_id = scope.get("cad_token_id")
     if token_id is not None:
         if not AgencyToken.objects.filter(pk=token_id, revoked_at__isnull=True).exists():
@@ -222,43 +219,22 @@ def _events_between(since: int, until: int | None) -> list[dict] | None:
 
 
 def _shared_with(message: dict, agency_code: str) -> bool:
-    """Partners see their own units and the calls their units were sent to."""
+    """May that agency's program see this event (the apps' rules, registered in cad.stream)."""
     event = events.Event.objects.filter(seq=message["seq"]).only("call_id", "agency_code").first()
-    if event is None:
-        return False
-    if event.agency_code:
-        return event.agency_code == agency_code
-    if event.call_id is None:
-        return False
-    from calls.models import Assignment
-
-    return Assignment.objects.filter(call_id=event.call_id, unit__agency__code=agency_code).exists()
+    return event is not None and stream.shared_with(event, agency_code)
 
 
 def _snapshot(user) -> tuple[int, dict]:
-    """Every call not yet closed, every unit and every open alert the user may see, with the seq
-    they reflect."""
-    from calls.alerts import open_alerts
-    from calls.api.serializers import AlertSerializer, CallSerializer
-    from calls.selectors import active_calls_visible_to, calls_visible_to
-    from units.api.serializers import UnitSerializer
-    from units.selectors import units_visible_to
-
+    """Everything the apps put in a snapshot (every call not yet closed, every unit, every open
+    alert), as the user may see it, with the seq it reflects."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # One view of the database for the seq and the rows, so they agree exactly.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         seq = events.latest_seq()
-        calls = CallSerializer(active_calls_visible_to(user), many=True).data
-        units = UnitSerializer(units_visible_to(user), many=True).data
-        alerts = open_alerts()
-        agency = roles.scoped_agency(user)
-        if agency is not None:
-            # As its events: alerts about its own units, or about calls its units were sent to.
-            alerts = alerts.filter(Q(unit__agency=agency) | Q(call__in=calls_visible_to(user)))
-        alerts = AlertSerializer(alerts, many=True).data
-    return seq, {"calls": calls, "units": units, "alerts": alerts}
+        data = stream.snapshot(user)
+    return seq, data
 
 
 class StreamHub:

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import threading
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -31,15 +32,31 @@ CONSOLE_GROUP = "console"
 SEND_TIMEOUT_SECONDS = 2
 
 
-def publish(event: str, data: dict[str, Any], *, call_id: int | None = None, agency_code: str = "") -> Event:
-    """Record `event` (e.g. "call.updated") in the current transaction; announce it after commit.
+class EventName(StrEnum):
+    """Every event the live stream carries (CONTRACT.md): the apps publish these names and no others."""
+
+    CALL_CREATED = "call.created"
+    CALL_UPDATED = "call.updated"
+    CALL_CLOSED = "call.closed"
+    CALL_NOTE = "call.note"
+    UNIT_UPDATED = "unit.updated"
+    ALERT_RAISED = "alert.raised"
+    ALERT_ESCALATED = "alert.escalated"
+    ALERT_ACKNOWLEDGED = "alert.acknowledged"
+
+
+def publish(event: EventName, data: dict[str, Any], *, call_id: int | None = None,
+            agency_code: str = "") -> Event:
+    """Record `event` in the current transaction; announce it after commit. Each app builds its
+    payloads in its own events module, with the serializer its API answers with.
 
     `call_id` and `agency_code` say whom it concerns, so partners see only their own.
     """
     with transaction.atomic():
         seq = _next_seq()
         record = Event.objects.create(
-            seq=seq, event=event, data=data, call_id=call_id, agency_code=agency_code, at=timezone.now()
+            seq=seq, event=str(event), data=data, call_id=call_id, agency_code=agency_code,
+            at=timezone.now(),
         )
     message = {"type": "cad.event", **record.message()}
     transaction.on_commit(lambda: _send(message))

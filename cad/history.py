@@ -4,7 +4,13 @@ On PostgreSQL a trigger (see the history migrations) refuses UPDATE and DELETE a
 raw SQL and other programs cannot rewrite it either.
 """
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
+
+
+def actor(by: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser | None:
+    """Who a change is stamped with: the signed-in person or agency account, else nobody (the system)."""
+    return by if by is not None and by.is_authenticated else None
 
 
 class AppendOnlyError(Exception):

@@ -13,8 +13,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("console/", views.console, name="console"),
-    path("board/", views.board, name="board"),
+    path("", include("calls.urls")),  # the console and the board
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -18,26 +17,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_dispatch": roles.can_dispatch(request.user),
         "is_center_staff": roles.is_center_staff(request.user),
     })
-
-
-@login_required
-def console(request: HttpRequest) -> HttpResponse:
-    """The dispatcher console: call entry, queue, units, call detail, command line; live."""
-    if not roles.can_dispatch(request.user):
-        raise PermissionDenied("The console is for dispatchers and supervisors.")
-    return render(request, "console.html", {
-        "stream_path": "/ws/console/",
-        "map_tile_url": settings.CAD_MAP_TILE_URL,
-        "map_attribution": settings.CAD_MAP_ATTRIBUTION,
-    })
-
-
-@login_required
-def board(request: HttpRequest) -> HttpResponse:
-    """The supervisor status board, meant for a wall screen; live."""
-    if not roles.is_center_staff(request.user) or roles.scoped_agency(request.user) is not None:
-        raise PermissionDenied("The status board is for the center's staff.")
-    return render(request, "board.html", {"stream_path": "/ws/console/"})
 
 
 @require_GET

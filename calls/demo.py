@@ -5,7 +5,7 @@ import html
 from pathlib import Path
 
 from cad.models import Discipline
-from calls.models import CallType, Disposition, Priority
+from calls.models import CallType, Disposition, Priority, ResponsePlan, ResponsePlanLine, StatusCheckRule
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
 
@@ -152,8 +152,6 @@ STATUS_CHECKS = [
 
 
 def seed_status_check_rules() -> int:
-    from calls.models import StatusCheckRule
-
     for status, code, seconds in STATUS_CHECKS:
         call_type = CallType.objects.get(code=code) if code else None
         StatusCheckRule.objects.get_or_create(status=status, call_type=call_type,
@@ -162,7 +160,7 @@ def seed_status_check_rules() -> int:
 
 
 # Run cards: (call type, priority or None for any, notes, [(capability, count), …]). Types without
-# a plan get the fallback in calls/recommend.py: one unit of each of the type's disciplines.
+# a plan get the fallback in calls/selectors/recommend.py: one unit of each of the type's disciplines.
 FIRE_FULL = [("engine", 2), ("ladder", 1), ("chief", 1), ("medic", 1)]
 ALS_FIRST = [("medic", 1), ("engine", 1)]
 RESPONSE_PLANS = [
@@ -194,8 +192,6 @@ RESPONSE_PLANS = [
 
 def seed_response_plans() -> int:
     """Create the demo's run cards; a plan that exists is the center's own and is left alone."""
-    from calls.models import ResponsePlan, ResponsePlanLine
-
     types = {t.code: t for t in CallType.objects.filter(code__in={p[0] for p in RESPONSE_PLANS})}
     for code, priority, notes, lines in RESPONSE_PLANS:
         plan, created = ResponsePlan.objects.get_or_create(

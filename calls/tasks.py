@@ -2,11 +2,11 @@
 
 from celery import shared_task
 
-from calls import alerts
+from calls import services
 
 
 @shared_task(name="calls.tasks.timers_check", ignore_result=True)
 def timers_check() -> dict:
     """Raise the goal and status-check alerts now due; escalate unanswered checks. Idempotent."""
-    result = alerts.timers_check()
+    result = services.timers_check()
     return {"raised": result.raised, "escalated": result.escalated}

@@ -4,19 +4,29 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from cad.admin import ReadOnlyAdmin, timestamp, to_the_second
 from units.models import Station, Unit, UnitStatusChange
+from units.services import unit_add, unit_describe
 
 RECENT_STATUS_CHANGES = 10
 CALLSIGN = re.compile(r"[A-Z0-9-]{1,16}")
 status_since = to_the_second("status_since", "status since")
 location_at = to_the_second("location_at", "location at")
 at = to_the_second("at")
+
+
+@admin.display(description="current call", ordering="current_call_number")
+def current_call(unit: Unit) -> str:
+    if not unit.current_call_id:
+        return "-"
+    return format_html('<a href="{}">{}</a>', reverse("admin:calls_call_change", args=[unit.current_call_id]),
+                       unit.current_call_number)
+
+
 # Set only by the dispatch and status services, never by hand.
-SERVICE_FIELDS = ("status", status_since, "current_call", "last_lat", "last_lon", location_at)
+SERVICE_FIELDS = ("status", status_since, current_call, "last_lat", "last_lon", location_at)
 
 
 class UnitForm(forms.ModelForm):
@@ -36,12 +46,12 @@ class UnitForm(forms.ModelForm):
 class UnitAdmin(admin.ModelAdmin):
     form = UnitForm
     list_display = (
-        "callsign", "agency", "unit_type", "discipline", "status", status_since, "current_call",
+        "callsign", "agency", "unit_type", "discipline", "status", status_since, current_call,
         "home_beat",
     )
     list_filter = ("agency", "discipline", "status", "unit_type")
     search_fields = ("callsign", "station__name")
-    list_select_related = ("agency", "discipline", "current_call", "home_beat")
+    list_select_related = ("agency", "discipline", "home_beat")
     fieldsets = [
         (None, {"fields": (
             "callsign", "agency", "unit_type", "discipline", "capabilities", "home_beat", "station",
@@ -63,12 +73,11 @@ class UnitAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def save_model(self, request: HttpRequest, obj: Unit, form, change: bool) -> None:
-        if not change:
-            obj.status_since = timezone.now()
-            super().save_model(request, obj, form, change)
-        elif form.changed_data:
-            # Only what the form changed: a whole-row save would undo a dispatch made meanwhile.
-            obj.save(update_fields=form.changed_data)
+        # Through the services, so every open console shows the unit as it now is.
+        if change:
+            unit_describe(unit=obj, changed=form.changed_data, by=request.user)
+        else:
+            unit_add(unit=obj, by=request.user)
 
     @admin.display(description="status history")
     def status_history(self, unit: Unit) -> str:

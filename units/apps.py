@@ -7,6 +7,8 @@ class UnitsConfig(AppConfig):
     verbose_name = "Units"
 
     def ready(self) -> None:
+        from units import stream
         from units.checks import unit_speeds_check
 
         checks.register(unit_speeds_check)
+        stream.register()

@@ -35,20 +35,20 @@ EIDO_STATUS = {
     UnitStatus.OFF_DUTY: ("NotAvailable", "OffDuty"),
 }
 
-# Which status a unit may go to from which; "dispatched" is reached only by dispatching.
-ALLOWED_TRANSITIONS = {
-    UnitStatus.AVAILABLE: {UnitStatus.OUT_OF_SERVICE, UnitStatus.OFF_DUTY},
-    UnitStatus.DISPATCHED: {UnitStatus.ENROUTE, UnitStatus.ONSCENE, UnitStatus.AVAILABLE,
-                            UnitStatus.OUT_OF_SERVICE},
-    UnitStatus.ENROUTE: {UnitStatus.ONSCENE, UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE},
-    UnitStatus.ONSCENE: {UnitStatus.TRANSPORTING, UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE},
-    UnitStatus.TRANSPORTING: {UnitStatus.AT_HOSPITAL, UnitStatus.ONSCENE, UnitStatus.AVAILABLE,
-                              UnitStatus.OUT_OF_SERVICE},
-    UnitStatus.AT_HOSPITAL: {UnitStatus.TRANSPORTING, UnitStatus.AVAILABLE,
-                             UnitStatus.OUT_OF_SERVICE},
-    UnitStatus.OUT_OF_SERVICE: {UnitStatus.AVAILABLE, UnitStatus.OFF_DUTY},
-    UnitStatus.OFF_DUTY: {UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE},
+# Which status a unit may go to from which ("dispatched" is reached only by dispatching), in the
+# order the console offers them: the usual next step first. The console reads this table.
+S = UnitStatus
+ALLOWED_TRANSITIONS: dict[UnitStatus, tuple[UnitStatus, ...]] = {
+    S.AVAILABLE: (S.OUT_OF_SERVICE, S.OFF_DUTY),
+    S.DISPATCHED: (S.ENROUTE, S.ONSCENE, S.AVAILABLE, S.OUT_OF_SERVICE),
+    S.ENROUTE: (S.ONSCENE, S.AVAILABLE, S.OUT_OF_SERVICE),
+    S.ONSCENE: (S.TRANSPORTING, S.AVAILABLE, S.OUT_OF_SERVICE),
+    S.TRANSPORTING: (S.AT_HOSPITAL, S.ONSCENE, S.AVAILABLE, S.OUT_OF_SERVICE),
+    S.AT_HOSPITAL: (S.TRANSPORTING, S.AVAILABLE, S.OUT_OF_SERVICE),
+    S.OUT_OF_SERVICE: (S.AVAILABLE, S.OFF_DUTY),
+    S.OFF_DUTY: (S.AVAILABLE, S.OUT_OF_SERVICE),
 }
+del S
 
 
 class UnitType(models.TextChoices):

@@ -41,10 +41,10 @@ class Unit(models.Model):
     )
     status = models.CharField(max_length=32, choices=UnitStatus.choices, default=UnitStatus.AVAILABLE)
     status_since = models.DateTimeField(default=timezone.now)
-    # Set only by the dispatch services; a unit works one call at a time.
-    current_call = models.ForeignKey(
-        "calls.Call", on_delete=models.SET_NULL, null=True, blank=True, related_name="current_units"
-    )
+    # The call it is working, kept as the call's id and number (units sit below calls and do not
+    # point at them); set only with its status, by the services. Its assignment is the record.
+    current_call_id = models.BigIntegerField(null=True, blank=True, help_text="The call it is working")
+    current_call_number = models.CharField(max_length=16, blank=True)
     last_lat = models.FloatField(null=True, blank=True)
     last_lon = models.FloatField(null=True, blank=True)
     location_at = models.DateTimeField(null=True, blank=True)

@@ -7,7 +7,7 @@ from units.models import Unit
 
 def units_visible_to(user: AbstractBaseUser) -> QuerySet[Unit]:
     """Center staff see every unit; a partner agency sees its own units only."""
-    units = Unit.objects.select_related("agency", "discipline", "home_beat", "current_call", "station")
+    units = Unit.objects.select_related("agency", "discipline", "home_beat", "station")
     partner = roles.scoped_agency(user)
     if partner is not None:
         return units.filter(agency=partner)

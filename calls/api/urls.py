@@ -1,14 +1,13 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
-from calls.api.alerts import AlertViewSet, UnitCheckView
 from calls.api.views import (
+    AlertViewSet,
     CallTypeViewSet,
     CallViewSet,
     DispositionViewSet,
     PriorityViewSet,
     StatsTodayView,
-    UnitStatusView,
 )
 
 router = SimpleRouter()
@@ -20,6 +19,4 @@ router.register("alerts", AlertViewSet, basename="alert")
 urlpatterns = [
     *router.urls,
     re_path(r"^stats/today/$", StatsTodayView.as_view(), name="stats-today"),
-    re_path(r"^units/(?P<callsign>[A-Za-z0-9-]+)/status/$", UnitStatusView.as_view(), name="unit-status"),
-    re_path(r"^units/(?P<callsign>[A-Za-z0-9-]+)/check/$", UnitCheckView.as_view(), name="unit-check"),
 ]

@@ -15,8 +15,9 @@ from cad.asgi import application
 from cad.models import Agency, AgencyToken, Event
 from cad.services import agency_token_create
 from calls import services
-from calls.models import Call, CallType
+from calls.models import Call, CallType, Disposition
 from units.models import Unit
+from units.services import unit_status_set
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
@@ -54,7 +55,7 @@ def dispatch(call, callsign, by="dispatcher1"):
 
 
 def status(callsign, value, by="dispatcher1"):
-    return services.unit_status_set(unit=Unit.objects.get(callsign=callsign), status=value, by=user(by))
+    return unit_status_set(unit=Unit.objects.get(callsign=callsign), status=value, by=user(by))
 
 
 async def connect(headers, query=""):
@@ -97,7 +98,7 @@ def test_a_dispatcher_gets_a_snapshot_of_every_open_call_and_every_unit():
     dispatch(closed, "1A11")
     status("1A11", "onscene")
     status("1A11", "available")
-    services.call_close(call=closed, disposition=services.Disposition.objects.get(code="02"),
+    services.call_close(call=closed, disposition=Disposition.objects.get(code="02"),
                         by=user("dispatcher1"))
 
     async def scenario():
@@ -471,7 +472,7 @@ def test_a_call_closed_while_away_is_gone_from_the_next_snapshot():
         first = await communicator.receive_json_from(timeout=WAIT)
         await communicator.disconnect()
         await sync_to_async(services.call_close)(
-            call=call, disposition=await sync_to_async(services.Disposition.objects.get)(code="ACX"),
+            call=call, disposition=await sync_to_async(Disposition.objects.get)(code="ACX"),
             by=None)
         again, _, _ = await connect("dispatcher1", f"?since={first['seq']}")
         replay = await messages_until(again, first["seq"] + 1)

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from cad.models import Event
 from calls import services
-from calls.alerts import alert_acknowledge, timers_check, unit_check
 from calls.models import Alert, CallType, ChronologyEntry
+from calls.services import alert_acknowledge, timers_check
 from calls.tasks import timers_check as timers_task
 from tests.conftest import token_client
 from units.models import Unit
+from units.services import unit_check, unit_status_set
 
 ALERTS = "/api/v1/alerts/"
 
@@ -31,7 +32,7 @@ def later(seconds):
 def on_scene(call, callsign, alice):
     unit = Unit.objects.get(callsign=callsign)
     services.call_dispatch(call=call, units=[unit], by=alice)
-    services.unit_status_set(unit=unit, status="onscene", by=alice)
+    unit_status_set(unit=unit, status="onscene", by=alice)
     unit.refresh_from_db()
     return unit
 
@@ -122,7 +123,7 @@ def test_a_new_status_starts_a_new_stint(alice):
     call = robbery(alice)
     unit = on_scene(call, "1A12", alice)
     unit_check(unit=unit, by=alice)
-    services.unit_status_set(unit=unit, status="transporting", by=alice)
+    unit_status_set(unit=unit, status="transporting", by=alice)
     unit.refresh_from_db()
     assert unit.checked_at is None
 
@@ -231,7 +232,7 @@ def test_a_status_change_answers_the_check_and_nothing_escalates(alice):
     timers_check(now=due)
     alert = Alert.objects.get(kind=Alert.Kind.STATUS_CHECK)
 
-    services.unit_status_set(unit=unit, status="available", by=alice)
+    unit_status_set(unit=unit, status="available", by=alice)
 
     alert.refresh_from_db()
     assert alert.acknowledged_at is not None
@@ -244,7 +245,7 @@ def test_a_reopened_call_is_timed_from_its_reopening_once_per_life(alice):
 
     call = robbery(alice)
     on_scene(call, "1A12", alice)
-    services.unit_status_set(unit=Unit.objects.get(callsign="1A12"), status="available", by=alice)
+    unit_status_set(unit=Unit.objects.get(callsign="1A12"), status="available", by=alice)
     services.call_close(call=call, disposition=Disposition.objects.get(code="02"), by=alice)
     services.call_reopen(call=call, by=alice, reason="caller says they came back")
     call.refresh_from_db()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from calls import services
 from calls.models import Call, CallType, ChronologyEntry, Disposition
 from units.models import Unit
+from units.services import unit_status_set
 
 CALLS = "/api/v1/calls/"
 ROBBERY_AT_310_MAIN = {"call_type": "ROBBERY", "location": {"address": "310 MAIN ST"}}
@@ -470,7 +471,7 @@ def test_it_rejects_a_busy_unit_and_dispatches_nothing(as_alice, alice, call, ot
 
 
 def test_it_rejects_an_out_of_service_unit(as_alice, alice, call):
-    services.unit_status_set(unit=Unit.objects.get(callsign="1A11"), status="out_of_service", by=alice)
+    unit_status_set(unit=Unit.objects.get(callsign="1A11"), status="out_of_service", by=alice)
 
     response = as_alice.post(url(call, "dispatch"), {"units": ["1A11"]}, format="json")
 

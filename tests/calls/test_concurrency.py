@@ -12,6 +12,7 @@ from calls import services
 from calls.models import Assignment, Call, CallType
 from units.choices import UnitStatus
 from units.models import Unit, UnitStatusChange
+from units.services import unit_status_set
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL); CI runs it"
@@ -56,7 +57,8 @@ def test_fifty_dispatchers_racing_for_one_unit_exactly_one_wins(seeded_transacti
     assert Assignment.objects.filter(unit=unit).count() == 1
     winner = Assignment.objects.get(unit=unit).call
     unit.refresh_from_db()
-    assert (unit.status, unit.current_call) == (UnitStatus.DISPATCHED, winner)
+    assert (unit.status, unit.current_call_id, unit.current_call_number) == (
+        UnitStatus.DISPATCHED, winner.pk, winner.number)
     assert UnitStatusChange.objects.filter(unit=unit).count() == 1
     assert Call.objects.filter(status="dispatched").count() == 1
 
@@ -93,7 +95,7 @@ def test_a_unit_status_change_racing_a_close_never_leaves_it_on_a_closed_call(se
                 if i == 0:
                     services.call_close(call=call, disposition=disposition, by=alice)
                 else:
-                    services.unit_status_set(unit=unit, status="enroute", by=alice)
+                    unit_status_set(unit=unit, status="enroute", by=alice)
             except Conflict:
                 pass
 
@@ -101,7 +103,8 @@ def test_a_unit_status_change_racing_a_close_never_leaves_it_on_a_closed_call(se
         unit.refresh_from_db()
         call.refresh_from_db()
         assert call.status == "closed"
-        assert unit.status == UnitStatus.AVAILABLE and unit.current_call is None
+        assert (unit.status, unit.current_call_id, unit.current_call_number) == (
+            UnitStatus.AVAILABLE, None, "")
         assert not Assignment.objects.filter(unit=unit, cleared_at__isnull=True).exists()
 
 

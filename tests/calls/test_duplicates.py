@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from calls import services
 from calls.choices import CallStatus, ChronologyKind
-from calls.duplicates import likely_duplicates, likely_duplicates_of
 from calls.models import Call, CallType, Disposition
+from calls.selectors.duplicates import likely_duplicates, likely_duplicates_of
 from tests.conftest import receive
 
 CALLS = "/api/v1/calls/"

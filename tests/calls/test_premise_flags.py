@@ -11,6 +11,7 @@ from cad.history import AppendOnlyError
 from cad.models import Event
 from calls import services
 from calls.models import CallPremiseFlag, CallType
+from calls.services.flags import FLAG_READ_AGAIN_AFTER
 from premises.choices import FlagKind
 from premises.models import Address, PremiseFlag, PremiseFlagRead
 from premises.services import premise_flag_approve, premise_flag_save
@@ -155,7 +156,7 @@ def test_a_read_is_recorded_again_after_a_while(alice, as_alice):
     flag = flag_at("230 OAK ST", kind=FlagKind.MEDICAL, text="Patient on home oxygen", confidential=True)
     call = new_call(alice, "230 OAK ST", code="SICK")
     as_alice.get(f"{CALLS}{call.pk}/")
-    long_ago = timezone.now() + services.FLAG_READ_AGAIN_AFTER + timedelta(seconds=1)
+    long_ago = timezone.now() + FLAG_READ_AGAIN_AFTER + timedelta(seconds=1)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(timezone, "now", lambda: long_ago)

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from calls import services
 from calls.models import CallType, Priority, ResponsePlan, ResponsePlanLine
-from calls.recommend import recommend
+from calls.selectors.recommend import recommend
 from premises.demo import grid_point
 from units.models import Station, Unit
+from units.services import unit_status_set
 
 FIRE_AT = "410 ELM ST"  # beat 2, between Fire Station 2 and Fire Station 3
 
@@ -169,7 +170,7 @@ def test_a_robberys_recommendation_changes_when_a_nearer_unit_becomes_available(
     services.call_dispatch(call=other, units=[Unit.objects.get(callsign="1A11")], by=alice)
     before = recommend(call)
     assert "1A11" not in by_callsign(before)
-    services.unit_status_set(unit=Unit.objects.get(callsign="1A11"), status="available", by=alice)
+    unit_status_set(unit=Unit.objects.get(callsign="1A11"), status="available", by=alice)
     put("1A11", 0.5, 2)
     after = recommend(call)
     assert after.units[0].callsign == "1A11"

@@ -11,6 +11,7 @@ from calls.choices import CallStatus, ChronologyKind
 from calls.models import Assignment, CallType, ChronologyEntry, Disposition, Priority
 from units.choices import UnitStatus
 from units.models import Unit, UnitStatusChange
+from units.services import unit_status_set
 
 
 def new_call(by, code="ROBBERY", address="310 MAIN ST", **kwargs):
@@ -119,7 +120,8 @@ def test_dispatch_assigns_the_unit_and_stamps_the_call(alice):
     assert call.status == CallStatus.DISPATCHED
     assert call.dispatched_at is not None
     u = unit("1A12")
-    assert (u.status, u.current_call) == (UnitStatus.DISPATCHED, call)
+    assert (u.status, u.current_call_id, u.current_call_number) == (
+        UnitStatus.DISPATCHED, call.pk, call.number)
     assignment = Assignment.objects.get(call=call)
     assert (assignment.unit, assignment.dispatched_by) == (u, alice)
     history = UnitStatusChange.objects.filter(unit=u).first()
@@ -134,12 +136,12 @@ def test_a_busy_unit_is_refused_and_nothing_is_dispatched(alice):
         services.call_dispatch(call=second, units=[unit("1A11"), unit("1A12")], by=alice)
     assert unit("1A11").status == UnitStatus.AVAILABLE
     assert not Assignment.objects.filter(call=second).exists()
-    assert unit("1A12").current_call == first
+    assert (unit("1A12").current_call_id, unit("1A12").current_call_number) == (first.pk, first.number)
 
 
 @pytest.mark.parametrize("status", [UnitStatus.OUT_OF_SERVICE, UnitStatus.OFF_DUTY])
 def test_a_unit_out_of_service_or_off_duty_cannot_be_dispatched(alice, status):
-    services.unit_status_set(unit=unit("2A11"), status=status, by=alice)
+    unit_status_set(unit=unit("2A11"), status=status, by=alice)
     with pytest.raises(Conflict):
         services.call_dispatch(call=new_call(alice), units=[unit("2A11")], by=alice)
 
@@ -153,12 +155,12 @@ def test_a_closed_call_cannot_be_dispatched(alice):
 
 def test_en_route_and_on_scene_stamp_the_assignment_and_the_call_once(alice):
     call = services.call_dispatch(call=new_call(alice), units=[unit("1A11"), unit("1A12")], by=alice)
-    services.unit_status_set(unit=unit("1A11"), status="enroute", by=alice)
+    unit_status_set(unit=unit("1A11"), status="enroute", by=alice)
     call.refresh_from_db()
     assert call.status == CallStatus.ENROUTE
     first_enroute = call.enroute_at
-    services.unit_status_set(unit=unit("1A12"), status="enroute", by=alice)
-    services.unit_status_set(unit=unit("1A12"), status="onscene", by=alice)
+    unit_status_set(unit=unit("1A12"), status="enroute", by=alice)
+    unit_status_set(unit=unit("1A12"), status="onscene", by=alice)
     call.refresh_from_db()
     assert call.status == CallStatus.ONSCENE
     assert call.enroute_at == first_enroute
@@ -169,17 +171,17 @@ def test_en_route_and_on_scene_stamp_the_assignment_and_the_call_once(alice):
 def test_the_last_unit_clearing_leaves_the_call_open_for_the_dispatcher(alice):
     call = services.call_dispatch(call=new_call(alice), units=[unit("1A11")], by=alice)
     for status in ("enroute", "onscene", "available"):
-        services.unit_status_set(unit=unit("1A11"), status=status, by=alice)
+        unit_status_set(unit=unit("1A11"), status=status, by=alice)
     call.refresh_from_db()
     assert call.status == CallStatus.CLEARED
     assert call.closed_at is None
-    assert unit("1A11").current_call is None
+    assert (unit("1A11").current_call_id, unit("1A11").current_call_number) == (None, "")
     assert Assignment.objects.get(call=call).cleared_at is not None
 
 
 def test_a_unit_cancelled_before_arrival_puts_the_call_back_in_the_queue(alice):
     call = services.call_dispatch(call=new_call(alice), units=[unit("1A11")], by=alice)
-    services.unit_status_set(unit=unit("1A11"), status="available", by=alice)
+    unit_status_set(unit=unit("1A11"), status="available", by=alice)
     call.refresh_from_db()
     assert call.status == CallStatus.PENDING
 
@@ -194,26 +196,26 @@ def test_disallowed_transitions_are_refused(alice, start, to):
     if start == "dispatched":
         services.call_dispatch(call=new_call(alice), units=[u], by=alice)
     elif start != "available":
-        services.unit_status_set(unit=u, status=start, by=alice)
+        unit_status_set(unit=u, status=start, by=alice)
     with pytest.raises(Conflict):
-        services.unit_status_set(unit=unit("3A11"), status=to, by=alice)
+        unit_status_set(unit=unit("3A11"), status=to, by=alice)
     assert unit("3A11").status == start
 
 
 def test_dispatched_is_reached_only_by_dispatching(alice):
     with pytest.raises(Conflict):
-        services.unit_status_set(unit=unit("3A11"), status="dispatched", by=alice)
+        unit_status_set(unit=unit("3A11"), status="dispatched", by=alice)
 
 
 def test_an_unknown_status_is_invalid(alice):
     with pytest.raises(Invalid):
-        services.unit_status_set(unit=unit("3A11"), status="napping", by=alice)
+        unit_status_set(unit=unit("3A11"), status="napping", by=alice)
 
 
 def test_a_medic_transports_and_reaches_the_hospital(alice):
     call = services.call_dispatch(call=new_call(alice, code="CARDIAC"), units=[unit("M1")], by=alice)
     for status in ("enroute", "onscene", "transporting", "at_hospital"):
-        services.unit_status_set(unit=unit("M1"), status=status, by=alice)
+        unit_status_set(unit=unit("M1"), status=status, by=alice)
     a = Assignment.objects.get(call=call)
     assert a.transporting_at is not None and a.at_hospital_at >= a.transporting_at
     call.refresh_from_db()
@@ -222,7 +224,7 @@ def test_a_medic_transports_and_reaches_the_hospital(alice):
 
 def test_closing_clears_the_units_still_on_the_call(alice, bob):
     call = services.call_dispatch(call=new_call(alice), units=[unit("1A11"), unit("1A12")], by=alice)
-    services.unit_status_set(unit=unit("1A11"), status="enroute", by=alice)
+    unit_status_set(unit=unit("1A11"), status="enroute", by=alice)
     call = services.call_close(call=call, disposition=Disposition.objects.get(code="03"), by=bob,
                                text="One in custody")
     assert call.status == CallStatus.CLOSED
@@ -299,7 +301,7 @@ def test_the_chronology_cannot_be_rewritten_or_deleted(alice):
 
 
 def test_unit_history_cannot_be_rewritten(alice):
-    services.unit_status_set(unit=unit("4A11"), status="out_of_service", by=alice)
+    unit_status_set(unit=unit("4A11"), status="out_of_service", by=alice)
     change = UnitStatusChange.objects.filter(unit__callsign="4A11").first()
     change.to_status = "available"
     with pytest.raises(AppendOnlyError):
@@ -324,12 +326,12 @@ def test_a_call_with_a_medic_transporting_cannot_be_closed_under_it(alice):
     call = services.call_dispatch(call=new_call(alice, code="CARDIAC"), units=[unit("M1"), unit("E1")],
                                   by=alice)
     for status in ("enroute", "onscene", "transporting"):
-        services.unit_status_set(unit=unit("M1"), status=status, by=alice)
+        unit_status_set(unit=unit("M1"), status=status, by=alice)
     with pytest.raises(Conflict, match="M1 is transporting"):
         services.call_close(call=call, disposition=Disposition.objects.get(code="45"), by=alice)
     assert unit("M1").status == UnitStatus.TRANSPORTING
     assert unit("E1").status == UnitStatus.DISPATCHED
-    services.unit_status_set(unit=unit("M1"), status="available", by=alice)
+    unit_status_set(unit=unit("M1"), status="available", by=alice)
     services.call_close(call=call, disposition=Disposition.objects.get(code="45"), by=alice)
     assert unit("E1").status == UnitStatus.AVAILABLE
 
@@ -338,19 +340,20 @@ def test_units_on_a_duplicate_move_to_the_master_and_keep_working(alice):
     master = new_call(alice, code="MVAINJY", address="130 MAIN ST")
     duplicate = services.call_dispatch(call=new_call(alice, code="MVAINJY", address="150 MAIN ST"),
                                        units=[unit("4A11")], by=alice)
-    services.unit_status_set(unit=unit("4A11"), status="enroute", by=alice)
-    services.unit_status_set(unit=unit("4A11"), status="onscene", by=alice)
+    unit_status_set(unit=unit("4A11"), status="enroute", by=alice)
+    unit_status_set(unit=unit("4A11"), status="onscene", by=alice)
 
     services.call_link(call=duplicate, master=master, by=alice)
 
     master.refresh_from_db()
     u = unit("4A11")
-    assert (u.status, u.current_call) == (UnitStatus.ONSCENE, master)
+    assert (u.status, u.current_call_id, u.current_call_number) == (
+        UnitStatus.ONSCENE, master.pk, master.number)
     assert master.status == CallStatus.ONSCENE and master.onscene_at is not None
     moved = Assignment.objects.get(call=master, unit=u)
     assert moved.cleared_at is None and moved.onscene_at is not None
     assert "4A11 moved from duplicate" in " ".join(master.chronology.values_list("text", flat=True))
-    services.unit_status_set(unit=u, status="available", by=alice)
+    unit_status_set(unit=u, status="available", by=alice)
     master.refresh_from_db()
     assert master.status == CallStatus.CLEARED
 
@@ -358,11 +361,11 @@ def test_units_on_a_duplicate_move_to_the_master_and_keep_working(alice):
 def test_a_reopened_call_whose_new_unit_is_cancelled_goes_back_to_the_queue(alice):
     call = services.call_dispatch(call=new_call(alice), units=[unit("5A12")], by=alice)
     for status in ("enroute", "onscene", "available"):
-        services.unit_status_set(unit=unit("5A12"), status=status, by=alice)
+        unit_status_set(unit=unit("5A12"), status=status, by=alice)
     services.call_close(call=call, disposition=Disposition.objects.get(code="02"), by=alice)
     services.call_reopen(call=call, by=alice)
     services.call_dispatch(call=call, units=[unit("5A12")], by=alice)
-    services.unit_status_set(unit=unit("5A12"), status="available", by=alice)
+    unit_status_set(unit=unit("5A12"), status="available", by=alice)
     call.refresh_from_db()
     assert call.status == CallStatus.PENDING
 
@@ -379,11 +382,11 @@ def test_a_reopened_master_that_takes_a_worked_duplicate_waits_for_its_dispositi
     master = new_call(alice)
     services.call_close(call=master, disposition=Disposition.objects.get(code="02"), by=alice)
     duplicate = services.call_dispatch(call=new_call(alice), units=[unit("1A12")], by=alice)
-    services.unit_status_set(unit=unit("1A12"), status="enroute", by=alice)
-    services.unit_status_set(unit=unit("1A12"), status="onscene", by=alice)
+    unit_status_set(unit=unit("1A12"), status="enroute", by=alice)
+    unit_status_set(unit=unit("1A12"), status="onscene", by=alice)
     services.call_reopen(call=master, by=alice)
     services.call_link(call=duplicate, master=master, by=alice)
-    services.unit_status_set(unit=unit("1A12"), status="available", by=alice)
+    unit_status_set(unit=unit("1A12"), status="available", by=alice)
     master.refresh_from_db()
     assert master.status == CallStatus.CLEARED
 

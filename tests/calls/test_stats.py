@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from calls.models import Call
-from calls.stats import day_bounds, figures_for_day, percentile_90
+from calls.selectors.stats import day_bounds, figures_for_day, percentile_90
 
 
 def test_the_90th_percentile_is_nearest_rank_not_an_average():

@@ -57,7 +57,7 @@ def test_posting_a_status_from_the_admin_does_not_change_it(sam):
         f"{UNITS}{unit.pk}/change/",
         descriptive_fields(unit, station=Station.objects.create(name="Substation North").pk,
                            status=UnitStatus.OUT_OF_SERVICE,
-                           current_call=""),
+                           current_call_id=""),
     )
 
     assert response.status_code == 302, response.content.decode()
@@ -87,7 +87,8 @@ def test_the_unit_page_shows_its_recent_status_history(carol, alice):
     page = client_for(carol).get(f"{UNITS}{unit.pk}/change/").content.decode()
 
     assert "Available → Dispatched" in page
-    assert unit.current_call.number in page
+    assert unit.current_call_number in page
+    assert f'/admin/calls/call/{unit.current_call_id}/change/' in page
     assert f"/admin/units/unitstatuschange/?unit__id__exact={unit.pk}" in page
 
 

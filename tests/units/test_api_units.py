@@ -7,6 +7,7 @@ import pytest
 from calls import services
 from calls.models import CallType
 from units.models import Unit, UnitStatusChange
+from units.services import unit_status_set
 
 UNITS = "/api/v1/units/"
 
@@ -139,7 +140,7 @@ def test_dispatchers_supervisors_and_the_center_token_change_a_status(
 
 
 def test_a_unit_comes_back_into_service(as_alice, alice):
-    services.unit_status_set(unit=Unit.objects.get(callsign="E1"), status="out_of_service", by=alice)
+    unit_status_set(unit=Unit.objects.get(callsign="E1"), status="out_of_service", by=alice)
 
     response = as_alice.post(status_url("E1"), {"status": "available"}, format="json")
 
@@ -174,7 +175,7 @@ def test_a_unit_on_a_call_cannot_be_set_back_to_dispatched(as_alice, dispatched_
 
 
 def test_an_off_duty_unit_cannot_go_on_scene(as_alice, alice):
-    services.unit_status_set(unit=Unit.objects.get(callsign="1A11"), status="off_duty", by=alice)
+    unit_status_set(unit=Unit.objects.get(callsign="1A11"), status="off_duty", by=alice)
 
     response = as_alice.post(status_url("1A11"), {"status": "onscene"}, format="json")
 

@@ -12,7 +12,7 @@ class UnitSerializer(serializers.ModelSerializer):
     home_beat = serializers.CharField(source="home_beat.code", read_only=True, default=None)
     station = serializers.CharField(source="station.name", read_only=True, default=None)
     call = serializers.IntegerField(source="current_call_id", read_only=True, allow_null=True)
-    call_number = serializers.CharField(source="current_call.number", read_only=True, default=None)
+    call_number = serializers.SerializerMethodField()
     eido_status = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
 
@@ -23,6 +23,10 @@ class UnitSerializer(serializers.ModelSerializer):
             "status", "status_since", "eido_status", "call", "call_number", "location",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True, "description": "The call's number"})
+    def get_call_number(self, unit: Unit) -> str | None:
+        return unit.current_call_number or None
 
     @extend_schema_field({"type": "object", "properties": {
         "primary": {"type": "string"}, "secondary": {"type": "string"}}})

@@ -130,7 +130,7 @@ class Command(BaseCommand):
 
         from calls import services
         from calls.models import CallType
-        from calls.recommend import recommend
+        from calls.selectors.recommend import recommend
         from premises.demo import grid_point
         from premises.models import Beat
         from units.models import Station, Unit

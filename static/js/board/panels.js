@@ -2,11 +2,10 @@
 // active calls, and the calls over goal.
 
 import { h, setText, syncList } from "../dom.js";
+import { CALL_STATUS_LABEL, UNIT_STATUS } from "../statuses.js";
 import { waitingSince } from "../store.js";
 import { formatDuration, now, timerAttrs, toMs } from "../timers.js";
 
-const STATUS_LABEL = { dispatched: "Dispatched", enroute: "En route", onscene: "On scene", cleared: "Cleared" };
-const UNIT_CODE = { dispatched: "DP", enroute: "ER", onscene: "OS", transporting: "TR", at_hospital: "AH" };
 
 export function renderHolding(store, priorities) {
   const pending = store.pendingCalls();
@@ -75,10 +74,10 @@ export function renderActive(store, goal) {
     td[1].dataset.priority = c.priority;
     setText(td[2], c.call_type.code);
     setText(td[3], c.location.address);
-    setText(td[4], STATUS_LABEL[c.status] || c.status);
+    setText(td[4], CALL_STATUS_LABEL[c.status] || c.status);
     td[4].dataset.status = c.status;
     td[5].replaceChildren(...(c.units || []).map((u) =>
-      h("span", { class: "uchip", "data-status": u.status }, `${u.callsign} ${UNIT_CODE[u.status] || ""}`.trim())));
+      h("span", { class: "uchip", "data-status": u.status }, `${u.callsign} ${UNIT_STATUS[u.status]?.code || ""}`.trim())));
     const attrs = timerAttrs(c.received_at, c.onscene_at ? null : goal(c.priority, "response"));
     td[6].dataset.since = attrs["data-since"];
     td[6].dataset.goal = attrs["data-goal"];

@@ -68,33 +68,3 @@ export function describeError(status, body) {
   walk(body, "");
   return parts.join(" · ") || `Error ${status}.`;
 }
-
-// Human labels for unit statuses and their command-line codes.
-export const UNIT_STATUS = {
-  available: { label: "Available", code: "AV" },
-  dispatched: { label: "Dispatched", code: "DP" },
-  enroute: { label: "En route", code: "ER" },
-  onscene: { label: "On scene", code: "OS" },
-  transporting: { label: "Transporting", code: "TR" },
-  at_hospital: { label: "At hospital", code: "AH" },
-  out_of_service: { label: "Out of service", code: "OOS" },
-  off_duty: { label: "Off duty", code: "OFF" },
-};
-
-// Mirrors units/choices.py ALLOWED_TRANSITIONS so the console offers only changes the server accepts;
-// the server still decides (a 409 is shown if they ever disagree).
-export const NEXT_STATUSES = {
-  available: ["out_of_service", "off_duty"],
-  dispatched: ["enroute", "onscene", "available", "out_of_service"],
-  enroute: ["onscene", "available", "out_of_service"],
-  onscene: ["transporting", "available", "out_of_service"],
-  transporting: ["at_hospital", "onscene", "available", "out_of_service"],
-  at_hospital: ["transporting", "available", "out_of_service"],
-  out_of_service: ["available", "off_duty"],
-  off_duty: ["available", "out_of_service"],
-};
-
-export const CALL_STATUS_LABEL = {
-  pending: "Pending", dispatched: "Dispatched", enroute: "En route", onscene: "On scene",
-  cleared: "Cleared", closed: "Closed",
-};

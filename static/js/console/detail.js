@@ -3,7 +3,8 @@
 
 import { h, setChildren, setText } from "../dom.js";
 import { formatDuration, timerAttrs, toMs } from "../timers.js";
-import { CALL_STATUS_LABEL, NEXT_STATUSES, UNIT_STATUS, get, post } from "./api.js";
+import { CALL_STATUS_LABEL, NEXT_STATUSES, UNIT_STATUS } from "../statuses.js";
+import { get, post } from "./api.js";
 import { flagsBlock, permitBlock } from "./flags.js";
 import { setupRecommend } from "./recommend.js";
 import { setupDetailDuplicates } from "./duplicates.js";

@@ -3,7 +3,7 @@
 import { h, setText, syncList } from "../dom.js";
 import { waitingSince } from "../store.js";
 import { formatDuration, goalLevel, timerAttrs, toMs } from "../timers.js";
-import { CALL_STATUS_LABEL, UNIT_STATUS } from "./api.js";
+import { CALL_STATUS_LABEL, UNIT_STATUS } from "../statuses.js";
 import { listNav, preserveFocus } from "./listnav.js";
 
 export function setupLists({ store, refs, getSelectedId, onOpen }) {

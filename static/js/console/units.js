@@ -2,7 +2,7 @@
 
 import { h, setText, syncList } from "../dom.js";
 import { timerAttrs } from "../timers.js";
-import { UNIT_STATUS } from "./api.js";
+import { UNIT_STATUS } from "../statuses.js";
 import { listNav, preserveFocus } from "./listnav.js";
 
 export function setupUnits({ store, onActivate }) {
@@ -46,8 +46,8 @@ function unitTile(unit, el) {
   tile.dataset.status = unit.status;
   tile.setAttribute("aria-selected", "false");
   tile.setAttribute("aria-label", `${unit.callsign} ${info.label}${unit.call_number ? ` on ${unit.call_number}` : ""}`);
-  tile.title = [unit.callsign, unit.unit_type?.replace(/_/g, " "), unit.station, info.label,
-    unit.home_beat ? `home beat ${unit.home_beat}` : ""].filter(Boolean).join(" · ");
+  tile.title = [unit.callsign, unit.unit_type?.replace(/_/g, " "), (unit.capabilities || []).join(", "),
+    unit.station, info.label, unit.home_beat ? `home beat ${unit.home_beat}` : ""].filter(Boolean).join(" · ");
   setText(sign, unit.callsign);
   setText(status, info.code);
   const since = String(timerAttrs(unit.status_since, null)["data-since"]);

@@ -16,10 +16,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cad import events
+from cad.events import EventName
 from cad.exceptions import Conflict
+from cad.history import actor
 from calls.choices import CallStatus, ChronologyKind
-from calls.models import Alert, Call, ChronologyEntry, StatusCheckRule
+from calls.events import alert_announce
+from calls.models import Alert, Call, StatusCheckRule
+from calls.services.chronology import chronology_add
 from units.choices import UnitStatus
 from units.models import Unit
 
@@ -100,10 +103,10 @@ def _status_check_breaches(now: datetime) -> list[Breach]:
     # One open check alert per unit at a time; once it is acknowledged without a check, the
     # next missed interval raises the next one.
     waiting = Alert.objects.filter(kind=Kind.STATUS_CHECK, acknowledged_at__isnull=True).values("unit_id")
-    units = (Unit.objects.filter(status__in=statuses).exclude(pk__in=waiting)
-             .select_related("current_call__call_type"))
+    units = list(Unit.objects.filter(status__in=statuses).exclude(pk__in=waiting))
+    calls = Call.objects.select_related("call_type").in_bulk({u.current_call_id for u in units} - {None})
     for unit in units:
-        call = unit.current_call
+        call = calls.get(unit.current_call_id)
         general = rules.get((unit.status, None))
         interval = rules.get((unit.status, call.call_type_id), general) if call else general
         if interval is None:
@@ -141,7 +144,7 @@ def checks_answered(*, now: datetime, unit: Unit | None = None) -> int:
         with transaction.atomic():
             if Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(acknowledged_at=now):
                 alert.acknowledged_at = now
-                _announce(alert, "alert.acknowledged")
+                alert_announce(alert, EventName.ALERT_ACKNOWLEDGED)
                 closed += 1
     return closed
 
@@ -160,9 +163,9 @@ def _raise(breach: Breach, *, now: datetime) -> int:
                 raised_at=now,
             )
             if breach.call is not None:
-                ChronologyEntry.objects.create(call=breach.call, kind=ChronologyKind.ALERT, at=now,
-                                               unit=breach.unit, text=f"Alert: {breach.text}")
-            _announce(alert, "alert.raised")
+                chronology_add(breach.call, ChronologyKind.ALERT, by=None, at=now, unit=breach.unit,
+                               text=f"Alert: {breach.text}")
+            alert_announce(alert, EventName.ALERT_RAISED)
     except IntegrityError:
         return 0
     return 1
@@ -180,10 +183,9 @@ def _escalate(now: datetime) -> int:
                                     acknowledged_at__isnull=True).update(escalated_at=now):
                 alert.escalated_at = now
                 if alert.call_id:
-                    ChronologyEntry.objects.create(
-                        call_id=alert.call_id, kind=ChronologyKind.ALERT, at=now, unit_id=alert.unit_id,
-                        text=f"Escalated to the supervisor: {alert.text}")
-                _announce(alert, "alert.escalated")
+                    chronology_add(alert.call_id, ChronologyKind.ALERT, by=None, at=now, unit=alert.unit_id,
+                                   text=f"Escalated to the supervisor: {alert.text}")
+                alert_announce(alert, EventName.ALERT_ESCALATED)
                 escalated += 1
     return escalated
 
@@ -193,53 +195,27 @@ def alert_acknowledge(*, alert: Alert, by: AbstractBaseUser | None) -> Alert:
     """Someone has seen it and is handling it: it leaves the consoles and the board."""
     now = timezone.now()
     if not Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=now, acknowledged_by=_actor(by)
+        acknowledged_at=now, acknowledged_by=actor(by)
     ):
         raise Conflict("That alert was already acknowledged.")
     alert.refresh_from_db()
     if alert.call_id:
-        ChronologyEntry.objects.create(call_id=alert.call_id, kind=ChronologyKind.ALERT, at=now,
-                                       by=_actor(by), unit_id=alert.unit_id,
-                                       text=f"Alert acknowledged: {alert.text}")
-    _announce(alert, "alert.acknowledged")
+        chronology_add(alert.call_id, ChronologyKind.ALERT, by=by, at=now, unit=alert.unit_id,
+                       text=f"Alert acknowledged: {alert.text}")
+    alert_announce(alert, EventName.ALERT_ACKNOWLEDGED)
     return alert
 
 
-@transaction.atomic
-def unit_check(*, unit: Unit, by: AbstractBaseUser | None) -> Unit:
-    """The unit answered its status check: its clock starts again, and its open check alert ends."""
-    now = timezone.now()
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    Unit.objects.filter(pk=unit.pk).update(checked_at=now)
-    unit.checked_at = now
+def status_check_answered(*, unit: Unit, by: AbstractBaseUser | None, at: datetime) -> None:
+    """The unit answered its status check (units' unit_check restarted its clock): the call it works
+    says so, and its open check alerts end."""
     if unit.current_call_id:
-        ChronologyEntry.objects.create(
-            call_id=unit.current_call_id, kind=ChronologyKind.STATUS_CHECK, at=now, by=_actor(by), unit=unit,
-            text=f"Status check: {unit.callsign} OK ({UnitStatus(unit.status).label.lower()})")
+        chronology_add(unit.current_call_id, ChronologyKind.STATUS_CHECK, by=by, at=at, unit=unit,
+                       text=f"Status check: {unit.callsign} OK ({UnitStatus(unit.status).label.lower()})")
     for alert in Alert.objects.filter(kind=Kind.STATUS_CHECK, unit=unit, acknowledged_at__isnull=True):
-        Alert.objects.filter(pk=alert.pk).update(acknowledged_at=now, acknowledged_by=_actor(by))
-        alert.acknowledged_at, alert.acknowledged_by = now, _actor(by)
-        _announce(alert, "alert.acknowledged")
-    from units.api.serializers import UnitSerializer
-
-    events.publish("unit.updated", UnitSerializer(unit).data, agency_code=unit.agency.code)
-    return unit
-
-
-def open_alerts():
-    return Alert.objects.filter(acknowledged_at__isnull=True).select_related(
-        "call", "unit", "acknowledged_by").order_by("raised_at", "pk")
-
-
-def _announce(alert: Alert, event: str) -> None:
-    from calls.api.serializers import AlertSerializer
-
-    agency = alert.unit.agency.code if alert.unit_id and alert.call_id is None else ""
-    events.publish(event, AlertSerializer(alert).data, call_id=alert.call_id, agency_code=agency)
-
-
-def _actor(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
-    return by if by is not None and by.is_authenticated else None
+        Alert.objects.filter(pk=alert.pk).update(acknowledged_at=at, acknowledged_by=actor(by))
+        alert.acknowledged_at, alert.acknowledged_by = at, actor(by)
+        alert_announce(alert, EventName.ALERT_ACKNOWLEDGED)
 
 
 def _minutes(seconds: int) -> str:

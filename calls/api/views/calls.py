@@ -1,41 +1,36 @@
+"""Calls for service in the API: enter, list, read, change, dispatch, note, close, reopen, link,
+recommend. `{id}` is the call's id or its number (YYYY-NNNNNN)."""
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from cad import roles
 from cad.exceptions import Conflict, Invalid
-from cad.permissions import IsCenterStaff, IsCenterStaffOrPartner, IsCenterStaffOrPartnerReading
+from cad.permissions import IsCenterStaff, IsCenterStaffOrPartnerReading
 from calls import services
-from calls.api.duplicates import CallCreatedSerializer, CallDuplicatesMixin, possible_duplicates
-from calls.api.recommend import RecommendationSerializer
 from calls.api.serializers import (
     CallCreateSerializer,
     CallDetailSerializer,
     CallSerializer,
-    CallTypeSerializer,
     CallUpdateSerializer,
     ChronologyEntrySerializer,
     CloseInputSerializer,
     DispatchInputSerializer,
-    DispositionSerializer,
     LinkInputSerializer,
     NoteInputSerializer,
-    PrioritySerializer,
     ReopenInputSerializer,
 )
-from calls.choices import CallStatus
+from calls.api.serializers.duplicates import CallCreatedSerializer, possible_duplicates
+from calls.api.serializers.recommendations import RecommendationSerializer
+from calls.api.views.duplicates import CallDuplicatesMixin
 from calls.filtersets import CallFilterSet
-from calls.models import Call, CallType, Disposition, Priority
-from calls.recommend import recommend
+from calls.models import Call
 from calls.selectors import call_details_visible_to, call_lookup, calls_visible_to
-from calls.stats import figures_for_day
-from units.api.serializers import UnitSerializer, UnitStatusInputSerializer
+from calls.selectors.recommend import recommend
 from units.models import Unit
-from units.selectors import units_visible_to
 
 CONFLICT = OpenApiResponse(description='{"detail": …}: the change lost a race or is not allowed now')
 
@@ -149,7 +144,7 @@ class CallViewSet(
         units, each with its reason; partner units as mutual aid only where the center's fall short."""
         call = get_object_or_404(Call.objects.select_related("call_type", "priority", "beat"),
                                  **call_lookup(self.kwargs["pk"]))
-        if call.status == CallStatus.CLOSED:
+        if call.is_closed:
             raise Conflict(f"{call.number} is closed: nothing to send. Reopen it first.")
         return Response(RecommendationSerializer(recommend(call)).data)
 
@@ -166,93 +161,3 @@ class CallViewSet(
             raise Invalid({"master": [f"No call {key}."]})
         call = services.call_link(call=call, master=master, by=request.user)
         return self._detail(call)
-
-
-class CallTypeViewSet(viewsets.ReadOnlyModelViewSet):
-    """Call types (APCO 2.103 and local), with default priority and disciplines."""
-
-    queryset = CallType.objects.filter(active=True).select_related("default_priority").prefetch_related(
-        "disciplines"
-    )
-    serializer_class = CallTypeSerializer
-    lookup_value_regex = "[A-Za-z0-9]+"
-    permission_classes = [IsCenterStaffOrPartnerReading]
-    lookup_field = "code"
-    pagination_class = None
-
-
-class DispositionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Dispositions: APCO 1.111.2 codes and local ones."""
-
-    queryset = Disposition.objects.all()
-    serializer_class = DispositionSerializer
-    lookup_value_regex = "[A-Za-z0-9]+"
-    permission_classes = [IsCenterStaffOrPartnerReading]
-    lookup_field = "code"
-    pagination_class = None
-
-
-class PriorityViewSet(viewsets.ReadOnlyModelViewSet):
-    """Priorities and their response-time goals."""
-
-    queryset = Priority.objects.all()
-    serializer_class = PrioritySerializer
-    permission_classes = [IsCenterStaffOrPartnerReading]
-    pagination_class = None
-
-
-class UnitStatusView(GenericAPIView):
-    """Set a unit's status. On a call, en route / on scene / clearing stamp the assignment and call.
-
-    Lives with the calls because a unit's status moves its call along; units/ does not know calls.
-    """
-
-    permission_classes = [IsCenterStaffOrPartner]
-    serializer_class = UnitStatusInputSerializer
-
-    @extend_schema(
-        request=UnitStatusInputSerializer, responses={200: UnitSerializer, 409: CONFLICT},
-        operation_id="units_status_create",
-    )
-    def post(self, request, callsign: str):
-        unit = get_object_or_404(units_visible_to(request.user), callsign=callsign.upper())
-        data = UnitStatusInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        unit = services.unit_status_set(unit=unit, status=data.validated_data["status"], by=request.user)
-        return Response(UnitSerializer(units_visible_to(request.user).get(pk=unit.pk)).data)
-
-
-class PriorityFiguresSerializer(serializers.Serializer):
-    level = serializers.IntegerField()
-    name = serializers.CharField()
-    dispatch_goal_seconds = serializers.IntegerField(allow_null=True)
-    response_goal_seconds = serializers.IntegerField(allow_null=True)
-    calls = serializers.IntegerField()
-    processing_p90 = serializers.FloatField(allow_null=True, help_text="Received → dispatched, s")
-    processing_within_goal_pct = serializers.FloatField(allow_null=True)
-    response_p90 = serializers.FloatField(allow_null=True, help_text="Received → first on scene, s")
-    response_within_goal_pct = serializers.FloatField(allow_null=True)
-
-
-class HourCountSerializer(serializers.Serializer):
-    hour = serializers.IntegerField()
-    count = serializers.IntegerField()
-
-
-class DayFiguresSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    timezone = serializers.CharField()
-    calls_today = serializers.IntegerField()
-    per_hour = HourCountSerializer(many=True)
-    priorities = PriorityFiguresSerializer(many=True)
-
-
-class StatsTodayView(APIView):
-    """Today's goal compliance per priority (90th percentiles) and calls per hour, for the board.
-
-    Duplicates linked to a master call are not counted.
-    """
-
-    @extend_schema(responses={200: DayFiguresSerializer})
-    def get(self, request):
-        return Response(DayFiguresSerializer(figures_for_day()).data)

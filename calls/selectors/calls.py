@@ -1,3 +1,5 @@
+"""Reading calls: who may see which, finding one by number, and what is known at its location."""
+
 import re
 from datetime import date
 
@@ -16,12 +18,23 @@ NUMBER = re.compile(r"[0-9]{4}-[0-9]{1,8}")
 ID = re.compile(r"[0-9]{1,18}")
 
 
+def calls_shared_with(agency_code: str) -> QuerySet[Call]:
+    """The calls an agency's program may see: those its units were sent to. The one rule the API
+    and the live stream both apply."""
+    return Call.objects.filter(
+        pk__in=Assignment.objects.filter(unit__agency__code=agency_code).values("call_id"))
+
+
+def call_shared_with(call_id: int, agency_code: str) -> bool:
+    return calls_shared_with(agency_code).filter(pk=call_id).exists()
+
+
 def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
-    """Center staff see every call; another agency sees the calls its units were sent to."""
+    """Center staff see every call; another agency sees the calls shared with it."""
     calls = Call.objects.all()
     agency = roles.scoped_agency(user)
     if agency is not None:
-        calls = calls.filter(pk__in=Assignment.objects.filter(unit__agency=agency).values("call_id"))
+        calls = calls_shared_with(agency.code)
     elif not roles.is_center_staff(user):
         return Call.objects.none()
     return calls.select_related(
@@ -73,8 +86,12 @@ def current_premise_flags(call: Call) -> list[CallPremiseFlag]:
                 .select_related("flag"))
 
 
+def call_place(call: Call) -> Place:
+    """Where the call is, as the street file's lookups take a place."""
+    return Place.recorded(address=call.address, lat=call.lat, lon=call.lon, beat=call.beat,
+                          verified=call.location_verified, address_id=call.address_point_id)
+
+
 def call_alarm_permit(call: Call, *, on: date | None = None) -> AlarmPermit | None:
     """The alarm permit of the call's site as it stood `on` (the day the call came in), or None."""
-    place = Place.recorded(address=call.address, lat=call.lat, lon=call.lon, beat=call.beat,
-                           verified=call.location_verified, address_id=call.address_point_id)
-    return alarm_permit_for(place, on=on or timezone.localdate(call.received_at))
+    return alarm_permit_for(call_place(call), on=on or timezone.localdate(call.received_at))

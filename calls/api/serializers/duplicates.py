@@ -1,19 +1,17 @@
-"""Likely duplicates in the API: for an existing call, and for a call not yet saved."""
+"""Likely duplicates in the API: the candidates, what was looked for, and the question asked
+before a call is saved."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from cad.fields import CoordinateField
-from cad.permissions import IsCenterStaff
-from calls.api.serializers import CallDetailSerializer, CallSerializer, CallTypeField
-from calls.duplicates import Candidate, likely_duplicates, likely_duplicates_of
+from calls.api.serializers.calls import CallDetailSerializer, CallSerializer
+from calls.api.serializers.inputs import CallTypeField, location_problem
 from calls.models import Call, CallType
-from calls.selectors import calls_visible_to
+from calls.rules import received_at_problem
+from calls.selectors.duplicates import Candidate, likely_duplicates_of
 from premises.places import Place
-from premises.selectors import place_for_location
 
 
 class DuplicateCandidateSerializer(serializers.Serializer):
@@ -58,22 +56,16 @@ class DuplicateQuerySerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(required=False, help_text="When the line rang; default now")
 
     def validate_received_at(self, value):
-        from calls.services import OLDEST_RECEIVED
-
-        if value > timezone.now():
-            raise serializers.ValidationError("Cannot be in the future.")
-        if timezone.now() - value > OLDEST_RECEIVED:
-            raise serializers.ValidationError("More than 7 days ago: no call that old is still open.")
+        problem = received_at_problem(value, now=timezone.now())
+        if problem:
+            raise serializers.ValidationError(problem)
         return value
 
     def validate(self, data):
-        if ("lat" in data) != ("lon" in data):
-            raise serializers.ValidationError({"lat": ["Give lat and lon together."]})
-        if data.get("address") and data.get("intersection"):
-            raise serializers.ValidationError({"address": ["Give an address or an intersection, not both."]})
-        if not (data.get("address") or data.get("intersection") or "lat" in data):
-            raise serializers.ValidationError(
-                {"location": ["Give an address, an intersection, or lat and lon."]})
+        problem = location_problem(data)
+        if problem:
+            field, message = problem
+            raise serializers.ValidationError({field or "location": [message]})
         return data
 
     def location(self) -> dict:
@@ -106,37 +98,3 @@ def duplicates_answer(place: Place, call_type: CallType, candidates: list[Candid
     return DuplicatesSerializer(
         {"location": location, "call_type": call_type, "candidates": candidates}
     ).data
-
-
-class CallDuplicatesMixin:
-    """The call viewset's duplicate look-ups (center staff only: they list every nearby call)."""
-
-    @extend_schema(responses={200: DuplicatesSerializer}, operation_id="calls_duplicates_retrieve")
-    @action(detail=True, methods=["get"], url_path="duplicates", url_name="duplicates",
-            permission_classes=[IsCenterStaff])
-    def duplicates(self, request, pk=None):
-        """Open calls this call may duplicate, best first: received within its type's window before
-        it and within its type's radius; same common type first, then nearest. Empty for a
-        closed or already linked call."""
-        call: Call = self.get_object()
-        candidates = likely_duplicates_of(call, calls=calls_visible_to(request.user))
-        place = Place.recorded(address=call.address, lat=call.lat, lon=call.lon, beat=call.beat,
-                               verified=call.location_verified)
-        return Response(duplicates_answer(place, call.call_type, candidates))
-
-    @extend_schema(parameters=[DuplicateQuerySerializer], responses={200: DuplicatesSerializer},
-                   operation_id="calls_duplicates_ask")
-    @action(detail=False, methods=["get"], url_path="duplicates", url_name="duplicates-ask",
-            permission_classes=[IsCenterStaff])
-    def duplicates_ask(self, request):
-        """Before saving: open calls a new call of `call_type` at `address`, `intersection` or
-        `lat`/`lon` may duplicate. The location is resolved as call entry resolves it."""
-        query = DuplicateQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        call_type = query.validated_data["call_type"]
-        place = place_for_location(query.location())
-        candidates = likely_duplicates(
-            lat=place.lat, lon=place.lon, call_type=call_type,
-            received_at=query.validated_data.get("received_at"), calls=calls_visible_to(request.user),
-        )
-        return Response(duplicates_answer(place, call_type, candidates))

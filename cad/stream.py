@@ -1,0 +1,46 @@
+"""What the live stream carries belongs to the apps: each one registers its part of a console's
+snapshot, and says which of its events an agency's program may see, in its AppConfig.ready().
+So cad/, below every app, imports none of them.
+
+The consumer (cad/consumers.py) reads every part in one REPEATABLE READ transaction with the seq
+they reflect, and asks `shared_with` before it sends an event to a partner agency's program.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from cad.models import Event
+
+SnapshotPart = Callable[[AbstractBaseUser], list[dict]]
+CallAudience = Callable[[int, str], bool]
+
+_parts: dict[str, SnapshotPart] = {}
+_call_audiences: list[CallAudience] = []
+
+
+def snapshot_part(name: str, read: SnapshotPart) -> None:
+    """`read(user)`: what `user` may see of `name` ("units", "calls", "alerts"), in the shape of
+    that app's events, for a console's snapshot."""
+    _parts[name] = read
+
+
+def call_audience(rule: CallAudience) -> None:
+    """`rule(call_id, agency_code)`: may that agency's program see events about that call."""
+    if rule not in _call_audiences:
+        _call_audiences.append(rule)
+
+
+def snapshot(user: AbstractBaseUser) -> dict[str, list[dict]]:
+    """Every registered part as `user` may see it; call inside the transaction that reads the seq."""
+    return {name: read(user) for name, read in _parts.items()}
+
+
+def shared_with(event: Event, agency_code: str) -> bool:
+    """Partners see events about their own units (the event names the agency), and events about
+    the calls the calls app says they may see; nothing else."""
+    if event.agency_code:
+        return event.agency_code == agency_code
+    if event.call_id is None:
+        return False
+    return any(rule(event.call_id, agency_code) for rule in _call_audiences)

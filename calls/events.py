@@ -1,0 +1,22 @@
+"""What the calls app announces on the live stream, in the shapes its API answers with."""
+
+from cad.events import EventName, publish
+from calls.api.serializers import AlertSerializer, CallSerializer, ChronologyEntrySerializer
+from calls.models import Alert, Call, ChronologyEntry
+
+
+def call_announce(call: Call, name: EventName) -> None:
+    """call.created, call.updated or call.closed, with the call as lists and partners see it."""
+    publish(name, CallSerializer(call).data, call_id=call.pk)
+
+
+def note_announce(call: Call, entry: ChronologyEntry) -> None:
+    publish(EventName.CALL_NOTE, {"call": call.pk, "number": call.number,
+                                  "entry": ChronologyEntrySerializer(entry).data}, call_id=call.pk)
+
+
+def alert_announce(alert: Alert, name: EventName) -> None:
+    """alert.raised, .escalated or .acknowledged. A unit's alert off any call concerns its agency;
+    one about a call concerns whoever may see the call."""
+    agency = alert.unit.agency.code if alert.unit_id and alert.call_id is None else ""
+    publish(name, AlertSerializer(alert).data, call_id=alert.call_id, agency_code=agency)

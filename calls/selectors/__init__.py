@@ -1,0 +1,20 @@
+"""Reads of calls: visibility, lookups, alerts, likely duplicates, today's figures, recommendations."""
+
+from calls.selectors.alerts import open_alerts, open_alerts_visible_to, recent_alerts
+from calls.selectors.calls import (
+    active_calls_visible_to,
+    call_alarm_permit,
+    call_details_visible_to,
+    call_lookup,
+    call_place,
+    call_shared_with,
+    calls_shared_with,
+    calls_visible_to,
+    current_premise_flags,
+)
+
+__all__ = [
+    "active_calls_visible_to", "call_alarm_permit", "call_details_visible_to", "call_lookup", "call_place",
+    "call_shared_with", "calls_shared_with", "calls_visible_to", "current_premise_flags", "open_alerts",
+    "open_alerts_visible_to", "recent_alerts",
+]

@@ -1,0 +1,44 @@
+"""The call's chronology: every action, who and when, appended and never rewritten."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from cad.exceptions import Invalid
+from cad.history import actor
+from calls.choices import ChronologyKind
+from calls.events import note_announce
+from calls.models import Call, ChronologyEntry
+from units.models import Unit
+
+
+def chronology_add(
+    call: Call | int, kind: str, *, by: AbstractBaseUser | None, at: datetime, text: str = "",
+    unit: Unit | int | None = None, changes: dict | None = None,
+) -> ChronologyEntry:
+    """One line of the call's chronology (the call and unit as rows or ids)."""
+    call_field = {"call": call} if isinstance(call, Call) else {"call_id": call}
+    unit_field = {"unit": unit} if isinstance(unit, Unit) else {"unit_id": unit}
+    return ChronologyEntry.objects.create(
+        **call_field, **unit_field, kind=kind, by=actor(by), at=at, text=text, changes=changes or {},
+    )
+
+
+def call_touch(call: Call, at: datetime) -> None:
+    """Its record changed without a field of its own changing: pollers asking `since` must see it."""
+    Call.objects.filter(pk=call.pk).update(updated_at=at)
+    call.updated_at = at
+
+
+@transaction.atomic
+def call_note_add(*, call: Call, by: AbstractBaseUser | None, text: str) -> ChronologyEntry:
+    text = text.strip()
+    if not text:
+        raise Invalid({"text": ["A note needs some text."]})
+    now = timezone.now()
+    entry = chronology_add(call, ChronologyKind.NOTE, by=by, at=now, text=text)
+    call_touch(call, now)
+    note_announce(call, entry)
+    return entry

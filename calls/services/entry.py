@@ -1,0 +1,140 @@
+"""Call taking: a call is numbered, placed, typed and saved; what is known about it changes."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cad.events import EventName
+from cad.exceptions import Conflict, Invalid
+from cad.history import actor
+from calls.choices import CallSource, ChronologyKind
+from calls.events import call_announce
+from calls.models import Call, CallNumberCounter, CallType, Priority
+from calls.rules import received_at_problem
+from calls.selectors import current_premise_flags
+from calls.services.chronology import chronology_add
+from calls.services.flags import premise_flags_attach
+from calls.services.locks import call_locked
+from premises.places import Place
+from premises.selectors import place_for_location
+
+User = AbstractBaseUser
+
+CHANGEABLE = frozenset({"call_type", "priority", "source", "location", "caller_name", "caller_phone",
+                        "narrative"})
+LOGGED_FIELDS = (
+    "call_type", "priority", "source", "address", "lat", "lon", "beat", "location_verified",
+    "caller_name", "caller_phone", "narrative",
+)
+
+
+def call_number_next(*, year: int) -> str:
+    """The next call number of `year`, e.g. 2026-000123; must run inside the creating transaction."""
+    updated = CallNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                CallNumberCounter.objects.create(year=year, last=1)
+        except IntegrityError:
+            # Another call opened the year first; its row now exists and is locked by the update.
+            CallNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
+    last = CallNumberCounter.objects.get(year=year).last
+    return f"{year:04d}-{last:06d}"
+
+
+def _place_fields(place: Place) -> dict[str, Any]:
+    return {
+        "address": place.address, "lat": place.lat, "lon": place.lon,
+        "beat": place.beat, "location_verified": place.verified, "address_point_id": place.address_id,
+    }
+
+
+@transaction.atomic
+def call_create(
+    *,
+    call_type: CallType,
+    location: dict[str, Any],
+    by: User | None,
+    source: str = CallSource.E911,
+    priority: Priority | None = None,
+    caller_name: str = "",
+    caller_phone: str = "",
+    narrative: str = "",
+    received_at: datetime | None = None,
+) -> Call:
+    now = timezone.now()
+    received_at = received_at or now
+    problem = received_at_problem(received_at, now=now)
+    if problem:
+        raise Invalid({"received_at": [problem]})
+    place = place_for_location(location)
+    call = Call.objects.create(
+        number=call_number_next(year=timezone.localtime(received_at).year),
+        source=source,
+        call_type=call_type,
+        priority=priority or call_type.default_priority,
+        caller_name=caller_name,
+        caller_phone=caller_phone,
+        narrative=narrative,
+        received_at=received_at,
+        entered_at=now,
+        created_by=actor(by),
+        premise_flags_at=now,
+        **_place_fields(place),
+    )
+    text = f"{call_type.code} P{call.priority_id} at {call.address}"
+    if not place.verified:
+        text += " (location not verified)"
+    chronology_add(call, ChronologyKind.CREATED, by=by, at=now, text=text)
+    premise_flags_attach(call, place, by=by, at=now)
+    call_announce(call, EventName.CALL_CREATED)
+    return call
+
+
+def _loggable(value: Any) -> Any:
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def call_update(*, call: Call, by: User | None, **changes: Any) -> Call:
+    """Change what is known about an open call; every changed field is logged old → new."""
+    call = call_locked(call)
+    if call.is_closed:
+        raise Conflict(f"Call {call.number} is closed; add a note, or reopen it first.")
+    unknown = set(changes) - CHANGEABLE
+    if unknown:
+        raise Invalid({name: ["This field cannot be changed."] for name in sorted(unknown)})
+    place = None
+    if "location" in changes:
+        place = place_for_location(changes.pop("location"))
+        changes.update(_place_fields(place))
+    logged, changed = {}, False
+    for name, value in changes.items():
+        old = getattr(call, name)
+        if old != value:
+            changed = True
+            setattr(call, name, value)
+            if name in LOGGED_FIELDS:  # not the address point's id: the address says it
+                logged[name] = [_loggable(old), _loggable(value)]
+    if not changed:
+        return call
+    now = timezone.now()
+    moved = place is not None and bool({"address", "lat", "lon"} & set(logged))
+    previous = 0
+    if moved:
+        previous = len(current_premise_flags(call))
+        call.premise_flags_at = now
+    call.save()
+    if logged:
+        text = "; ".join(f"{name}: {old} → {new}" for name, (old, new) in logged.items())
+        chronology_add(call, ChronologyKind.CHANGED, by=by, at=now, text=text, changes=logged)
+    if moved:
+        premise_flags_attach(call, place, by=by, at=now, previous=previous)
+    call_announce(call, EventName.CALL_UPDATED)
+    return call

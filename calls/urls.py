@@ -1,0 +1,8 @@
+from django.urls import path
+
+from calls import views
+
+urlpatterns = [
+    path("console/", views.console, name="console"),
+    path("board/", views.board, name="board"),
+]

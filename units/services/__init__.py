@@ -1,0 +1,18 @@
+"""The only ways units change: status (with its history and checks), location, description."""
+
+from units.services.location import unit_location_set
+from units.services.records import unit_add, unit_describe
+from units.services.status import (
+    CallRef,
+    CallWork,
+    call_work_register,
+    unit_call_move,
+    unit_check,
+    unit_status_record,
+    unit_status_set,
+)
+
+__all__ = [
+    "CallRef", "CallWork", "call_work_register", "unit_add", "unit_call_move", "unit_check",
+    "unit_describe", "unit_location_set", "unit_status_record", "unit_status_set",
+]
