@@ -35,8 +35,9 @@ bench: install
 screenshots: install  ## the README's console and board pictures, taken by the browser test
 	CAD_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_console.py tests/e2e/test_premises.py
 
-lint: install
+lint: install  ## ruff, and no model change without its migration
 	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
 
 worker: install
 	$(VENV)/bin/celery -A cad worker --loglevel INFO

@@ -5,7 +5,7 @@ raw SQL and other programs cannot rewrite it either.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models
+from django.db import migrations, models
 
 
 def actor(by: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser | None:
@@ -72,8 +72,6 @@ def refuse_changes_sql(table: str, *, may_clear: tuple[str, ...] = ()) -> tuple[
 
 def append_only_operation(table: str, *, may_clear: tuple[str, ...] = ()):
     """A migration operation adding the trigger on PostgreSQL and nothing elsewhere."""
-    from django.db import migrations
-
     forward, backward = refuse_changes_sql(table, may_clear=may_clear)
 
     def apply(apps, schema_editor):

@@ -13,6 +13,8 @@ from celery import current_app
 from django.conf import settings
 from django.db import close_old_connections
 
+from cad.celery import app
+
 logger = logging.getLogger(__name__)
 
 _started = threading.Event()
@@ -55,8 +57,6 @@ def run_due(next_run: dict[str, float], now: float) -> None:
 def _task(name: str):
     """The registered task `name`, discovering the apps' tasks modules the first time."""
     if name not in current_app.tasks:
-        from cad.celery import app
-
         app.loader.import_default_modules()
     return current_app.tasks[name]
 

@@ -1,3 +1,4 @@
+import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -30,8 +31,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         checks["database"] = "down"
     if settings.REDIS_URL:
-        import redis
-
         try:
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping()
             checks["redis"] = "ok"

@@ -1,17 +1,30 @@
 """The street file at city scale: a generated 100,000-point OpenAddresses CSV, imported, then looked up.
 
 A grid city of numbered avenues (1ST AVE, 2ND AVE, …, north-south) and named streets (east-west),
-beats in a 4 × 4 grid, about 20 points a block on both sides, a few hundred bad rows. Used by
-`python manage.py premises_bench`; nothing here is kept (the CSV is a temporary file).
+beats in a 4 × 4 grid, about 20 points a block on both sides, a few hundred bad rows. Run by
+`python manage.py bench --street-file` in a throwaway database; nothing here is kept (the CSV is a
+temporary file), and nothing here is imported by the running system.
 """
 
 import csv
+import os
 import random
-import statistics
-from collections.abc import Iterator
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import Client
+
+from cad.bench import summary
+from premises.importers import addresses_import, beats_import, read_csv
+from premises.models import Address, Intersection, StreetSegment
 from premises.normalize import ordinal
+from premises.selectors import place_at, place_search
 
 LAT0, LON0 = 39.0, -94.6
 BLOCK_LAT, BLOCK_LON = 0.0018, 0.0025  # about 200 m each way
@@ -125,7 +138,60 @@ def lookup_queries(city: City, count: int, seed: int = 4) -> list[tuple[str, str
     return queries[:count]
 
 
-def summary(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"median {statistics.median(samples):6.2f} ms  p95 {p95:6.2f} ms  worst {max(samples):6.2f} ms"
+def street_file_bench(write: Callable[[str], None], *, points: int, lookups: int) -> None:
+    """Import a generated `points`-point OpenAddresses CSV (twice: the second run updates, never
+    doubles), then time `lookups` lookups through the selectors and through the API."""
+    city = city_for(points)
+    write(f"database: {connection.vendor}")
+    beats_import(beats_geojson(city))
+    handle, path = tempfile.mkstemp(suffix=".csv", prefix="openaddresses-")
+    os.close(handle)
+    try:
+        rows = write_csv(path, city, points)
+        write(f"CSV: {rows} rows, {os.path.getsize(path) / 1e6:.1f} MB ({path})")
+        for label in ("import", "re-import (same file)"):
+            started = time.perf_counter()
+            report = addresses_import(read_csv(path))
+            seconds = time.perf_counter() - started
+            write(f"{label}: {seconds:.1f} s  {report.summary()}")
+    finally:
+        os.remove(path)
+    write(
+        f"street file: {Address.objects.count()} addresses, {StreetSegment.objects.count()} segments, "
+        f"{Intersection.objects.count()} intersections"
+    )
+    _lookups(write, city, lookups)
+
+
+def _lookups(write: Callable[[str], None], city: City, count: int) -> None:
+    rng = random.Random(9)
+    samples: dict[str, list[float]] = defaultdict(list)
+    found: dict[str, int] = defaultdict(int)
+    queries = lookup_queries(city, count)
+    place_search("1 ASPEN ST")  # connection and caches warm
+    for kind, text in queries:
+        started = time.perf_counter()
+        if kind == "coordinates":
+            lat, lon = city.point(rng.uniform(0, 49), rng.uniform(0, 49))
+            result = [place_at(lat, lon)]
+        else:
+            result = place_search(text)
+        samples[kind].append((time.perf_counter() - started) * 1000)
+        found[kind] += bool(result)
+    every = [s for values in samples.values() for s in values]
+    write(f"\nplace_search / place_at, {len(every)} lookups: {summary(every)}")
+    for kind, values in samples.items():
+        write(f"  {kind:<13} {len(values):>3} ({found[kind]:>3} found)  {summary(values)}")
+    user = get_user_model().objects.create_superuser("bench", password=None)
+    client = Client(SERVER_NAME="localhost")  # an allowed host outside the test runner
+    client.force_login(user)
+    api = []
+    for kind, text in queries:
+        if kind == "coordinates":
+            continue
+        started = time.perf_counter()
+        response = client.get("/api/v1/addresses/", {"q": text})
+        api.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise CommandError(f"{text!r}: HTTP {response.status_code} {response.content[:200]!r}")
+    write(f"GET /api/v1/addresses/?q=, {len(api)} requests: {summary(api)}")

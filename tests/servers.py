@@ -16,7 +16,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from cad.daphne_process import ROOT, DaphneProcess, free_port
+from cad.bench import ROOT, DaphneProcess, free_port
 
 PASSWORD = "demo-password-for-tests"
 

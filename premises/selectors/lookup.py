@@ -3,8 +3,10 @@
 import math
 from typing import Any
 
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Greatest
 
 from cad.exceptions import Invalid
 from premises.geo import BeatLocator, distance_m
@@ -412,9 +414,6 @@ def _similar(queryset: QuerySet, field: str, typed: str, limit: int) -> list:
     """Rows whose `field` is spelled like `typed`, most alike first: pg_trgm on PostgreSQL, the same
     trigram measure in Python elsewhere."""
     if _on_postgresql():
-        from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-        from django.db.models.functions import Greatest
-
         return list(
             queryset.annotate(
                 similarity=TrigramSimilarity(field, typed),

@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cad.daphne_process import ROOT
+from cad.bench import ROOT
 from cad.settings import envbool, envfloat, envint, envtable
 
 

@@ -4,7 +4,7 @@ import contextlib
 import socket
 import threading
 
-from cad.daphne_process import free_port
+from cad.bench import free_port
 
 
 class CuttableProxy:

@@ -1,213 +1,49 @@
-"""`make bench`: how long the dispatch core's operations take, printed as figures.
+"""`make bench`: the figures of each app's bench module, printed, from one run.
 
-Runs in a throwaway database (created, seeded with the demo city, dropped), on whatever
+Each measurement runs in a throwaway database (created, seeded, dropped) on whatever
 DATABASE_URL / REDIS_URL point at, so the figures are those of the real services.
 """
 
 import io
-import statistics
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
-from django.test import Client
+from django.core.management.base import BaseCommand
 
-from cad.bench_stream import StreamBench
-from cad.exceptions import Conflict
-from cad.throwaway_db import throwaway_database
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+from cad.bench import StreamBench, throwaway_database
+from calls.bench import DispatchBench
+from premises.bench import street_file_bench
 
 
 class Command(BaseCommand):
-    help = "Measure the dispatch core (service and API latencies, a 50-way dispatch race, the live stream)."
+    help = ("Measure the dispatch core (service and API latencies, a 50-way dispatch race, the live "
+            "stream, recommendations); with --street-file, a 100,000-point street file instead.")
 
     def add_arguments(self, parser):
         parser.add_argument("--rounds", type=int, default=200, help="samples per measurement")
+        parser.add_argument("--street-file", action="store_true",
+                            help="import a generated street file and time lookups over it")
+        parser.add_argument("--points", type=int, default=100_000, help="with --street-file")
+        parser.add_argument("--lookups", type=int, default=200, help="with --street-file")
+        parser.add_argument("--keep-db", action="store_true", help="leave the throwaway database")
 
-    def handle(self, *args, rounds: int, **options):
-        with throwaway_database("bench"):
+    def handle(self, *args, rounds: int, street_file: bool, points: int, lookups: int, keep_db: bool,
+               **options):
+        if street_file:
+            with throwaway_database("bench_street_file", keep=keep_db):
+                street_file_bench(self.stdout.write, points=points, lookups=lookups)
+            return
+        with throwaway_database("bench", keep=keep_db):
             call_command("seed_demo", stdout=io.StringIO())
             stream = StreamBench(self.stdout.write)
+            core = DispatchBench(self.stdout.write)
             try:
                 stream.snapshot("the demo city as seeded")
-                self.rows: list[tuple[str, int, float, float, float]] = []
-                self._measure_services(rounds)
-                self._measure_api(rounds)
-                self._print()
-                self._race()
+                core.services(rounds)
+                core.api(rounds)
+                core.print()
+                core.race()
                 stream.snapshot("after the calls above")
                 stream.latency()
-                self._measure_recommend()
+                core.recommendations()
             finally:
                 stream.stop()
-
-    def _time(self, label: str, count: int, action: Callable[[int], object]) -> None:
-        samples = []
-        for i in range(count):
-            start = time.perf_counter()
-            response = action(i)
-            samples.append((time.perf_counter() - start) * 1000)
-            # A fast error is not a fast answer: every timed request must have succeeded.
-            if response.status_code >= 400:
-                raise CommandError(f"{label}: HTTP {response.status_code} {response.content[:200]!r}")
-        self.rows.append((label, count, statistics.median(samples), percentile(samples, 0.95), max(samples)))
-
-    def _measure_services(self, rounds: int) -> None:
-        """A whole call, round after round: create, dispatch, en route, on scene, clear, close."""
-        from calls import services
-        from calls.models import CallType, Disposition
-        from units.models import Unit
-
-        alice = get_user_model().objects.get(username="dispatcher1")
-        robbery = CallType.objects.get(code="ROBBERY")
-        disposition = Disposition.objects.get(code="02")
-        samples: dict[str, list[float]] = {}
-
-        def timed(label, action):
-            start = time.perf_counter()
-            result = action()
-            samples.setdefault(label, []).append((time.perf_counter() - start) * 1000)
-            return result
-
-        for i in range(rounds):
-            call = timed("call_create (service)", lambda i=i: services.call_create(
-                call_type=robbery, location={"address": f"{310 + (i % 4) * 20} MAIN ST"}, by=alice,
-                caller_name="Bench Caller", narrative="bench",
-            ))
-            patrol = Unit.objects.get(callsign="3A11")
-            timed("call_dispatch (service)",
-                  lambda call=call, patrol=patrol: services.call_dispatch(call=call, units=[patrol],
-                                                                          by=alice))
-            for status in ("enroute", "onscene", "available"):
-                unit = Unit.objects.get(callsign="3A11")
-                timed("unit_status_set (service)",
-                      lambda unit=unit, status=status: services.unit_status_set(unit=unit, status=status,
-                                                                                 by=alice))
-            timed("call_close (service)",
-                  lambda call=call: services.call_close(call=call, disposition=disposition, by=alice))
-        for label, values in samples.items():
-            self.rows.append((label, len(values), statistics.median(values), percentile(values, 0.95),
-                              max(values)))
-
-    def _measure_api(self, rounds: int) -> None:
-        client = Client(SERVER_NAME="localhost")  # an allowed host outside the test runner
-        client.force_login(get_user_model().objects.get(username="dispatcher1"))
-        body = {"call_type": "FIGHT", "location": {"address": "130 oak street"},
-                "caller": {"name": "Bench", "phone": "816-555-0100"}, "narrative": "bench"}
-        self._time("POST /api/v1/calls/", rounds,
-                   lambda i: client.post("/api/v1/calls/", body, content_type="application/json"))
-        self._time("GET /api/v1/calls/?status=open (50/page)", rounds // 4,
-                   lambda i: client.get("/api/v1/calls/?status=open"))
-        self._time("GET /api/v1/calls/{id}/ (with chronology)", rounds // 4,
-                   lambda i: client.get("/api/v1/calls/1/"))
-        self._time("GET /api/v1/units/ (all units)", rounds // 4, lambda i: client.get("/api/v1/units/"))
-        queries = ["310 main", "main / 3rd", "oak and 5th ave", "125 main", "pine"]
-        self._time("GET /api/v1/addresses/?q=", rounds // 2,
-                   lambda i: client.get("/api/v1/addresses/", {"q": queries[i % len(queries)]}))
-
-    def _print(self) -> None:
-        out = self.stdout
-        out.write(f"Dispatch core on {connection.vendor}, demo city, times in milliseconds")
-        out.write(f"{'operation':<44}{'n':>6}{'median':>10}{'p95':>10}{'max':>10}")
-        for label, count, median, p95, worst in self.rows:
-            out.write(f"{label:<44}{count:>6}{median:>10.2f}{p95:>10.2f}{worst:>10.2f}")
-
-    def _measure_recommend(self, units: int = 1000, calls: int = 100) -> None:
-        """recommend() over `units` extra available units spread across the city (a third with a
-        fresh location, a third stale, a third without one), for calls of several types."""
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        from calls import services
-        from calls.models import CallType
-        from calls.selectors.recommend import recommend
-        from premises.demo import grid_point
-        from premises.models import Beat
-        from units.models import Station, Unit
-
-        kinds = [("engine", "fire", "CFD"), ("ladder", "fire", "CFD"), ("medic", "ems", "CFD"),
-                 ("patrol", "police", "CPD"), ("chief", "fire", "CFD"), ("patrol", "police", "DCSO"),
-                 ("engine", "fire", "NFPD"), ("behavioral_health", "behavioral_health", "BHT")]
-        templates = {(k, a): Unit.objects.filter(agency__code=a, capabilities__icontains=k).first()
-                     for k, _, a in kinds}
-        stations, beats = list(Station.objects.all()), list(Beat.objects.all())
-        now = timezone.now()
-        extra = []
-        for n in range(units):
-            capability, _, agency = kinds[n % len(kinds)]
-            template = templates[(capability, agency)]
-            lat, lon = grid_point((n * 37 % 800) / 100, (n * 53 % 500) / 100)
-            fresh, stale = n % 3 == 0, n % 3 == 1
-            extra.append(Unit(
-                callsign=f"B{n}", agency=template.agency, unit_type=template.unit_type,
-                discipline=template.discipline, capabilities=[capability], status="available",
-                home_beat=beats[n % len(beats)], station=stations[n % len(stations)] if n % 2 else None,
-                last_lat=lat if fresh or stale else None, last_lon=lon if fresh or stale else None,
-                location_at=now if fresh else now - timedelta(hours=1) if stale else None))
-        Unit.objects.bulk_create(extra)
-        total = Unit.objects.filter(status="available").count()
-        alice = get_user_model().objects.get(username="dispatcher1")
-        codes = ["FSTRU", "ROBBERY", "MVAINJY", "MNTL", "CARDIAC"]
-        addresses = ["410 ELM ST", "150 ELM ST", "310 MAIN ST", "650 CEDAR ST", "230 5TH AVE"]
-        types = {t.code: t for t in CallType.objects.filter(code__in=codes)}
-        made = [services.call_create(call_type=types[codes[i % 5]], location={"address": addresses[i % 5]},
-                                     by=alice) for i in range(calls)]
-        samples = []
-        for call in made:
-            start = time.perf_counter()
-            result = recommend(call)
-            samples.append((time.perf_counter() - start) * 1000)
-            if not result.units:
-                raise CommandError(f"recommend({call.call_type.code}) found no units")
-        self.stdout.write(
-            f"recommend() with {total} available units on {connection.vendor}, {calls} calls "
-            f"(one query of units, ranked in Python): median {statistics.median(samples):.2f} ms, "
-            f"p95 {percentile(samples, 0.95):.2f} ms, max {max(samples):.2f} ms")
-
-    def _race(self) -> None:
-        if connection.vendor != "postgresql":
-            self.stdout.write("50-way dispatch race: skipped (needs PostgreSQL; set DATABASE_URL)")
-            return
-        from calls import services
-        from calls.models import Assignment, CallType
-        from units.models import Unit
-
-        alice = get_user_model().objects.get(username="dispatcher1")
-        calls = [services.call_create(call_type=CallType.objects.get(code="SHOOT"),
-                                      location={"address": "150 ELM ST"}, by=alice) for _ in range(50)]
-        unit = Unit.objects.get(callsign="5A11")
-        barrier = threading.Barrier(50)
-
-        def attempt(i):
-            try:
-                barrier.wait()
-                start = time.perf_counter()
-                try:
-                    services.call_dispatch(call=calls[i], units=[unit], by=alice)
-                    return "won", (time.perf_counter() - start) * 1000
-                except Conflict:
-                    return "conflict", (time.perf_counter() - start) * 1000
-            finally:
-                connections.close_all()
-
-        start = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=50) as pool:
-            outcomes = list(pool.map(attempt, range(50)))
-        total = (time.perf_counter() - start) * 1000
-        won = sum(1 for o, _ in outcomes if o == "won")
-        slowest = max(ms for _, ms in outcomes)
-        self.stdout.write(
-            f"50-way dispatch race for one unit: {won} won, {50 - won} got 409, "
-            f"{Assignment.objects.filter(unit=unit).count()} assignment; "
-            f"all answered in {total:.0f} ms (slowest {slowest:.0f} ms)"
-        )

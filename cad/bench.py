@@ -1,25 +1,104 @@
-"""The live stream's figures for `make bench`: how long a new call takes to reach another
-console, and the snapshot a console gets on connect (size and time).
-
-Runs real daphne processes on the benchmark's database: with REDIS_URL two of them (the call
-is made through one, the console listens on the other); without, one with the in-memory layer.
+"""What `make bench` and the tests that need real servers share: daphne in a child process, a
+throwaway database, percentiles; and the live stream's figures for `make bench` (how long a new
+call takes to reach another console, the snapshot a console gets on connect). Nothing here is
+imported by the running system.
 """
 
 import json
 import os
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from websockets.sync.client import connect
 
-from cad.daphne_process import DaphneProcess
 from cad.models import Agency
 from cad.services import agency_token_create
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class DaphneProcess:
+    """`daphne cad.asgi:application` on a free port of 127.0.0.1, its output in `log_path`."""
+
+    def __init__(self, env: dict, log_path: Path, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "cad.asgi:application"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self._wait_until_up()
+
+    def _wait_until_up(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.log.flush()
+                raise RuntimeError(f"daphne exited: {self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):
+                    return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"daphne on port {self.port} did not answer within {timeout} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.log.close()
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summary(samples: list[float]) -> str:
+    return (f"median {statistics.median(samples):6.2f} ms  p95 {percentile(samples, 0.95):6.2f} ms  "
+            f"worst {max(samples):6.2f} ms")
+
+
+@contextmanager
+def throwaway_database(sqlite_name: str, *, keep: bool = False) -> Iterator[None]:
+    """Create an empty, migrated database beside the configured one (on SQLite the file
+    `var/<sqlite_name>.sqlite3`), switch to it, and drop it afterwards unless `keep`."""
+    creation = connection.creation
+    old_name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"var/{sqlite_name}.sqlite3"
+    creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield
+    finally:
+        connections.close_all()
+        if not keep:
+            creation.destroy_test_db(old_name, verbosity=0)
 
 
 def database_url() -> str:

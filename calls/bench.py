@@ -1,0 +1,176 @@
+"""The dispatch core's figures for `make bench`: each service and API call over a few hundred rounds,
+a 50-way race of dispatchers for one unit (PostgreSQL), and recommend() over a thousand units.
+Runs on the demo city in a throwaway database; nothing here is imported by the running system.
+"""
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
+
+from cad.bench import percentile
+from cad.exceptions import Conflict
+from calls import services
+from calls.models import Assignment, CallType, Disposition
+from calls.selectors.recommend import recommend
+from premises.demo import grid_point
+from premises.models import Beat
+from units.models import Station, Unit
+from units.services import unit_status_set
+
+
+class DispatchBench:
+    def __init__(self, write: Callable[[str], None]):
+        self.write = write
+        self.rows: list[tuple[str, int, float, float, float]] = []
+        self.alice = get_user_model().objects.get(username="dispatcher1")
+
+    def _row(self, label: str, samples: list[float]) -> None:
+        self.rows.append((label, len(samples), statistics.median(samples), percentile(samples, 0.95),
+                          max(samples)))
+
+    def services(self, rounds: int) -> None:
+        """A whole call, round after round: create, dispatch, en route, on scene, clear, close."""
+        robbery = CallType.objects.get(code="ROBBERY")
+        disposition = Disposition.objects.get(code="02")
+        samples: dict[str, list[float]] = {}
+
+        def timed(label, action):
+            start = time.perf_counter()
+            result = action()
+            samples.setdefault(label, []).append((time.perf_counter() - start) * 1000)
+            return result
+
+        for i in range(rounds):
+            call = timed("call_create (service)", lambda i=i: services.call_create(
+                call_type=robbery, location={"address": f"{310 + (i % 4) * 20} MAIN ST"}, by=self.alice,
+                caller_name="Bench Caller", narrative="bench",
+            ))
+            patrol = Unit.objects.get(callsign="3A11")
+            timed("call_dispatch (service)",
+                  lambda call=call, patrol=patrol: services.call_dispatch(call=call, units=[patrol],
+                                                                          by=self.alice))
+            for status in ("enroute", "onscene", "available"):
+                unit = Unit.objects.get(callsign="3A11")
+                timed("unit_status_set (service)", lambda unit=unit, status=status: unit_status_set(
+                    unit=unit, status=status, by=self.alice))
+            timed("call_close (service)",
+                  lambda call=call: services.call_close(call=call, disposition=disposition, by=self.alice))
+        for label, values in samples.items():
+            self._row(label, values)
+
+    def api(self, rounds: int) -> None:
+        client = Client(SERVER_NAME="localhost")  # an allowed host outside the test runner
+        client.force_login(self.alice)
+        body = {"call_type": "FIGHT", "location": {"address": "130 oak street"},
+                "caller": {"name": "Bench", "phone": "816-555-0100"}, "narrative": "bench"}
+        self._time("POST /api/v1/calls/", rounds,
+                   lambda i: client.post("/api/v1/calls/", body, content_type="application/json"))
+        self._time("GET /api/v1/calls/?status=open (50/page)", rounds // 4,
+                   lambda i: client.get("/api/v1/calls/?status=open"))
+        self._time("GET /api/v1/calls/{id}/ (with chronology)", rounds // 4,
+                   lambda i: client.get("/api/v1/calls/1/"))
+        self._time("GET /api/v1/units/ (all units)", rounds // 4, lambda i: client.get("/api/v1/units/"))
+        queries = ["310 main", "main / 3rd", "oak and 5th ave", "125 main", "pine"]
+        self._time("GET /api/v1/addresses/?q=", rounds // 2,
+                   lambda i: client.get("/api/v1/addresses/", {"q": queries[i % len(queries)]}))
+
+    def _time(self, label: str, count: int, action: Callable[[int], object]) -> None:
+        samples = []
+        for i in range(count):
+            start = time.perf_counter()
+            response = action(i)
+            samples.append((time.perf_counter() - start) * 1000)
+            # A fast error is not a fast answer: every timed request must have succeeded.
+            if response.status_code >= 400:
+                raise CommandError(f"{label}: HTTP {response.status_code} {response.content[:200]!r}")
+        self._row(label, samples)
+
+    def print(self) -> None:
+        self.write(f"Dispatch core on {connection.vendor}, demo city, times in milliseconds")
+        self.write(f"{'operation':<44}{'n':>6}{'median':>10}{'p95':>10}{'max':>10}")
+        for label, count, median, p95, worst in self.rows:
+            self.write(f"{label:<44}{count:>6}{median:>10.2f}{p95:>10.2f}{worst:>10.2f}")
+
+    def race(self) -> None:
+        if connection.vendor != "postgresql":
+            self.write("50-way dispatch race: skipped (needs PostgreSQL; set DATABASE_URL)")
+            return
+        shoot = CallType.objects.get(code="SHOOT")
+        calls = [services.call_create(call_type=shoot, location={"address": "150 ELM ST"}, by=self.alice)
+                 for _ in range(50)]
+        unit = Unit.objects.get(callsign="5A11")
+        barrier = threading.Barrier(50)
+
+        def attempt(i):
+            try:
+                barrier.wait()
+                start = time.perf_counter()
+                try:
+                    services.call_dispatch(call=calls[i], units=[unit], by=self.alice)
+                    return "won", (time.perf_counter() - start) * 1000
+                except Conflict:
+                    return "conflict", (time.perf_counter() - start) * 1000
+            finally:
+                connections.close_all()
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            outcomes = list(pool.map(attempt, range(50)))
+        total = (time.perf_counter() - start) * 1000
+        won = sum(1 for o, _ in outcomes if o == "won")
+        slowest = max(ms for _, ms in outcomes)
+        self.write(
+            f"50-way dispatch race for one unit: {won} won, {50 - won} got 409, "
+            f"{Assignment.objects.filter(unit=unit).count()} assignment; "
+            f"all answered in {total:.0f} ms (slowest {slowest:.0f} ms)"
+        )
+
+    def recommendations(self, units: int = 1000, calls: int = 100) -> None:
+        """recommend() over `units` extra available units spread across the city (a third with a
+        fresh location, a third stale, a third without one), for calls of several types."""
+        kinds = [("engine", "fire", "CFD"), ("ladder", "fire", "CFD"), ("medic", "ems", "CFD"),
+                 ("patrol", "police", "CPD"), ("chief", "fire", "CFD"), ("patrol", "police", "DCSO"),
+                 ("engine", "fire", "NFPD"), ("behavioral_health", "behavioral_health", "BHT")]
+        templates = {(k, a): Unit.objects.filter(agency__code=a, capabilities__icontains=k).first()
+                     for k, _, a in kinds}
+        stations, beats = list(Station.objects.all()), list(Beat.objects.all())
+        now = timezone.now()
+        extra = []
+        for n in range(units):
+            capability, _, agency = kinds[n % len(kinds)]
+            template = templates[(capability, agency)]
+            lat, lon = grid_point((n * 37 % 800) / 100, (n * 53 % 500) / 100)
+            fresh, stale = n % 3 == 0, n % 3 == 1
+            extra.append(Unit(
+                callsign=f"B{n}", agency=template.agency, unit_type=template.unit_type,
+                discipline=template.discipline, capabilities=[capability], status="available",
+                home_beat=beats[n % len(beats)], station=stations[n % len(stations)] if n % 2 else None,
+                last_lat=lat if fresh or stale else None, last_lon=lon if fresh or stale else None,
+                location_at=now if fresh else now - timedelta(hours=1) if stale else None))
+        Unit.objects.bulk_create(extra)
+        total = Unit.objects.filter(status="available").count()
+        codes = ["FSTRU", "ROBBERY", "MVAINJY", "MNTL", "CARDIAC"]
+        addresses = ["410 ELM ST", "150 ELM ST", "310 MAIN ST", "650 CEDAR ST", "230 5TH AVE"]
+        types = {t.code: t for t in CallType.objects.filter(code__in=codes)}
+        made = [services.call_create(call_type=types[codes[i % 5]], location={"address": addresses[i % 5]},
+                                     by=self.alice) for i in range(calls)]
+        samples = []
+        for call in made:
+            start = time.perf_counter()
+            result = recommend(call)
+            samples.append((time.perf_counter() - start) * 1000)
+            if not result.units:
+                raise CommandError(f"recommend({call.call_type.code}) found no units")
+        self.write(
+            f"recommend() with {total} available units on {connection.vendor}, {calls} calls "
+            f"(one query of units, ranked in Python): median {statistics.median(samples):.2f} ms, "
+            f"p95 {percentile(samples, 0.95):.2f} ms, max {max(samples):.2f} ms")
