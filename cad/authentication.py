@@ -51,5 +51,6 @@ class AgencyTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "`Token <key>`, from `python manage.py agency_token AGENCY_CODE`.",
+            "description": "`Token <key>`, from `make token AGENCY=NFPD` "
+                           "(or `.venv/bin/python manage.py agency_token NFPD`).",
         }

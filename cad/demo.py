@@ -93,6 +93,35 @@ def demo_password() -> tuple[str, bool]:
     return path.read_text().strip(), True
 
 
+def demo_logins(password: str) -> list[tuple[str, str, str]]:
+    """(username, role, the password to show) of each demo user, as the accounts stand now."""
+    names = [username for username, _, _, _ in DEMO_USERS]
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
+    logins = []
+    for username, role, _, _ in DEMO_USERS:
+        user = users.get(username)
+        if user is None:
+            shown = "(not created yet: make seed)"
+        elif not user.is_active:
+            shown = "(account deactivated)"
+        else:
+            shown = password if user.check_password(password) else "(its password was changed)"
+        logins.append((username, role or "administrator", shown))
+    return logins
+
+
+def logins_text(logins: list[tuple[str, str, str]], *, site_url: str, password: str, generated: bool) -> str:
+    """The demo logins as `make run` prints them last, and where the password is kept."""
+    lines = [f"Demo logins ({site_url.rstrip('/')}/accounts/login/):"]
+    lines += [f"  {username:<12} {role:<14} password: {shown}" for username, role, shown in logins]
+    if generated and any(shown == password for _, _, shown in logins):
+        kept = settings.VAR_DIR / "demo_password"
+        lines.append(f"  The password was generated and is kept in {kept}; "
+                     "set CAD_DEMO_PASSWORD to choose one.")
+    lines.append("  make logins prints these again.")
+    return "\n".join(lines)
+
+
 def seed_users(password: str, *, reset_passwords: bool) -> list[tuple[str, str, str]]:
     """Create the demo users that are missing. Existing accounts keep their state (a deactivated
     admin stays deactivated); their password changes only when $CAD_DEMO_PASSWORD asks for it."""

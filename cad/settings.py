@@ -300,7 +300,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Computer-aided dispatch: calls for service, units and dispatch. "
         "Authenticate with a session or `Authorization: Token <key>` "
-        "(`python manage.py agency_token AGENCY_CODE`)."
+        "(`make token AGENCY=NFPD`, or `.venv/bin/python manage.py agency_token NFPD`)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

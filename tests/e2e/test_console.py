@@ -4,9 +4,7 @@ With Redis the three are on two different server processes; dispatcher B's conne
 through a proxy whose cable the test pulls while A keeps working.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,9 +13,6 @@ from tests.e2e.conftest import command, live, sign_in
 from tests.e2e.proxy import CuttableProxy
 
 pytestmark = pytest.mark.e2e
-
-SCREENSHOTS = Path(os.environ.get("CAD_SCREENSHOT_DIR", "") or "/tmp/cad-screenshots")
-
 
 def server_state(site):
     """What the server says, through the API, as a partner program would read it."""
@@ -119,12 +114,9 @@ def test_two_dispatchers_and_a_supervisor_see_one_truth(site, browser_context):
     expect(board.locator("#alerts")).to_be_attached()
     expect(board.locator("#calls-today")).not_to_have_text("0", timeout=15_000)  # the figures follow too
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     b.locator(f'#active-calls [data-call-number="{number}"]').first.click()
     expect(b.locator("#call-detail")).to_contain_text("suspect fled north on foot")
     expect(b.locator("#recommendations")).not_to_contain_text("Finding units")
-    b.screenshot(path=str(SCREENSHOTS / "console.png"))
-    board.screenshot(path=str(SCREENSHOTS / "board.png"))
     for page in (a, b, board):
         assert page.errors == [], page.errors
     proxy.close()

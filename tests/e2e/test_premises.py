@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.test_console import SCREENSHOTS, command, live
+from tests.e2e.conftest import command, live, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -130,7 +129,5 @@ def test_flags_reach_the_call_and_the_map_works_offline(site, browser_context):
     marker.focus()
     a.keyboard.press("Enter")
     expect(detail).to_have_attribute("data-call-number", number)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    a.screenshot(path=str(SCREENSHOTS / "console-map.png"))
     for page in (clerk, a, b, admin):
         assert page.errors == [], page.errors

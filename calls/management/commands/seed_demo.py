@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cad.demo import demo_password, seed_disciplines_and_agencies, seed_groups, seed_users
+from cad.demo import demo_password, logins_text, seed_disciplines_and_agencies, seed_groups, seed_users
 from calls.demo import (
     seed_call_types,
     seed_dispositions,
@@ -16,7 +16,11 @@ from units.demo import seed_units
 class Command(BaseCommand):
     help = "Load the demo city, agencies, call types, units and demo users. Safe to run again."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--site-url", default="http://127.0.0.1:8000",
+                            help="where the server will answer, for the sign-in address printed")
+
+    def handle(self, *args, site_url: str, **options):
         with transaction.atomic():
             seed_disciplines_and_agencies()
             seed_groups()
@@ -34,8 +38,4 @@ class Command(BaseCommand):
             f"{city['intersections']} intersections; {call_types} call types, "
             f"{dispositions} dispositions, {plans} response plans, {units} units."
         )
-        self.stdout.write("Demo logins (http://127.0.0.1:8000/accounts/login/):")
-        for username, role, shown in logins:
-            self.stdout.write(f"  {username:<12} {role:<14} password: {shown}")
-        if generated and any(shown == password for _, _, shown in logins):
-            self.stdout.write("  (generated and kept in var/demo_password; set CAD_DEMO_PASSWORD to choose)")
+        self.stdout.write(logins_text(logins, site_url=site_url, password=password, generated=generated))

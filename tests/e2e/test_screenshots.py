@@ -1,0 +1,147 @@
+"""Every page, as people meet it on the demo city as seeded: a dispatcher takes a call at an address
+with an officer-safety flag while other calls come in, the map, the supervisors' board, the records
+clerks' admin, the API reference and the sign-in page.
+
+The README's pictures are these (`make screenshots` writes them to docs/screenshots): the site is
+made fresh for this test, so nothing another test added shows in them.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import live, sign_in
+
+pytestmark = pytest.mark.e2e
+
+FLAGGED = "511 ELM ST"  # seed_demo's officer-safety flag
+PICTURES = ["login.png", "home.png", "console.png", "console-map.png", "board.png", "admin.png",
+            "admin-call.png", "api-docs.png"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from tests.servers import Site
+
+    site = Site(tmp_path_factory.mktemp("screenshots"), name="shots").prepare()
+    site.first = site.start()
+    site.cpd = site.token("CPD")
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    chosen = os.environ.get("CAD_SCREENSHOT_DIR")
+    path = Path(chosen) if chosen else tmp_path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def offline(context):
+    """Only this machine's server answers (no map tiles): the pictures do not depend on a network."""
+    context.route("**/*", lambda route: route.abort() if "127.0.0.1" not in route.request.url
+                  else route.continue_())
+    return context
+
+
+def api(site, method, path, body=None):
+    status, answer = site.first.api(method, path, site.cpd, body)
+    assert status in (200, 201), (path, answer)
+    return answer
+
+
+def calls_coming_in(site) -> dict:
+    """What other consoles and programs did this hour: calls waiting, and units working calls."""
+    crash = api(site, "POST", "calls/", {
+        "call_type": "MVAINJY", "location": {"intersection": "MAIN ST / 3RD AVE"},
+        "caller": {"name": "Dana Ruiz", "phone": "816-555-0142"},
+        "narrative": "two cars, one driver trapped"})
+    api(site, "POST", "calls/", {"call_type": "NOISE", "location": {"address": "230 5TH AVE"},
+                                 "narrative": "loud music since midnight"})
+    alarm = api(site, "POST", "calls/", {"call_type": "ALRBA", "location": {"address": "171 OAK ST"},
+                                         "source": "alarm_company", "narrative": "rear door zone 3"})
+    api(site, "POST", f"calls/{alarm['id']}/dispatch/", {"units": ["1A12"]})
+    api(site, "POST", "units/1A12/status/", {"status": "enroute"})
+    fire = api(site, "POST", "calls/", {
+        "call_type": "FSTRU", "location": {"address": "DEMO CITY HIGH SCHOOL"},
+        "narrative": "smoke from the gym roof"})
+    api(site, "POST", f"calls/{fire['id']}/dispatch/", {"units": ["E3", "L1", "M3"]})
+    for callsign in ("E3", "L1"):
+        api(site, "POST", f"units/{callsign}/status/", {"status": "enroute"})
+    api(site, "POST", "units/E3/status/", {"status": "onscene"})
+    return {"crash": crash, "alarm": alarm, "fire": fire}
+
+
+def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, folder):
+    entrance = offline(browser_context()).new_page()
+    entrance.goto(f"{demo.first.url}/accounts/login/")
+    expect(entrance.get_by_label("Username")).to_be_visible()
+    entrance.screenshot(path=str(folder / "login.png"))
+
+    others = calls_coming_in(demo)
+    a = sign_in(offline(browser_context()), demo.first.url, "dispatcher1", "/console/")
+    live(a)
+    expect(a.locator(f'#pending-queue [data-call-number="{others["crash"]["number"]}"]')).to_be_visible()
+
+    # A fight at an address with an officer-safety flag, typed as the caller says it.
+    a.keyboard.press("F2")
+    a.keyboard.type("511 elm")
+    option = a.locator("#location-options [role=option]", has_text=FLAGGED).first
+    expect(option).to_contain_text("1 FLAG")
+    a.keyboard.press("ArrowDown")
+    a.keyboard.press("Enter")
+    expect(a.locator("#location-picked .flag-officer_safety")).to_contain_text("OFFICER SAFETY")
+    a.keyboard.press("Tab")
+    a.keyboard.type("fight")
+    expect(a.locator("#type-options [role=option]").first).to_contain_text("FIGHT")
+    a.keyboard.press("Tab")  # picks the highlighted type
+    a.locator("#entry-caller-name").fill("Pat Moreno")
+    a.locator("#entry-caller-phone").fill("816-555-0187")
+    a.locator("#entry-narrative").fill("two men fighting in the front yard, one has a bat")
+    a.locator("#entry-narrative").press("Control+Enter")
+    detail = a.locator("#call-detail")
+    expect(detail.locator("#detail-flags .flag-officer_safety")).to_be_visible()
+    expect(detail).to_contain_text("two men fighting in the front yard")
+    expect(a.locator("#entry-location")).to_have_value("")
+    number = detail.get_attribute("data-call-number")
+    assert re.fullmatch(r"\d{4}-\d{6}", number or ""), number
+    expect(a.locator("#recommendations [data-recommend]")).to_have_count(1)
+    expect(a.locator("#recommendations")).not_to_contain_text("Finding units")
+    a.screenshot(path=str(folder / "console.png"))
+
+    a.keyboard.press("F7")
+    expect(a.locator("#map path.beat-outline")).to_have_count(6)
+    expect(a.locator(f'#map .call-marker[data-call-number="{number}"]')).to_be_visible()
+    a.screenshot(path=str(folder / "console-map.png"))
+
+    board = sign_in(offline(browser_context(viewport={"width": 1920, "height": 1080})), demo.first.url,
+                    "supervisor1", "/board/")
+    live(board)
+    expect(board.locator("#holding-total")).to_have_text("3")
+    expect(board.locator("#calls-today")).to_have_text("5", timeout=15_000)
+    board.screenshot(path=str(folder / "board.png"))
+
+    clerk = sign_in(offline(browser_context()), demo.first.url, "clerk1", "/admin/calls/call/")
+    expect(clerk.locator("#result_list tbody tr")).to_have_count(5)
+    clerk.screenshot(path=str(folder / "admin.png"))
+    clerk.get_by_role("link", name=number).click()
+    expect(clerk.locator("#content")).to_contain_text("FIGHT P1 at 511 ELM ST")
+    expect(clerk.locator("#content")).to_contain_text("1 premise flag attached: officer-safety hazard")
+    clerk.screenshot(path=str(folder / "admin-call.png"), full_page=True)
+
+    home = sign_in(offline(browser_context()), demo.first.url, "supervisor1", "/")
+    expect(home.get_by_role("link", name=re.compile("console", re.I)).first).to_be_visible()
+    home.screenshot(path=str(folder / "home.png"))
+
+    docs = sign_in(offline(browser_context()), demo.first.url, "dispatcher1", "/api/docs/")
+    expect(docs.locator(".swagger-ui .info .title")).to_contain_text("CAD API")
+    expect(docs.locator(".opblock-summary-path", has_text="/api/v1/calls/").first).to_be_visible()
+    docs.screenshot(path=str(folder / "api-docs.png"))
+
+    for page in (entrance, a, board, clerk, home, docs):
+        assert getattr(page, "errors", []) == [], page.errors
+    assert sorted(p.name for p in folder.glob("*.png") if p.name in PICTURES) == sorted(PICTURES)
