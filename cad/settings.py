@@ -40,30 +40,26 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r}: give one of {', '.join(TRUE_WORDS + FALSE_WORDS)}.")
 
 
-def envint(name: str, default: int, *, minimum: int = 0) -> int:
+def _envnumber(name: str, default, parse, fits, wanted: str):
     raw = _raw(name)
     if raw is None:
         return default
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r}: give a whole number.") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name}={raw!r}: give a number from {minimum}.")
+        value = None
+    if value is None or not fits(value):
+        raise ImproperlyConfigured(f"{name}={raw!r}: give {wanted}.")
     return value
+
+
+def envint(name: str, default: int, *, minimum: int = 0) -> int:
+    return _envnumber(name, default, int, lambda v: v >= minimum, f"a whole number from {minimum}")
 
 
 def envfloat(name: str, default: float, *, above: float = 0.0) -> float:
-    raw = _raw(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r}: give a number.") from None
-    if not math.isfinite(value) or value <= above:
-        raise ImproperlyConfigured(f"{name}={raw!r}: give a number above {above:g}.")
-    return value
+    return _envnumber(name, default, float, lambda v: math.isfinite(v) and v > above,
+                      f"a number above {above:g}")
 
 
 def envlist(name: str, default: str) -> list[str]:

@@ -14,3 +14,10 @@ def units_visible_to(user: AbstractBaseUser) -> QuerySet[Unit]:
     if roles.is_center_staff(user):
         return units
     return units.none()
+
+
+def units_named(callsigns: list[str]) -> tuple[list[Unit], list[str]]:
+    """The units those callsigns name, typed in any case, and the callsigns that name none."""
+    wanted = [c.strip().upper() for c in callsigns]
+    units = list(Unit.objects.filter(callsign__in=wanted))
+    return units, sorted(set(wanted) - {u.callsign for u in units})

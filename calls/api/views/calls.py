@@ -30,7 +30,7 @@ from calls.filtersets import CallFilterSet
 from calls.models import Call
 from calls.selectors import call_details_visible_to, call_lookup, calls_visible_to
 from calls.selectors.recommend import recommend
-from units.models import Unit
+from units.selectors import units_named
 
 CONFLICT = OpenApiResponse(description='{"detail": …}: the change lost a race or is not allowed now')
 
@@ -72,6 +72,12 @@ class CallViewSet(
             services.call_premise_flags_read_record(call=call, by=self.request.user)
         return Response(data, status=code)
 
+    def _input(self, serializer_class, **options):
+        """The request's body through `serializer_class`: its data, or a 400 with the field errors."""
+        data = serializer_class(data=self.request.data, **options)
+        data.is_valid(raise_exception=True)
+        return data
+
     def retrieve(self, request, *args, **kwargs):
         """One call with its assignments, current premise flags, alarm permit and chronology."""
         return self._served(self.get_object())
@@ -79,8 +85,7 @@ class CallViewSet(
     @extend_schema(request=CallCreateSerializer, responses={201: CallCreatedSerializer})
     def create(self, request, *args, **kwargs):
         """Enter a call; the answer also lists the open calls it may duplicate (`possible_duplicates`)."""
-        data = CallCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self._input(CallCreateSerializer)
         call = services.call_create(by=request.user, **data.service_kwargs())
         response = self._detail(call, status.HTTP_201_CREATED)
         response.data["possible_duplicates"] = possible_duplicates(
@@ -90,52 +95,40 @@ class CallViewSet(
     @extend_schema(request=CallUpdateSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
     def partial_update(self, request, *args, **kwargs):
         call = self.get_object()
-        data = CallUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        call = services.call_update(call=call, by=request.user, **data.service_kwargs())
-        return self._detail(call)
+        data = self._input(CallUpdateSerializer, partial=True)
+        return self._detail(services.call_update(call=call, by=request.user, **data.service_kwargs()))
 
     @extend_schema(request=DispatchInputSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_units(self, request, pk=None):
         """Send units; 409 when one is not available (then none is sent)."""
         call = self.get_object()
-        data = DispatchInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        wanted = [c.strip().upper() for c in data.validated_data["units"]]
-        units = list(Unit.objects.filter(callsign__in=wanted))
-        unknown = sorted(set(wanted) - {u.callsign for u in units})
+        units, unknown = units_named(self._input(DispatchInputSerializer).validated_data["units"])
         if unknown:
             raise Invalid({"units": [f"Unknown unit {c}." for c in unknown]})
-        call = services.call_dispatch(call=call, units=units, by=request.user)
-        return self._detail(call)
+        return self._detail(services.call_dispatch(call=call, units=units, by=request.user))
 
     @extend_schema(request=NoteInputSerializer, responses={201: ChronologyEntrySerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):
         call = self.get_object()
-        data = NoteInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry = services.call_note_add(call=call, by=request.user, text=data.validated_data["text"])
+        text = self._input(NoteInputSerializer).validated_data["text"]
+        entry = services.call_note_add(call=call, by=request.user, text=text)
         return Response(ChronologyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CloseInputSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         call = self.get_object()
-        data = CloseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        call = services.call_close(call=call, by=request.user, **data.validated_data)
-        return self._detail(call)
+        data = self._input(CloseInputSerializer).validated_data
+        return self._detail(services.call_close(call=call, by=request.user, **data))
 
     @extend_schema(request=ReopenInputSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         call = self.get_object()
-        data = ReopenInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        call = services.call_reopen(call=call, by=request.user, **data.validated_data)
-        return self._detail(call)
+        data = self._input(ReopenInputSerializer).validated_data
+        return self._detail(services.call_reopen(call=call, by=request.user, **data))
 
     @extend_schema(responses={200: RecommendationSerializer, 409: CONFLICT})
     @action(detail=True, methods=["get"], permission_classes=[IsCenterStaff])
@@ -153,9 +146,7 @@ class CallViewSet(
     def link(self, request, pk=None):
         """Link this call as a duplicate of `master`; it closes with disposition 22."""
         call = self.get_object()
-        data = LinkInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        key = data.validated_data["master"].strip()
+        key = self._input(LinkInputSerializer).validated_data["master"].strip()
         master = calls_visible_to(request.user).filter(**call_lookup(key)).first()
         if master is None:
             raise Invalid({"master": [f"No call {key}."]})
