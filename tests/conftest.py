@@ -136,12 +136,15 @@ def console_channel():
     async_to_sync(layer.group_discard)(CONSOLE_GROUP, name)
 
 
-def receive(layer, name, count=1):
-    """Read `count` messages in one event loop (channels-redis keeps its buffers per loop)."""
+def receive(layer, name, count=1, timeout=5.0):
+    """Read `count` messages in one event loop (channels-redis keeps its buffers per loop); a message
+    that never comes fails the test after `timeout` seconds instead of hanging it."""
+    import asyncio
+
     from asgiref.sync import async_to_sync
 
     async def read():
-        return [await layer.receive(name) for _ in range(count)]
+        return [await asyncio.wait_for(layer.receive(name), timeout) for _ in range(count)]
 
     messages = async_to_sync(read)()
     return messages[0] if count == 1 else messages

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from cad.admin import ReadOnlyAdmin, timestamp, to_the_second
 from units.models import Station, Unit, UnitStatusChange
-from units.services import unit_add, unit_describe
+from units.services import station_save, stations_delete, unit_add, unit_describe
 
 RECENT_STATUS_CHANGES = 10
 CALLSIGN = re.compile(r"[A-Z0-9-]{1,16}")
@@ -127,3 +127,12 @@ class StationAdmin(admin.ModelAdmin):
     list_display = ("name", "agency", "lat", "lon")
     list_filter = ("agency",)
     search_fields = ("name",)
+
+    def save_model(self, request: HttpRequest, obj: Station, form, change: bool) -> None:
+        station_save(station=obj, changed=form.changed_data if change else (), by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Station) -> None:
+        stations_delete(stations=[obj], by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        stations_delete(stations=list(queryset), by=request.user)

@@ -169,3 +169,37 @@ def test_a_callsign_the_api_cannot_address_is_refused_in_the_admin(sam):
     assert response.status_code == 200
     assert "letters, digits and hyphens" in response.content.decode()
     assert not Unit.objects.filter(callsign__iexact="bat_1").exists()
+
+
+def test_a_unit_changed_in_the_admin_is_announced_as_it_now_stands(sam, alice, console_channel,
+                                                                    django_capture_on_commit_callbacks):
+    from tests.conftest import receive
+
+    unit = dispatched("1A11", alice)
+    layer, name = console_channel
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(sam).post(f"{UNITS}{unit.pk}/change/",
+                                        descriptive_fields(unit, capabilities='["patrol", "k9"]'))
+    assert response.status_code == 302, response.content.decode()
+    event = receive(layer, name)
+    assert event["event"] == "unit.updated"
+    assert event["data"]["capabilities"] == ["patrol", "k9"]
+    # The rest as it is now, not as the form saw it: still dispatched on its call.
+    assert (event["data"]["status"], event["data"]["call_number"]) == ("dispatched", unit.current_call_number)
+
+
+def test_renaming_a_station_announces_the_units_housed_there(sam, console_channel,
+                                                             django_capture_on_commit_callbacks):
+    from tests.conftest import receive
+
+    station = Station.objects.get(name="Fire Station 3")
+    housed = set(Unit.objects.filter(station=station).values_list("callsign", flat=True))
+    layer, name = console_channel
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(sam).post(f"/admin/units/station/{station.pk}/change/", {
+            "name": "Fire Station 3 (Cedar)", "agency": station.agency_id, "lat": station.lat,
+            "lon": station.lon})
+    assert response.status_code == 302, response.content.decode()
+    events = receive(layer, name, len(housed))
+    assert {e["data"]["callsign"] for e in events} == housed
+    assert {e["data"]["station"] for e in events} == {"Fire Station 3 (Cedar)"}

@@ -1,7 +1,7 @@
 """The only ways units change: status (with its history and checks), location, description."""
 
 from units.services.location import unit_location_set
-from units.services.records import unit_add, unit_describe
+from units.services.records import station_save, stations_delete, unit_add, unit_describe
 from units.services.status import (
     CallRef,
     CallWork,
@@ -13,6 +13,7 @@ from units.services.status import (
 )
 
 __all__ = [
-    "CallRef", "CallWork", "call_work_register", "unit_add", "unit_call_move", "unit_check",
+    "CallRef", "CallWork", "call_work_register", "station_save", "stations_delete", "unit_add",
+    "unit_call_move", "unit_check",
     "unit_describe", "unit_location_set", "unit_status_record", "unit_status_set",
 ]

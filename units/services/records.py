@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from units.choices import UnitStatus
 from units.events import unit_announce
-from units.models import Unit
+from units.models import Station, Unit
 
 # What the admin may change; status, call and location change only through their services.
 DESCRIPTION_FIELDS = frozenset({"agency", "unit_type", "discipline", "capabilities", "home_beat", "station"})
@@ -38,3 +38,24 @@ def unit_describe(*, unit: Unit, changed: Iterable[str], by: AbstractBaseUser | 
     current.save(update_fields=fields)
     unit_announce(current)
     return current
+
+
+@transaction.atomic
+def station_save(*, station: Station, changed: Iterable[str], by: AbstractBaseUser | None) -> Station:
+    """A station added or changed; its units are announced when their shown station changes."""
+    station.save()
+    if "name" in changed:
+        for unit in Unit.objects.filter(station=station).select_related("agency", "station"):
+            unit_announce(unit)
+    return station
+
+
+@transaction.atomic
+def stations_delete(*, stations: Iterable[Station], by: AbstractBaseUser | None) -> int:
+    """Stations removed: their units stay, with no station, and every console is told."""
+    ids = [s.pk for s in stations]
+    housed = list(Unit.objects.filter(station_id__in=ids).values_list("pk", flat=True))
+    deleted, _ = Station.objects.filter(pk__in=ids).delete()
+    for unit in Unit.objects.filter(pk__in=housed).select_related("agency"):
+        unit_announce(unit)
+    return deleted
