@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -147,6 +149,20 @@ class Call(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == CallStatus.CLOSED
+
+
+OLDEST_RECEIVED = timedelta(days=7)
+
+
+def received_at_problem(received_at: datetime, *, now: datetime) -> str | None:
+    """Why a call cannot have been received then (None when it can): not in the future, and not so
+    long ago that it is a report rather than a call for service. Call entry and the API's early
+    checks both apply it."""
+    if received_at > now:
+        return "Cannot be in the future."
+    if now - received_at > OLDEST_RECEIVED:
+        return "More than 7 days ago; enter a report instead of a call."
+    return None
 
 
 class Assignment(models.Model):

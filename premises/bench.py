@@ -21,10 +21,10 @@ from django.db import connection
 from django.test import Client
 
 from cad.bench import summary
-from premises.importers import addresses_import, beats_import, read_csv
 from premises.models import Address, Intersection, StreetSegment
 from premises.normalize import ordinal
 from premises.selectors import place_at, place_search
+from premises.services import addresses_import, beats_import, read_csv
 
 LAT0, LON0 = 39.0, -94.6
 BLOCK_LAT, BLOCK_LON = 0.0018, 0.0025  # about 200 m each way

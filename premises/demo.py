@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from premises.choices import FlagKind, Occupancy, PermitStatus
-from premises.importers import (
+from premises.models import AlarmPermit, Beat, PremiseFlag
+from premises.selectors import place_resolve
+from premises.services import (
     addresses_import,
     beats_import,
     common_places_import,
@@ -21,8 +23,6 @@ from premises.importers import (
     read_csv,
     segments_import,
 )
-from premises.models import AlarmPermit, Beat, PremiseFlag
-from premises.selectors import place_resolve
 
 CITY = "DEMO CITY"
 POSTCODE = "64015"

@@ -13,8 +13,7 @@ from cad.exceptions import Conflict, Invalid
 from cad.history import actor
 from calls.choices import CallSource, ChronologyKind
 from calls.events import call_announce
-from calls.models import Call, CallNumberCounter, CallType, Priority
-from calls.rules import received_at_problem
+from calls.models import Call, CallNumberCounter, CallType, Priority, received_at_problem
 from calls.selectors import current_premise_flags
 from calls.services.chronology import chronology_add
 from calls.services.flags import premise_flags_attach

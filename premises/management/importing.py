@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from premises.importers import ImportReport
+from premises.services import ImportReport
 
 
 class ImportCommand(BaseCommand):

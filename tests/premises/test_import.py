@@ -6,9 +6,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from premises.importers import addresses_import, beats_import, read_csv
 from premises.models import Address, Beat, Intersection, StreetSegment
 from premises.selectors import place_resolve, place_search
+from premises.services import addresses_import, beats_import, read_csv
 
 # A little town far from the demo city: RIVER RD runs east, 1 point every ~20 m; HILL ST runs north
 # and crosses it at lon -95.0 without a house at the corner.

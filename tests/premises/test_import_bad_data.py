@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from premises.geo import BeatLocator
-from premises.importers import addresses_import, beats_import, read_csv
 from premises.models import Address, Beat
+from premises.services import addresses_import, beats_import, read_csv
 
 HEADER = "LON,LAT,NUMBER,STREET,UNIT,CITY,POSTCODE\n"
 

@@ -8,11 +8,16 @@ import pytest
 from calls import services
 from calls.models import CallPremiseFlag, CallType
 from premises.choices import FlagKind, Occupancy
-from premises.importers import addresses_import, common_places_import, read_csv
 from premises.models import Address, AlarmPermit, PremiseFlag
 from premises.normalize import normalize, split_intersection
 from premises.selectors import alarm_permit_for, place_resolve, place_search, premise_flags_for
-from premises.services import alarm_permit_save, premise_flag_save
+from premises.services import (
+    addresses_import,
+    alarm_permit_save,
+    common_places_import,
+    premise_flag_save,
+    read_csv,
+)
 
 # Far from the demo city. N PARK ST and S PARK ST are 2 km apart, each a block 100-198; only S PARK ST
 # has a point at 150. MAIN ST has a point at 100; MAIN AVE's block 90-198 also holds 100.

@@ -8,8 +8,7 @@ from rest_framework import serializers
 from cad.fields import CoordinateField
 from calls.api.serializers.calls import CallDetailSerializer, CallSerializer
 from calls.api.serializers.inputs import CallTypeField, location_problem
-from calls.models import Call, CallType
-from calls.rules import received_at_problem
+from calls.models import Call, CallType, received_at_problem
 from calls.selectors.duplicates import Candidate, likely_duplicates_of
 from premises.places import Place
 

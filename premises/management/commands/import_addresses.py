@@ -1,5 +1,5 @@
-from premises.importers import addresses_import, read_csv
 from premises.management.importing import ImportCommand
+from premises.services import addresses_import, read_csv
 
 
 class Command(ImportCommand):

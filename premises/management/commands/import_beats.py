@@ -1,7 +1,7 @@
 import json
 
-from premises.importers import beats_import
 from premises.management.importing import ImportCommand
+from premises.services import beats_import
 
 
 class Command(ImportCommand):

@@ -1,5 +1,5 @@
-from premises.importers import common_places_import, read_csv
 from premises.management.importing import ImportCommand
+from premises.services import common_places_import, read_csv
 
 
 class Command(ImportCommand):

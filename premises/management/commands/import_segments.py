@@ -1,5 +1,5 @@
-from premises.importers import read_csv, segments_import
 from premises.management.importing import ImportCommand
+from premises.services import read_csv, segments_import
 
 
 class Command(ImportCommand):

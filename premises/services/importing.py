@@ -18,7 +18,7 @@ from premises.geo import BeatLocator, distance_m, geometry_problem
 from premises.models import Address, Beat, CommonPlace, CommonPlaceAlias, Street, StreetSegment
 from premises.normalize import normalize, unit_key
 from premises.selectors import place_resolve
-from premises.services import address_label, intersections_rebuild, places_rebeat
+from premises.services.street_file import address_label, intersections_rebuild, places_rebeat
 
 BATCH = 2000
 SEGMENT_GAP_M = 1000  # farther apart than this, two points of one street are not one block
