@@ -34,7 +34,9 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def _answer(self, unit) -> Response:
         return Response(UnitSerializer(self.get_queryset().get(pk=unit.pk)).data)
 
-    @extend_schema(request=UnitStatusInputSerializer, responses={200: UnitSerializer, 409: CONFLICT})
+    # The operation ids partners' generated clients already use.
+    @extend_schema(request=UnitStatusInputSerializer, responses={200: UnitSerializer, 409: CONFLICT},
+                   operation_id="units_status_create")
     @action(detail=True, methods=["post"])
     def status(self, request, callsign=None):
         """Set the unit's status; 409 when the change is not allowed. On a call, en route / on scene
@@ -44,7 +46,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data.is_valid(raise_exception=True)
         return self._answer(unit_status_set(unit=unit, status=data.validated_data["status"], by=request.user))
 
-    @extend_schema(request=None, responses={200: UnitSerializer})
+    @extend_schema(request=None, responses={200: UnitSerializer}, operation_id="units_check_create")
     @action(detail=True, methods=["post"], permission_classes=[IsCenterStaff])
     def check(self, request, callsign=None):
         """The unit answered its officer-safety status check: its check clock starts again."""
