@@ -12,7 +12,16 @@ def test_the_openapi_schema_generates_and_validates_without_warnings(db, tmp_pat
 
 
 # What partners' generated clients call: an operation may be added, never renamed.
-OPERATIONS = ["calls_duplicates_ask", "calls_duplicates_retrieve", "units_check_create", "units_status_create", "v1_addresses_list", "v1_alerts_acknowledge_create", "v1_alerts_list", "v1_alerts_retrieve", "v1_beats_retrieve", "v1_call_types_list", "v1_call_types_retrieve", "v1_calls_close_create", "v1_calls_create", "v1_calls_dispatch_create", "v1_calls_link_create", "v1_calls_list", "v1_calls_notes_create", "v1_calls_partial_update", "v1_calls_recommendations_retrieve", "v1_calls_reopen_create", "v1_calls_retrieve", "v1_dispositions_list", "v1_dispositions_retrieve", "v1_priorities_list", "v1_priorities_retrieve", "v1_stats_today_retrieve", "v1_units_list", "v1_units_location_create", "v1_units_retrieve"]
+OPERATIONS = [
+    "calls_duplicates_ask", "calls_duplicates_retrieve", "units_check_create", "units_status_create",
+    "v1_addresses_list", "v1_alerts_acknowledge_create", "v1_alerts_list", "v1_alerts_retrieve",
+    "v1_beats_retrieve", "v1_call_types_list", "v1_call_types_retrieve", "v1_calls_close_create",
+    "v1_calls_create", "v1_calls_dispatch_create", "v1_calls_link_create", "v1_calls_list",
+    "v1_calls_notes_create", "v1_calls_partial_update", "v1_calls_recommendations_retrieve",
+    "v1_calls_reopen_create", "v1_calls_retrieve", "v1_dispositions_list", "v1_dispositions_retrieve",
+    "v1_priorities_list", "v1_priorities_retrieve", "v1_stats_today_retrieve", "v1_units_list",
+    "v1_units_location_create", "v1_units_retrieve",
+]
 
 
 def test_every_operation_keeps_its_id(db, tmp_path):
