@@ -70,6 +70,13 @@ def browser_context(browser):
         context.close()
 
 
+def offline(context):
+    """Only this machine's servers answer: map tiles and anything else outside fail at once."""
+    context.route("**/*", lambda route: route.abort() if "127.0.0.1" not in route.request.url
+                  else route.continue_())
+    return context
+
+
 def sign_in(context, base_url: str, username: str, then: str):
     """A signed-in page of `context` at `then` (e.g. /console/), with its JS errors collected."""
     from tests.servers import PASSWORD

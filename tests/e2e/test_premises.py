@@ -7,20 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import command, live, sign_in
+from tests.e2e.conftest import command, live, offline, sign_in
 
 pytestmark = pytest.mark.e2e
 
 ADDRESS = "410 ELM ST"
 HAZARD = "Resident threatened officers with a machete"
 MEDICAL = "Wife uses home oxygen; no open flame"
-
-
-def offline(context):
-    """Only this machine's server answers: tiles and anything else outside fail at once."""
-    context.route("**/*", lambda route: route.abort() if "127.0.0.1" not in route.request.url
-                  else route.continue_())
-    return context
 
 
 def add_flag(page, kind: str, text: str, *, confidential: bool = False):

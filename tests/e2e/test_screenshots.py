@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import live, sign_in
+from tests.e2e.conftest import live, offline, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -39,13 +39,6 @@ def folder(tmp_path) -> Path:
     path = Path(chosen) if chosen else tmp_path
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def offline(context):
-    """Only this machine's server answers (no map tiles): the pictures do not depend on a network."""
-    context.route("**/*", lambda route: route.abort() if "127.0.0.1" not in route.request.url
-                  else route.continue_())
-    return context
 
 
 def api(site, method, path, body=None):
