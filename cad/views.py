@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.http import require_GET
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.negotiation import BaseContentNegotiation
 
 from cad import roles
 
@@ -60,3 +62,22 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": "Server error; it has been logged."}, status=500)
     return defaults.server_error(request)
+
+
+class PageNegotiation(BaseContentNegotiation):
+    """A page answers in HTML (or its own script) whatever the client's Accept or ?format says:
+    a strict negotiation rendered the 406 for `Accept: application/json` with the page's template,
+    whose context authenticated a bad token again, and answered 500."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """The API reference (Swagger UI from the installed sidecar), its start-up script served apart
+    from the page so the Content-Security-Policy needs no inline script."""
+
+    content_negotiation_class = PageNegotiation
