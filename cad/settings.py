@@ -206,6 +206,10 @@ CAD_STREAM_POLL_SECONDS = envfloat("CAD_STREAM_POLL_SECONDS", 1.0)
 CAD_STREAM_HEARTBEAT_SECONDS = envfloat("CAD_STREAM_HEARTBEAT_SECONDS", 15.0)
 CAD_STREAM_REPLAY_LIMIT = envint("CAD_STREAM_REPLAY_LIMIT", 5000, minimum=1)
 
+# An address (or intersection) sent with coordinates must agree with them to within this; further
+# apart the call is refused naming both, never saved at one with the other dropped.
+CAD_LOCATION_AGREE_METRES = envint("CAD_LOCATION_AGREE_METRES", 300, minimum=1)
+
 # Recommendations: travel time is the straight-line distance x the road factor / the unit type's
 # speed (km/h), from the unit's last location while it is fresher than CAD_LOCATION_STALE_SECONDS.
 CAD_ROAD_FACTOR = envfloat("CAD_ROAD_FACTOR", 1.4)

@@ -1,9 +1,11 @@
 import django_filters
 from django.db.models import QuerySet
 
-from cad.filters import IsoDateTimeFilter
+from cad.filters import CodeFilter, IsoDateTimeFilter
 from calls.choices import ACTIVE_STATUSES, OPEN_STATUSES, CallStatus
-from calls.models import Call
+from calls.models import Call, CallType
+from premises.models import Beat
+from units.models import Unit
 
 STATUS_GROUPS = {
     "open": OPEN_STATUSES,
@@ -23,11 +25,14 @@ class CallFilterSet(django_filters.FilterSet):
     )
     received_after = IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
     received_before = IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
-    call_type = django_filters.CharFilter(field_name="call_type__code", lookup_expr="iexact")
-    beat = django_filters.CharFilter(field_name="beat__code", lookup_expr="iexact")
+    call_type = CodeFilter(field_name="call_type", queryset=CallType.objects.all(),
+                           listing="/api/v1/call-types/", help_text="A call type's code, e.g. ROBBERY")
+    beat = CodeFilter(field_name="beat", queryset=Beat.objects.all(), listing="/api/v1/beats/",
+                      help_text="A beat's code")
     number = django_filters.CharFilter(field_name="number")
-    unit = django_filters.CharFilter(field_name="assignments__unit__callsign", lookup_expr="iexact",
-                                     distinct=True)
+    unit = CodeFilter(field_name="assignments__unit", queryset=Unit.objects.all(), key="callsign",
+                      listing="/api/v1/units/", distinct=True,
+                      help_text="A unit's callsign: the calls it was sent to")
 
     class Meta:
         model = Call

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cad.serializers import StrictInputSerializer
 from premises.choices import FlagKind, PermitStatus
 from premises.models import AlarmPermit, PremiseFlag
 
@@ -57,7 +58,7 @@ class PlaceMatchSerializer(PlaceSerializer):
     alarm_permit = AlarmPermitSerializer(allow_null=True)
 
 
-class PlaceQuerySerializer(serializers.Serializer):
+class PlaceQuerySerializer(StrictInputSerializer):
     q = serializers.CharField(min_length=2, max_length=200, help_text="e.g. 123 MAIN, MAIN / 3RD, CITY HALL")
     limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
 

@@ -3,6 +3,7 @@
 import math
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -378,12 +379,14 @@ def place_at(lat: float, lon: float) -> Place:
 
 def place_for_location(location: dict[str, Any]) -> Place:
     """Where a call is: a street-file match when there is one, else the words as typed, unverified
-    (at the point given with them, if any); or coordinates alone."""
+    (at the point given with them, if any); or coordinates alone. Words and a point given together
+    must agree (within CAD_LOCATION_AGREE_METRES): neither is ever silently dropped."""
     lat, lon = location.get("lat"), location.get("lon")
     text = (location.get("address") or location.get("intersection") or "").strip()
     if text:
         place = place_resolve(text)
         if place is not None:
+            _refuse_disagreement(place, lat, lon)
             return place
         beat, address_id = None, None
         if lat is not None and lon is not None:
@@ -394,6 +397,16 @@ def place_for_location(location: dict[str, Any]) -> Place:
     if lat is None or lon is None:
         raise Invalid({"location": ["Give an address, an intersection, or lat and lon."]})
     return place_at(lat, lon)
+
+
+def _refuse_disagreement(place: Place, lat: float | None, lon: float | None) -> None:
+    if lat is None or lon is None or place.lat is None or place.lon is None:
+        return
+    apart = distance_m(lat, lon, place.lat, place.lon)
+    if apart > settings.CAD_LOCATION_AGREE_METRES:
+        raise Invalid({"location": [
+            f"{place.address} is {round(apart)} m from the point given ({lat:.6f}, {lon:.6f}); give the "
+            f"one that is right, or both where they agree (within {settings.CAD_LOCATION_AGREE_METRES} m)."]})
 
 
 def beat_at(lat: float, lon: float) -> Beat | None:

@@ -1,7 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cad.fields import CoordinateField
+from cad.fields import CoordinateField, TimeField
+from cad.serializers import StrictInputSerializer
 from units.choices import UnitStatus
 from units.models import Unit
 
@@ -45,11 +46,11 @@ class UnitSerializer(serializers.ModelSerializer):
                 if unit.location_at else None}
 
 
-class UnitStatusInputSerializer(serializers.Serializer):
+class UnitStatusInputSerializer(StrictInputSerializer):
     status = serializers.ChoiceField(choices=UnitStatus.choices)
 
 
-class UnitLocationInputSerializer(serializers.Serializer):
+class UnitLocationInputSerializer(StrictInputSerializer):
     lat = CoordinateField(min_value=-90, max_value=90)
     lon = CoordinateField(min_value=-180, max_value=180)
-    at = serializers.DateTimeField(required=False, help_text="When the fix was taken; default now")
+    at = TimeField(required=False, help_text="When the fix was taken (with its offset); default now")

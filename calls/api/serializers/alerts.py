@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cad.serializers import StrictInputSerializer
 from calls.models import Alert
 
 
@@ -20,3 +21,8 @@ class AlertSerializer(serializers.ModelSerializer):
 
     def get_escalated(self, alert: Alert) -> bool:
         return alert.escalated_at is not None
+
+
+class AlertQuerySerializer(StrictInputSerializer):
+    state = serializers.ChoiceField(choices=[("open", "Not yet acknowledged"), ("all", "The last 24 hours'")],
+                                    default="open")

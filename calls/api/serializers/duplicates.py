@@ -5,7 +5,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cad.fields import CoordinateField
+from cad.fields import CoordinateField, TimeField
+from cad.serializers import StrictInputSerializer
 from calls.api.serializers.calls import CallDetailSerializer, CallSerializer
 from calls.api.serializers.inputs import CallTypeField, location_problem
 from calls.models import Call, CallType, received_at_problem
@@ -46,13 +47,13 @@ class DuplicatesSerializer(serializers.Serializer):
     candidates = DuplicateCandidateSerializer(many=True)
 
 
-class DuplicateQuerySerializer(serializers.Serializer):
+class DuplicateQuerySerializer(StrictInputSerializer):
     call_type = CallTypeField(help_text="The new call's type code, e.g. MVAINJY")
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
     intersection = serializers.CharField(required=False, allow_blank=True, max_length=200)
     lat = CoordinateField(required=False, min_value=-90, max_value=90)
     lon = CoordinateField(required=False, min_value=-180, max_value=180)
-    received_at = serializers.DateTimeField(required=False, help_text="When the line rang; default now")
+    received_at = TimeField(required=False, help_text="When the line rang (with its offset); default now")
 
     def validate_received_at(self, value):
         problem = received_at_problem(value, now=timezone.now())

@@ -3,7 +3,8 @@
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from cad.fields import CoordinateField
+from cad.fields import CoordinateField, TimeField
+from cad.serializers import StrictInputSerializer
 from calls.choices import CallSource
 from calls.models import CallType, Disposition, Priority
 
@@ -20,7 +21,7 @@ def location_problem(data: dict) -> tuple[str | None, str] | None:
     return None
 
 
-class LocationInputSerializer(serializers.Serializer):
+class LocationInputSerializer(StrictInputSerializer):
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
     intersection = serializers.CharField(required=False, allow_blank=True, max_length=200)
     lat = CoordinateField(required=False, min_value=-90, max_value=90)
@@ -75,19 +76,19 @@ class PriorityField(serializers.IntegerField):
         return value.level if isinstance(value, Priority) else value
 
 
-class CallerInputSerializer(serializers.Serializer):
+class CallerInputSerializer(StrictInputSerializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=128)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
 
-class CallCreateSerializer(serializers.Serializer):
+class CallCreateSerializer(StrictInputSerializer):
     call_type = CallTypeField(help_text="APCO 2.103 or local code, e.g. ROBBERY")
     location = LocationInputSerializer()
     caller = CallerInputSerializer(required=False)
     narrative = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     source = serializers.ChoiceField(choices=CallSource.choices, default=CallSource.E911)
     priority = PriorityField(required=False, help_text="Overrides the call type's default")
-    received_at = serializers.DateTimeField(required=False, help_text="When the line rang; default now")
+    received_at = TimeField(required=False, help_text="When the line rang (with its offset); default now")
 
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)
@@ -105,30 +106,21 @@ class CallUpdateSerializer(CallCreateSerializer):
     location = LocationInputSerializer(required=False)
     source = serializers.ChoiceField(choices=CallSource.choices, required=False)
     received_at = None
-
-    def validate(self, data):
-        # A field that cannot be changed here (status, number, …) must say so, not be ignored.
-        unknown = sorted(set(getattr(self, "initial_data", {})) - set(self.fields))
-        if unknown:
-            hints = {"status": "Use dispatch/, close/ or reopen/.", "disposition": "Use close/."}
-            raise serializers.ValidationError(
-                {name: [hints.get(name, "This field cannot be changed.")] for name in unknown}
-            )
-        return data
+    unknown_hints = {"status": "Use dispatch/, close/ or reopen/.", "disposition": "Use close/."}
 
 
-class DispatchInputSerializer(serializers.Serializer):
+class DispatchInputSerializer(StrictInputSerializer):
     units = serializers.ListField(
         child=serializers.CharField(max_length=16), min_length=1, max_length=50,
         help_text="Callsigns, e.g. [\"1A12\"]",
     )
 
 
-class NoteInputSerializer(serializers.Serializer):
+class NoteInputSerializer(StrictInputSerializer):
     text = serializers.CharField(max_length=20000)
 
 
-class CloseInputSerializer(serializers.Serializer):
+class CloseInputSerializer(StrictInputSerializer):
     disposition = CodeField(
         queryset=Disposition.objects.all(), noun="disposition", listing="/api/v1/dispositions/",
         longest=8, help_text="APCO 1.111 code, e.g. 02",
@@ -136,9 +128,9 @@ class CloseInputSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ReopenInputSerializer(serializers.Serializer):
+class ReopenInputSerializer(StrictInputSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class LinkInputSerializer(serializers.Serializer):
+class LinkInputSerializer(StrictInputSerializer):
     master = serializers.CharField(help_text="The master call's number (YYYY-NNNNNN) or id")

@@ -1,12 +1,12 @@
 """Alerts (goal and officer-safety timers), for the center's staff."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from calls import services
-from calls.api.serializers import AlertSerializer
+from calls.api.serializers import AlertQuerySerializer, AlertSerializer
 from calls.models import Alert
 from calls.selectors import open_alerts, recent_alerts
 
@@ -23,13 +23,13 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     pagination_class = None
 
     def get_queryset(self):
-        if self.action == "list" and self.request.query_params.get("state") == "all":
-            return recent_alerts()
         if self.action == "list":
-            return open_alerts()
+            query = AlertQuerySerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            return recent_alerts() if query.validated_data["state"] == "all" else open_alerts()
         return Alert.objects.select_related("call", "unit", "acknowledged_by")
 
-    @extend_schema(parameters=[OpenApiParameter("state", enum=["open", "all"], required=False)])
+    @extend_schema(parameters=[AlertQuerySerializer])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
