@@ -31,7 +31,9 @@ class Pagination(PageNumberPagination):
             number = request.query_params.get(self.page_query_param, "")
             if _whole_number(number) is None or int(number) < 1:
                 raise ValidationError({self.page_query_param: ["Give a page number from 1."]}) from None
-            raise
+            last = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
+            raise ValidationError(
+                {self.page_query_param: [f"There is no page {number}; the last is {last}."]}) from None
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -41,8 +41,8 @@ def json_type_problem(field: serializers.Field, value: object) -> str | None:
 
 
 class StrictInputSerializer(serializers.Serializer):
-    """An endpoint's input under the one policy; `unknown_hints` may say where a refused field
-    belongs instead (`"status": "Use dispatch/, close/ or reopen/."`)."""
+    # An endpoint's input under the one policy. No docstring: the schema would give it to every
+    # input shape. `unknown_hints` may say where a refused field belongs (`"status": "Use close/."`).
 
     unknown_hints: dict[str, str] = {}
 

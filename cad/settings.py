@@ -286,7 +286,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["cad.permissions.IsCenterStaff"],
     "DEFAULT_PAGINATION_CLASS": "cad.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cad.schema.AutoSchema",
     "EXCEPTION_HANDLER": "cad.exceptions.exception_handler",
     "DEFAULT_PARSER_CLASSES": ["cad.parsers.SafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [

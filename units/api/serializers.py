@@ -10,8 +10,8 @@ from units.models import Unit
 class UnitSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.code", read_only=True)
     discipline = serializers.CharField(source="discipline.code", read_only=True)
-    home_beat = serializers.CharField(source="home_beat.code", read_only=True, default=None)
-    station = serializers.CharField(source="station.name", read_only=True, default=None)
+    home_beat = serializers.CharField(source="home_beat.code", read_only=True, default=None, allow_null=True)
+    station = serializers.CharField(source="station.name", read_only=True, default=None, allow_null=True)
     call = serializers.IntegerField(source="current_call_id", read_only=True, allow_null=True)
     call_number = serializers.SerializerMethodField()
     eido_status = serializers.SerializerMethodField()

@@ -8,9 +8,10 @@ class AlertSerializer(serializers.ModelSerializer):
     """A timer that ran out, shown on every console (and the board) until someone acknowledges it."""
 
     call = serializers.IntegerField(source="call_id", allow_null=True, read_only=True)
-    call_number = serializers.CharField(source="call.number", default=None, read_only=True)
-    unit = serializers.CharField(source="unit.callsign", default=None, read_only=True)
-    acknowledged_by = serializers.CharField(source="acknowledged_by.username", default=None, read_only=True)
+    call_number = serializers.CharField(source="call.number", default=None, allow_null=True, read_only=True)
+    unit = serializers.CharField(source="unit.callsign", default=None, allow_null=True, read_only=True)
+    acknowledged_by = serializers.CharField(source="acknowledged_by.username", default=None, allow_null=True,
+                                            read_only=True)
     escalated = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,7 +1,7 @@
 """A call as the API, the live stream and partners see it: in lists, and in the detail."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from calls.models import Assignment, Call, CallPremiseFlag, ChronologyEntry
@@ -62,10 +62,20 @@ class CallPremiseFlagSerializer(serializers.ModelSerializer):
         return copy.text
 
 
-class CallAlarmPermitSerializer(AlarmPermitSerializer):
-    """The permit of an alarm call's site; `{"on_file": false}` alone when the site has none."""
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class OnFileField(serializers.BooleanField):
+    pass
 
-    on_file = serializers.BooleanField(default=True)
+
+@extend_schema_field({"type": "boolean", "enum": [False]})
+class NotOnFileField(serializers.BooleanField):
+    pass
+
+
+class CallAlarmPermitSerializer(AlarmPermitSerializer):
+    """The permit of an alarm call's site."""
+
+    on_file = OnFileField(default=True)
     standing = serializers.SerializerMethodField(
         help_text="active, expired, not yet valid, suspended or revoked, on the day the call came in")
     standing_today = serializers.SerializerMethodField(help_text="the same, today")
@@ -75,6 +85,17 @@ class CallAlarmPermitSerializer(AlarmPermitSerializer):
 
     def get_standing_today(self, permit) -> str:
         return permit.standing(timezone.localdate())
+
+
+class NoAlarmPermitSerializer(serializers.Serializer):
+    """An alarm call whose site has no permit on file: `{"on_file": false}` alone."""
+
+    on_file = NotOnFileField()
+
+
+ALARM_PERMIT = PolymorphicProxySerializer(
+    component_name="CallAlarmPermitOrNone", serializers=[CallAlarmPermitSerializer, NoAlarmPermitSerializer],
+    resource_type_field_name=None, allow_null=True)
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -120,7 +141,7 @@ class CallSerializer(serializers.ModelSerializer):
 class AssignmentSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.callsign")
     agency = serializers.CharField(source="unit.agency.code")
-    dispatched_by = serializers.CharField(source="dispatched_by.username", default=None)
+    dispatched_by = serializers.CharField(source="dispatched_by.username", default=None, allow_null=True)
 
     class Meta:
         model = Assignment
@@ -130,8 +151,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class ChronologyEntrySerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.username", default=None)
-    unit = serializers.CharField(source="unit.callsign", default=None)
+    by = serializers.CharField(source="by.username", default=None, allow_null=True)
+    unit = serializers.CharField(source="unit.callsign", default=None, allow_null=True)
 
     class Meta:
         model = ChronologyEntry
@@ -151,7 +172,7 @@ class CallDetailSerializer(CallSerializer):
         fields = [*CallSerializer.Meta.fields, "alarm_permit", "duplicates", "assignments", "chronology"]
         read_only_fields = fields
 
-    @extend_schema_field(CallAlarmPermitSerializer(allow_null=True))
+    @extend_schema_field(ALARM_PERMIT)
     def get_alarm_permit(self, call: Call) -> dict | None:
         """On an alarm call: the site's permit as it stood the day the alarm came in (and today), or
         `{"on_file": false}`; null on calls that are not alarm calls."""

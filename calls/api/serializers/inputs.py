@@ -1,5 +1,6 @@
 """What the API accepts: a new call, a change to one, and the actions on it."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -21,9 +22,29 @@ def location_problem(data: dict) -> tuple[str | None, str] | None:
     return None
 
 
+def _location_shape(*names: str) -> dict:
+    return {"type": "object", "required": list(names), "additionalProperties": False,
+            "properties": {name: LOCATION_PROPERTIES[name] for name in names}}
+
+
+LOCATION_PROPERTIES = {
+    "address": {"type": "string", "minLength": 1, "maxLength": 200, "example": "310 MAIN ST"},
+    "intersection": {"type": "string", "minLength": 1, "maxLength": 200, "example": "MAIN ST / 3RD AVE"},
+    "lat": {"type": "number", "minimum": -90, "maximum": 90},
+    "lon": {"type": "number", "minimum": -180, "maximum": 180},
+}
+
+
+@extend_schema_field({
+    "description": "An address, an intersection, or lat and lon; words with a point must agree "
+                   "(within CAD_LOCATION_AGREE_METRES), else the request is refused naming both.",
+    "oneOf": [_location_shape("address"), _location_shape("address", "lat", "lon"),
+              _location_shape("intersection"), _location_shape("intersection", "lat", "lon"),
+              _location_shape("lat", "lon")],
+})
 class LocationInputSerializer(StrictInputSerializer):
-    address = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    intersection = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    address = serializers.CharField(required=False, max_length=200)
+    intersection = serializers.CharField(required=False, max_length=200)
     lat = CoordinateField(required=False, min_value=-90, max_value=90)
     lon = CoordinateField(required=False, min_value=-180, max_value=180)
 
@@ -54,6 +75,8 @@ class CodeField(serializers.CharField):
         return found
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\s*[A-Za-z0-9]{1,16}\s*$",
+                      "description": "A call type's code (GET call-types/), in any case, e.g. ROBBERY"})
 class CallTypeField(CodeField):
     def __init__(self, **kwargs):
         super().__init__(
@@ -62,6 +85,7 @@ class CallTypeField(CodeField):
         )
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 5})
 class PriorityField(serializers.IntegerField):
     """1 (highest) to 5, given as a number; becomes the Priority with its goals."""
 
@@ -120,11 +144,16 @@ class NoteInputSerializer(StrictInputSerializer):
     text = serializers.CharField(max_length=20000)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\s*[A-Za-z0-9]{1,8}\s*$",
+                      "description": "An APCO 1.111 or local disposition code (GET dispositions/), e.g. 02"})
+class DispositionField(CodeField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Disposition.objects.all(), noun="disposition",
+                         listing="/api/v1/dispositions/", longest=8, **kwargs)
+
+
 class CloseInputSerializer(StrictInputSerializer):
-    disposition = CodeField(
-        queryset=Disposition.objects.all(), noun="disposition", listing="/api/v1/dispositions/",
-        longest=8, help_text="APCO 1.111 code, e.g. 02",
-    )
+    disposition = DispositionField()
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

@@ -43,7 +43,7 @@ class CallViewSet(
 
     filterset_class = CallFilterSet
     permission_classes = [IsCenterStaffOrPartnerReading]
-    lookup_value_regex = r"[0-9]{1,18}|[0-9]{4}-[0-9]{1,8}"
+    lookup_value_regex = r"(?:[0-9]{1,18}|[0-9]{4}-[0-9]{1,8})"
 
     def get_queryset(self):
         if self.action == "list":
