@@ -19,7 +19,8 @@ from django.utils import timezone
 from cad.bench import percentile
 from cad.exceptions import Conflict
 from calls import services
-from calls.models import Assignment, CallType, Disposition
+from calls.choices import ChronologyKind
+from calls.models import Assignment, CallType, ChronologyEntry, Disposition
 from calls.selectors.recommend import recommend
 from premises.demo import grid_point
 from premises.models import Beat
@@ -93,6 +94,45 @@ class DispatchBench:
             if response.status_code >= 400:
                 raise CommandError(f"{label}: HTTP {response.status_code} {response.content[:200]!r}")
         self._row(label, samples)
+
+    def long_history(self, entries: int = 10_000, rounds: int = 100) -> None:
+        """A note, a read and a dispatch on a call with `entries` chronology entries beside the same
+        on a fresh call: a major incident's call must cost no more to work than a new one."""
+        fire = CallType.objects.get(code="FSTRU")
+        fresh = services.call_create(call_type=fire, location={"address": "650 CEDAR ST"}, by=self.alice)
+        long = services.call_create(call_type=fire, location={"address": "650 CEDAR ST"}, by=self.alice)
+        start = timezone.now() - timedelta(hours=6)
+        ChronologyEntry.objects.bulk_create(
+            (ChronologyEntry(call=long, kind=ChronologyKind.NOTE, at=start + timedelta(seconds=n / 10),
+                             by=self.alice, text=f"update {n}: crews rotating on the north side")
+             for n in range(entries)), batch_size=2000)
+        if connection.vendor == "postgresql":
+            # Statistics as autovacuum keeps them on a live system, not as they stand right after
+            # a bulk insert (the planner would think the call has 28 entries).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE calls_chronologyentry")
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(self.alice)
+        samples: dict[tuple[str, int], list[float]] = {}
+        for i in range(rounds):
+            for call in (fresh, long) if i % 2 else (long, fresh):
+                for label, do in (
+                    ("POST notes/", lambda call=call: client.post(
+                        f"/api/v1/calls/{call.pk}/notes/", {"text": "smoke showing"},
+                        content_type="application/json")),
+                    ("GET calls/{id}/", lambda call=call: client.get(f"/api/v1/calls/{call.pk}/")),
+                ):
+                    started = time.perf_counter()
+                    response = do()
+                    samples.setdefault((label, call.pk), []).append((time.perf_counter() - started) * 1000)
+                    if response.status_code >= 400:
+                        raise CommandError(f"{label}: HTTP {response.status_code}")
+        self.write(f"A call with {entries:,} chronology entries beside a fresh call, {rounds} rounds, "
+                   f"on {connection.vendor} (median ms; ratio long / fresh):")
+        for label in ("POST notes/", "GET calls/{id}/"):
+            a = statistics.median(samples[(label, fresh.pk)])
+            b = statistics.median(samples[(label, long.pk)])
+            self.write(f"  {label:<18} fresh {a:7.2f}  long {b:7.2f}  ratio {b / a:.2f}")
 
     def print(self) -> None:
         self.write(f"Dispatch core on {connection.vendor}, demo city, times in milliseconds")

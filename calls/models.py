@@ -210,6 +210,8 @@ class ChronologyEntry(AppendOnlyModel):
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "chronology entries"
+        # A call's latest entries, or those before one, in one seek however long its history.
+        indexes = [models.Index(fields=["call", "at", "id"], name="chronology_call_at")]
 
     def __str__(self) -> str:
         return f"{self.call} {self.at:%H:%M:%S} {self.get_kind_display()}"

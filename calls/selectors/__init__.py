@@ -10,11 +10,12 @@ from calls.selectors.calls import (
     call_shared_with,
     calls_shared_with,
     calls_visible_to,
+    chronology_page,
     current_premise_flags,
 )
 
 __all__ = [
     "active_calls_visible_to", "call_alarm_permit", "call_details_visible_to", "call_lookup", "call_place",
-    "call_shared_with", "calls_shared_with", "calls_visible_to", "current_premise_flags", "open_alerts",
-    "open_alerts_visible_to", "recent_alerts",
+    "call_shared_with", "calls_shared_with", "calls_visible_to", "chronology_page",
+    "current_premise_flags", "open_alerts", "open_alerts_visible_to", "recent_alerts",
 ]

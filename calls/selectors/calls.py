@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cad import roles
@@ -15,6 +15,7 @@ from premises.places import Place
 from premises.selectors import alarm_permit_for
 
 NUMBER = re.compile(r"[0-9]{4}-[0-9]{1,8}")
+CHRONOLOGY_PAGE = 50
 ID = re.compile(r"[0-9]{1,18}")
 
 
@@ -60,11 +61,28 @@ def active_calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
 
 
 def call_details_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
+    """What the call detail shows besides its chronology, whose last page is read on its own
+    (chronology_page): a call with ten thousand entries costs what a fresh one does."""
     return calls_visible_to(user).prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit__agency", "dispatched_by")),
-        Prefetch("chronology", queryset=ChronologyEntry.objects.select_related("by", "unit")),
         "duplicates",
     )
+
+
+def chronology_page(call_id: int, *, before: int | None = None, size: int = CHRONOLOGY_PAGE
+                    ) -> tuple[list[ChronologyEntry], bool]:
+    """The `size` entries of the call's chronology just before entry `before` (the latest when
+    None), oldest first, and whether earlier ones exist: one index seek however long the call's
+    history (calls_chronologyentry's (call, at, id) index). An entry not on this call: LookupError."""
+    entries = ChronologyEntry.objects.filter(call_id=call_id)
+    if before is not None:
+        anchor = (ChronologyEntry.objects.filter(call_id=call_id, pk=before)
+                  .values_list("at", flat=True).first())
+        if anchor is None:
+            raise LookupError(before)
+        entries = entries.filter(Q(at__lt=anchor) | Q(at=anchor, pk__lt=before))
+    page = list(entries.select_related("by", "unit").order_by("-at", "-pk")[:size + 1])
+    return page[:size][::-1], len(page) > size
 
 
 def call_lookup(key: str) -> dict:

@@ -5,7 +5,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from calls.models import Assignment, Call, CallPremiseFlag, ChronologyEntry
-from calls.selectors import call_alarm_permit, current_premise_flags
+from calls.selectors import call_alarm_permit, chronology_page, current_premise_flags
 from premises.api.serializers import AlarmPermitSerializer
 from premises.choices import FlagKind
 
@@ -160,17 +160,45 @@ class ChronologyEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def chronology_earlier_url(call_id: int, entries: list[ChronologyEntry], more: bool) -> str | None:
+    """Where the entries before these are read, or None when these are the first."""
+    return f"/api/v1/calls/{call_id}/chronology/?before={entries[0].pk}" if more and entries else None
+
+
+class ChronologyPageSerializer(serializers.Serializer):
+    results = ChronologyEntrySerializer(many=True, help_text="Oldest first")
+    earlier = serializers.CharField(allow_null=True,
+                                    help_text="The page of entries before these; null at the first")
+
+
 class CallDetailSerializer(CallSerializer):
-    """One call with everything that happened on it."""
+    """One call with everything that happened on it: its latest chronology entries (50, oldest
+    first) and where the earlier ones are read (`chronology_earlier`)."""
 
     assignments = AssignmentSerializer(many=True, read_only=True)
-    chronology = ChronologyEntrySerializer(many=True, read_only=True)
+    chronology = serializers.SerializerMethodField()
+    chronology_earlier = serializers.SerializerMethodField()
     duplicates = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
     alarm_permit = serializers.SerializerMethodField()
 
     class Meta(CallSerializer.Meta):
-        fields = [*CallSerializer.Meta.fields, "alarm_permit", "duplicates", "assignments", "chronology"]
+        fields = [*CallSerializer.Meta.fields, "alarm_permit", "duplicates", "assignments", "chronology",
+                  "chronology_earlier"]
         read_only_fields = fields
+
+    def _chronology(self, call: Call) -> tuple[list[ChronologyEntry], bool]:
+        if getattr(call, "_chronology_page", None) is None:
+            call._chronology_page = chronology_page(call.pk)
+        return call._chronology_page
+
+    @extend_schema_field(ChronologyEntrySerializer(many=True))
+    def get_chronology(self, call: Call) -> list[dict]:
+        return ChronologyEntrySerializer(self._chronology(call)[0], many=True).data
+
+    @extend_schema_field({"type": "string", "nullable": True,
+                          "description": "GET it for the entries before these; null when there are none"})
+    def get_chronology_earlier(self, call: Call) -> str | None:
+        return chronology_earlier_url(call.pk, *self._chronology(call))
 
     @extend_schema_field(ALARM_PERMIT)
     def get_alarm_permit(self, call: Call) -> dict | None:

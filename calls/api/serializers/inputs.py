@@ -163,3 +163,10 @@ class ReopenInputSerializer(StrictInputSerializer):
 
 class LinkInputSerializer(StrictInputSerializer):
     master = serializers.CharField(help_text="The master call's number (YYYY-NNNNNN) or id")
+
+
+class ChronologyQuerySerializer(StrictInputSerializer):
+    before = serializers.IntegerField(required=False, min_value=1,
+                                      help_text="An entry's id: the ones before it")
+    size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50,
+                                    help_text="How many entries, 1 to 200")

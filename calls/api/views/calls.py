@@ -23,12 +23,14 @@ from calls.api.serializers import (
     NoteInputSerializer,
     ReopenInputSerializer,
 )
+from calls.api.serializers.calls import ChronologyPageSerializer, chronology_earlier_url
 from calls.api.serializers.duplicates import CallCreatedSerializer, possible_duplicates
+from calls.api.serializers.inputs import ChronologyQuerySerializer
 from calls.api.serializers.recommendations import RecommendationSerializer
 from calls.api.views.duplicates import CallDuplicatesMixin
 from calls.filtersets import CallFilterSet
 from calls.models import Call
-from calls.selectors import call_details_visible_to, call_lookup, calls_visible_to
+from calls.selectors import call_details_visible_to, call_lookup, calls_visible_to, chronology_page
 from calls.selectors.recommend import recommend
 from units.selectors import units_named
 
@@ -46,9 +48,10 @@ class CallViewSet(
     lookup_value_regex = r"(?:[0-9]{1,18}|[0-9]{4}-[0-9]{1,8})"
 
     def get_queryset(self):
-        if self.action == "list":
-            return calls_visible_to(self.request.user)
-        return call_details_visible_to(self.request.user)
+        # Only what the endpoint renders: the detail's rows for the detail, the call alone to act on.
+        if self.action == "retrieve":
+            return call_details_visible_to(self.request.user)
+        return calls_visible_to(self.request.user)
 
     def get_serializer_class(self):
         return CallSerializer if self.action == "list" else CallDetailSerializer
@@ -129,6 +132,22 @@ class CallViewSet(
         call = self.get_object()
         data = self._input(ReopenInputSerializer).validated_data
         return self._detail(services.call_reopen(call=call, by=request.user, **data))
+
+    @extend_schema(parameters=[ChronologyQuerySerializer], responses={200: ChronologyPageSerializer})
+    @action(detail=True, methods=["get"])
+    def chronology(self, request, pk=None):
+        """The call's chronology a page at a time, oldest first within a page: the latest entries,
+        or with `before` the ones before that entry; `earlier` says where the page before is."""
+        call = self.get_object()
+        query = ChronologyQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            entries, more = chronology_page(call.pk, **query.validated_data)
+        except LookupError:
+            before = query.validated_data["before"]
+            raise Invalid({"before": [f"No entry {before} on {call.number}."]}) from None
+        return Response(ChronologyPageSerializer(
+            {"results": entries, "earlier": chronology_earlier_url(call.pk, entries, more)}).data)
 
     @extend_schema(responses={200: RecommendationSerializer, 409: CONFLICT})
     @action(detail=True, methods=["get"], permission_classes=[IsCenterStaff])

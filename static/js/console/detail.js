@@ -298,13 +298,41 @@ export function setupDetail({ store, refs, say, onSelect }) {
     if (focused) (suggestions.querySelector(`[data-key="${CSS.escape(focused)}"]`) || dispatchInput).focus();
   }
 
+  // The detail carries the latest page of the chronology. Once the dispatcher reads earlier pages,
+  // every entry seen on this call is kept, so none falls between the pages as new ones arrive.
+  let history = { callId: null, kept: new Map(), next: null, opened: false };
+
   function renderChronology(c) {
-    const entries = [...(c.chronology || [])].reverse();
-    setChildren(chronology, entries.map((e) => h("li", { "data-kind": e.kind, "data-entry": e.id },
+    const page = c.chronology || [];
+    if (history.callId !== c.id) history = { callId: c.id, kept: new Map(), next: c.chronology_earlier, opened: false };
+    if (history.opened) for (const e of page) history.kept.set(e.id, e);
+    else history.next = c.chronology_earlier;
+    const entries = (history.opened ? [...history.kept.values()].sort(inOrder) : page).slice().reverse();
+    const items = entries.map((e) => h("li", { "data-kind": e.kind, "data-entry": e.id },
       h("time", { datetime: e.at }, clock(e.at)),
       h("span", { class: "k" }, KIND_LABEL[e.kind] || e.kind.toUpperCase()),
       h("span", { class: "t" }, e.text),
-      h("span", { class: "by" }, e.by || ""))));
+      h("span", { class: "by" }, e.by || "")));
+    if (history.next) {
+      items.push(h("li", { class: "chrono-more" },
+        h("button", { type: "button", id: "chronology-earlier", onclick: () => loadEarlier(c.id) }, "Earlier entries")));
+    }
+    setChildren(chronology, items);
+  }
+
+  async function loadEarlier(callId) {
+    const wanted = history;
+    try {
+      const page = await get(wanted.next.replace(/^\/api\/v1\//, ""));
+      if (history !== wanted || call?.id !== callId) return;
+      for (const e of [...page.results, ...(call.chronology || [])]) history.kept.set(e.id, e);
+      history.opened = true;
+      history.next = page.earlier;
+      renderChronology(call);
+      chronology.querySelector("#chronology-earlier")?.focus();
+    } catch (err) {
+      report("error", `Earlier entries: ${err.message}`);
+    }
   }
 
   // A unit picked on the board (or a suggestion chip) is added to the dispatch line, ready to send.
@@ -346,4 +374,8 @@ function clock(iso) {
   const t = toMs(iso);
   if (t === null) return "";
   return new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+}
+
+function inOrder(a, b) {
+  return (Date.parse(a.at) - Date.parse(b.at)) || (a.id - b.id);
 }
