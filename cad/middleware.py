@@ -15,3 +15,16 @@ class RejectNulBytesMiddleware:
                 return JsonResponse({"detail": "NUL bytes are not allowed."}, status=400)
             return HttpResponseBadRequest("NUL bytes are not allowed.")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and answers carry callers' names, phones and what happened at their homes: no browser,
+    proxy or shared cache may keep them (static files are served before this, and cached)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        return response
