@@ -8,7 +8,7 @@ def _whole_number(text: str) -> int | None:
 
 class Pagination(PageNumberPagination):
     """Pages of 50 by default; `page_size` 1 to 500. A page or a size that cannot be meant is a 400
-    that says so, not a silent default."""
+    that says so, not a silent default; one sent empty is not sent, as with every query value."""
 
     page_size = 50
     page_size_query_param = "page_size"
@@ -16,7 +16,7 @@ class Pagination(PageNumberPagination):
 
     def get_page_size(self, request):
         asked = request.query_params.get(self.page_size_query_param)
-        if asked is None:
+        if not asked:
             return self.page_size
         size = _whole_number(asked)
         if size is None or not 1 <= size <= self.max_page_size:

@@ -4,9 +4,16 @@ generate their clients from it, and a client that meets an undocumented 404 or 4
 Every operation can answer 400 (a malformed query or body: field errors, or `{"detail"}`), 401
 (no or bad credentials) and 403 (a role that may not); one on a path with an id 404; one that takes
 a body 415 (not JSON). A 409 is declared by the operation that can conflict.
+
+A body under the one input policy (cad.serializers.StrictInputSerializer) says it takes no other
+field (`additionalProperties: false`): the schema states the 400 a stray field gets. An optional
+query parameter sent empty (`?since=`, as an HTML form sends a blank field) is the same as leaving it
+out, and says so (`allowEmptyValue`).
 """
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+from cad.serializers import StrictInputSerializer
 
 DETAIL = {
     "type": "object",
@@ -41,3 +48,16 @@ class AutoSchema(SpectacularAutoSchema):
                 description, schema = ERRORS[code]
                 responses[code] = {**self._get_response_for_code(schema, code), "description": description}
         return responses
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictInputSerializer):
+            schema["additionalProperties"] = False
+        return schema

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cad.serializers import StrictInputSerializer
@@ -58,8 +59,15 @@ class PlaceMatchSerializer(PlaceSerializer):
     alarm_permit = AlarmPermitSerializer(allow_null=True)
 
 
+@extend_schema_field({"type": "string", "minLength": 2, "maxLength": 200, "pattern": r"\S[\s\S]*\S",
+                      "description": "At least two characters besides the spaces around them"})
+class SearchTextField(serializers.CharField):
+    """What was typed, trimmed (the field trims before it counts), so the schema's pattern asks for
+    two characters that are not spaces."""
+
+
 class PlaceQuerySerializer(StrictInputSerializer):
-    q = serializers.CharField(min_length=2, max_length=200, help_text="e.g. 123 MAIN, MAIN / 3RD, CITY HALL")
+    q = SearchTextField(min_length=2, max_length=200, help_text="e.g. 123 MAIN, MAIN / 3RD, CITY HALL")
     limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
 
 

@@ -66,7 +66,7 @@ def test_every_operation_answers_as_the_schema_says(api_site, tmp_path, agency, 
          "--checks", CHECKS, "--max-examples", str(EXAMPLES), "--seed", "20261201",
          "--phases", "examples,coverage,fuzzing", "--continue-on-failure", "--no-color",
          "--request-timeout", "20"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,  # its cache stays out of the tree
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     assert "Tested: " in done.stdout
