@@ -200,6 +200,10 @@ CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", 
 # Without Redis there is no beat process: the server runs the same schedule in a thread.
 CAD_INPROCESS_SCHEDULER = envbool("CAD_INPROCESS_SCHEDULER", not REDIS_URL)
 
+# A call's received time (the console stamps it when call taking starts; an API client may send
+# it) may be at most this old: older than that it is a report, not a call for service.
+CAD_RECEIVED_AT_MAX_AGE_HOURS = envint("CAD_RECEIVED_AT_MAX_AGE_HOURS", 168, minimum=1)
+
 # The live stream (/ws/console/).
 CAD_EVENT_RETENTION_HOURS = envint("CAD_EVENT_RETENTION_HOURS", 24, minimum=1)
 CAD_STREAM_POLL_SECONDS = envfloat("CAD_STREAM_POLL_SECONDS", 1.0)
