@@ -126,7 +126,8 @@ def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, fo
     expect(clerk.locator("#content")).to_contain_text("1 premise flag attached: officer-safety hazard")
     clerk.screenshot(path=str(folder / "admin-call.png"), full_page=True)
 
-    home = sign_in(offline(browser_context()), demo.first.url, "supervisor1", "/")
+    home = sign_in(offline(browser_context()), demo.first.url, "supervisor1", "/board/")
+    home.goto(f"{demo.first.url}/")  # signing in lands on the console: home is the CAD link away
     expect(home.get_by_role("link", name=re.compile("console", re.I)).first).to_be_visible()
     home.screenshot(path=str(folder / "home.png"))
 
