@@ -81,6 +81,20 @@ def envtable(name: str, default: dict[str, float]) -> dict[str, float]:
     return table
 
 
+def envcounts(name: str, default: dict[str, int]) -> dict[str, int]:
+    """`officer_safety=1,medical=0`: names with a whole number from 0 to 9, in place of the default."""
+    raw = _raw(name)
+    if raw is None:
+        return dict(default)
+    table = {}
+    for item in raw.split(","):
+        key, sep, number = item.strip().partition("=")
+        if not (sep and key.strip() and number.strip().isdigit() and int(number) <= 9):
+            raise ImproperlyConfigured(f"{name}: {item.strip()!r} is not name=number (whole, 0 to 9).")
+        table[key.strip()] = int(number)
+    return table
+
+
 def _dev_secret_key() -> str:
     # Never committed: generated once into an ignored file for the embedded default.
     path = VAR_DIR / "secret_key"
@@ -221,6 +235,10 @@ CAD_UNIT_SPEEDS_KMH = envtable("CAD_UNIT_SPEEDS_KMH", {
     "parks_crew": 40, "behavioral_health": 45,
 })
 CAD_DEFAULT_SPEED_KMH = envfloat("CAD_DEFAULT_SPEED_KMH", 45.0)
+# Premise flags that add cover to any call's recommendation: flag kind = police units more. A
+# center-wide policy, so a setting reviewed like the others; kinds are checked at start-up
+# (calls/checks.py).
+CAD_COVER_FOR_FLAGS = envcounts("CAD_COVER_FOR_FLAGS", {"officer_safety": 1})
 
 # The console's map: a tile URL template (empty: no tiles, markers and beats on a blank background).
 CAD_MAP_TILE_URL = os.environ.get("CAD_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
