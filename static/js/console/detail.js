@@ -349,6 +349,10 @@ export function setupDetail({ store, refs, say, onSelect }) {
   return {
     open, refresh, offerUnit, dispatch, note, close, reopen, unitStatus, link,
     recommend: recommendation.send, recommendEdit: recommendation.edit,
+    // A fresher copy of the call shown (an action's answer made elsewhere), shown if it still is.
+    accept: (data) => {
+      if (opening === null && call?.id === data.id) show(data, { fresh: false });
+    },
     selected: () => call,
     selectedBy: () => chosenBy,
     selectedId: () => call?.id ?? wantedId,

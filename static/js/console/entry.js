@@ -12,7 +12,7 @@ import { setupEntryDuplicates, shortNumber } from "./duplicates.js";
 const INTERSECTION = / \/ | & | AND /i;
 const ERROR_SLOTS = ["location", "call_type", "priority", "source", "caller", "narrative"];
 
-export function setupEntry({ refs, onCreated, say }) {
+export function setupEntry({ refs, onCreated, onSent, say }) {
   const form = document.getElementById("entry-form");
   const location = document.getElementById("entry-location");
   const type = document.getElementById("entry-type");
@@ -350,9 +350,14 @@ export function setupEntry({ refs, onCreated, say }) {
         }
         return;
       }
-      onCreated(call);
-      if (sendUnits) await sendRecommended(call);
-      else say("ok", `Call ${call.number} saved: ${call.call_type.code} at ${call.location.address}.`);
+      const opened = onCreated(call);
+      if (sendUnits) {
+        const sent = await sendRecommended(call);
+        // The dispatch answers with the call as it now stands: shown at once, not on the next event.
+        if (sent && (await opened)) onSent(sent);
+      } else {
+        say("ok", `Call ${call.number} saved: ${call.call_type.code} at ${call.location.address}.`);
+      }
     } finally {
       saving = false;
       save.disabled = false;
@@ -370,12 +375,17 @@ export function setupEntry({ refs, onCreated, say }) {
         units = recommendation.units.map((u) => u.callsign);
         if (!units.length) {
           const why = recommendation.unfilled.map((u) => u.text).join("; ") || "no units recommended";
-          return say("error", `${saved}; nothing sent: ${why}.`);
+          say("error", `${saved}; nothing sent: ${why}.`);
+          return null;
         }
-        await post(`calls/${call.id}/dispatch/`, { units });
-        return say("ok", `${saved} and ${units.join(", ")} sent: ${call.call_type.code} at ${call.location.address}.`);
+        const answer = await post(`calls/${call.id}/dispatch/`, { units });
+        say("ok", `${saved} and ${units.join(", ")} sent: ${call.call_type.code} at ${call.location.address}.`);
+        return answer;
       } catch (err) {
-        if (err.status !== 409 || attempt) return say("error", `${saved}, but no unit sent: ${err.message}`);
+        if (err.status !== 409 || attempt) {
+          say("error", `${saved}, but no unit sent: ${err.message}`);
+          return null;
+        }
       }
     }
     return null;

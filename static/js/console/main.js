@@ -56,10 +56,14 @@ async function boot() {
 
   // After a save the keyboard goes to the command line, the saved call beside it (marked as
   // selected by the save, so a close or link on it asks first).
-  const entry = setupEntry({ refs, say, onCreated: (call) => {
-    detail.open(call.id, { by: "save" });
-    commands.focus();
-  } });
+  const entry = setupEntry({
+    refs, say,
+    onCreated: (call) => {
+      commands.focus();
+      return detail.open(call.id, { by: "save" });
+    },
+    onSent: (call) => detail.accept(call),
+  });
   const lists = setupLists({ store, refs, getSelectedId: () => selectedId, onOpen: (id) => detail.open(id) });
   const units = setupUnits({ store, onActivate: activateUnit });
   const detail = setupDetail({
