@@ -1,5 +1,5 @@
-"""What `make bench` and the tests that need real servers share: daphne in a child process, a
-throwaway database, percentiles; and the live stream's figures for `make bench` (how long a new
+"""What `make bench` and the tests that need real servers share: daphne in a child process, the
+browser, a throwaway database, percentiles; and the live stream's figures for `make bench` (how long a new
 call takes to reach another console, the snapshot a console gets on connect). Nothing here is
 imported by the running system.
 """
@@ -26,6 +26,12 @@ from cad.models import Agency
 from cad.services import agency_token_create
 
 ROOT = Path(__file__).resolve().parent.parent
+# Debian's Chromium, driven by Playwright (which cannot fetch its own browser here).
+CHROMIUM = os.environ.get("CAD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
 
 
 def free_port() -> int:

@@ -83,6 +83,20 @@ def envtable(name: str, default: dict[str, float]) -> dict[str, float]:
     return table
 
 
+def envcounts(name: str, default: dict[str, int]) -> dict[str, int]:
+    """`officer_safety=1,medical=0`: names with a whole number from 0 to 9, in place of the default."""
+    raw = _raw(name)
+    if raw is None:
+        return dict(default)
+    table = {}
+    for item in raw.split(","):
+        key, sep, number = item.strip().partition("=")
+        if not (sep and key.strip() and number.strip().isdigit() and int(number) <= 9):
+            raise ImproperlyConfigured(f"{name}: {item.strip()!r} is not name=number (whole, 0 to 9).")
+        table[key.strip()] = int(number)
+    return table
+
+
 def _dev_secret_key() -> str:
     # Never committed: generated once into an ignored file for the embedded default.
     path = VAR_DIR / "secret_key"
@@ -205,6 +219,10 @@ CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", 
 # Without Redis there is no beat process: the server runs the same schedule in a thread.
 CAD_INPROCESS_SCHEDULER = envbool("CAD_INPROCESS_SCHEDULER", not REDIS_URL)
 
+# A call's received time (the console stamps it when call taking starts; an API client may send
+# it) may be at most this old: older than that it is a report, not a call for service.
+CAD_RECEIVED_AT_MAX_AGE_HOURS = envint("CAD_RECEIVED_AT_MAX_AGE_HOURS", 168, minimum=1)
+
 # The live stream (/ws/console/).
 CAD_EVENT_RETENTION_HOURS = envint("CAD_EVENT_RETENTION_HOURS", 24, minimum=1)
 CAD_STREAM_POLL_SECONDS = envfloat("CAD_STREAM_POLL_SECONDS", 1.0)
@@ -226,6 +244,10 @@ CAD_UNIT_SPEEDS_KMH = envtable("CAD_UNIT_SPEEDS_KMH", {
     "parks_crew": 40, "behavioral_health": 45,
 })
 CAD_DEFAULT_SPEED_KMH = envfloat("CAD_DEFAULT_SPEED_KMH", 45.0)
+# Premise flags that add cover to any call's recommendation: flag kind = police units more. A
+# center-wide policy, so a setting reviewed like the others; kinds are checked at start-up
+# (calls/checks.py).
+CAD_COVER_FOR_FLAGS = envcounts("CAD_COVER_FOR_FLAGS", {"officer_safety": 1})
 
 # The console's map: a tile URL template (empty: no tiles, markers and beats on a blank background).
 CAD_MAP_TILE_URL = os.environ.get("CAD_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -290,7 +312,8 @@ else:
     CONTENT_SECURITY_POLICY = _CSP
 
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+# Where dispatchers and supervisors land after signing in; records clerks go home (cad.views.SignInView).
+LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "en-us"

@@ -1,9 +1,10 @@
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.views import defaults
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -20,6 +21,22 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_dispatch": roles.can_dispatch(request.user),
         "is_center_staff": roles.is_center_staff(request.user),
     })
+
+
+class SignInView(LoginView):
+    """Django's sign-in form. Afterwards each person lands where their work is: dispatchers and
+    supervisors on the console (LOGIN_REDIRECT_URL), everyone else on the home page. A page asked
+    for (`?next=`) wins, except the home page itself, which is where a bookmark of the site sends
+    everyone: a dispatcher who opened the site's address wants the console, not four keys more."""
+
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        home = resolve_url("home")
+        wanted = self.get_redirect_url()
+        if wanted and wanted != home:
+            return wanted
+        return resolve_url(settings.LOGIN_REDIRECT_URL) if roles.can_dispatch(self.request.user) else home
 
 
 @require_GET

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CallsConfig(AppConfig):
@@ -7,8 +8,10 @@ class CallsConfig(AppConfig):
 
     def ready(self) -> None:
         from calls import stream
+        from calls.checks import cover_flags_check
         from calls.services.unit_work import UnitWork
         from units.services import call_work_register
 
         call_work_register(UnitWork())
+        checks.register(cover_flags_check)
         stream.register()

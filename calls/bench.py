@@ -1,22 +1,27 @@
 """The dispatch core's figures for `make bench`: each service and API call over a few hundred rounds,
-a 50-way race of dispatchers for one unit (PostgreSQL), and recommend() over a thousand units.
+a 50-way race of dispatchers for one unit (PostgreSQL), recommend() over a thousand units, and the
+P1 trial: a robbery typed into the console at 5 characters a second, timed to the units sent.
 Runs on the demo city in a throwaway database; nothing here is imported by the running system.
 """
 
+import os
 import statistics
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import sync_playwright
 
-from cad.bench import percentile
+from cad.bench import CHROMIUM, CHROMIUM_FLAGS, percentile
 from cad.exceptions import Conflict
 from calls import services
 from calls.choices import ChronologyKind
@@ -214,3 +219,84 @@ class DispatchBench:
             f"recommend() with {total} available units on {connection.vendor}, {calls} calls "
             f"(one query of units, ranked in Python): median {statistics.median(samples):.2f} ms, "
             f"p95 {percentile(samples, 0.95):.2f} ms, max {max(samples):.2f} ms")
+
+
+# The issue's P1, as a call taker hears it: where, what, who, the callback, what happened. Keys
+# are what the console asks beyond the text: F2, a Tab between fields, Ctrl+Enter to save and send.
+P1_CALL = (
+    ("key", "F2"), ("text", "310 main st"), ("key", "Tab"), ("text", "robbery"), ("key", "Tab"),
+    ("text", "Ann Lee"), ("key", "Tab"), ("text", "816-555-0142"), ("key", "Tab"),
+    ("text", "gun shown, fled north"), ("key", "Control+Enter"),
+)
+P1_SECONDS, P1_KEYS = 15.0, 6  # the issue's targets
+TYPING_PER_SECOND = 5
+
+
+@dataclass(frozen=True)
+class TrialResult:
+    seconds: float  # from the first key to the console showing the call dispatched
+    keys: int  # keys pressed beyond the text
+    characters: int
+    number: str
+    units: tuple[str, ...]
+
+    @property
+    def typing_seconds(self) -> float:
+        """From the first key to the last at TYPING_PER_SECOND: the rest is the software's share."""
+        return (self.characters + self.keys - 1) / TYPING_PER_SECOND
+
+    def line(self) -> str:
+        software = self.seconds - self.typing_seconds
+        return (f"P1 trial (robbery at 310 MAIN ST typed at {TYPING_PER_SECOND} characters a second, "
+                f"keyboard only, 1920x1080): {self.seconds:.1f} s and {self.keys} keys beyond "
+                f"{self.characters} characters, first key to {', '.join(self.units)} dispatched on "
+                f"{self.number} (typing alone {self.typing_seconds:.1f} s, the software {software:.1f} s; "
+                f"targets {P1_SECONDS:.0f} s and {P1_KEYS} keys)")
+
+
+def p1_trial(page, *, per_second: float = TYPING_PER_SECOND) -> TrialResult:
+    """Type P1_CALL into a signed-in, live console `page` at `per_second` keys a second, keyboard
+    only, never waiting for the screen, and time it from F2 to the console showing the call
+    dispatched. Each key goes at its own moment on one clock (first key + n / per_second), so the
+    browser driver's own delay per key is not counted as the software's."""
+    shown = page.locator("#call-detail").get_attribute("data-call-number")
+    strokes = [(kind, value) for kind, text in P1_CALL for value in ([text] if kind == "key" else text)]
+    start = time.monotonic()
+    for n, (kind, value) in enumerate(strokes):
+        time.sleep(max(0.0, start + n / per_second - time.monotonic()))
+        if kind == "key":
+            page.keyboard.press(value)
+        else:
+            page.keyboard.type(value)
+    number = page.wait_for_function(
+        """(before) => {
+          const detail = document.getElementById("call-detail");
+          const number = detail.dataset.callNumber;
+          return number && number !== before && detail.dataset.status === "dispatched" ? number : null;
+        }""", arg=shown, timeout=30_000, polling=20).json_value()
+    seconds = time.monotonic() - start
+    units = tuple(page.locator("#detail-units [data-unit]").evaluate_all(
+        "rows => rows.map(r => r.dataset.unit)"))
+    keys = sum(1 for kind, _ in strokes if kind == "key")
+    return TrialResult(seconds, keys, len(strokes) - keys, number, units)
+
+
+def p1_trial_bench(write: Callable[[str], None], base_url: str) -> None:
+    """The P1 trial on a daphne server of the benchmark's database, signed in as dispatcher1."""
+    if not os.path.exists(CHROMIUM):
+        write(f"P1 trial: skipped ({CHROMIUM} is not installed: apt-get install -y chromium)")
+        return
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(get_user_model().objects.get(username="dispatcher1"))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1920, "height": 1080})
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}])
+            page = context.new_page()
+            page.goto(f"{base_url}/console/")
+            page.locator('#link-status[data-state="live"]').wait_for(timeout=15_000)
+            write(p1_trial(page).line())
+        finally:
+            browser.close()

@@ -159,21 +159,59 @@ def seed_status_check_rules() -> int:
     return StatusCheckRule.objects.count()
 
 
-# Run cards: (call type, priority or None for any, notes, [(capability, count), …]). Types without
-# a plan get the fallback in calls/selectors/recommend.py: one unit of each of the type's disciplines.
+# Run cards: (call type, priority or None for any, notes, [(capability, count), …]), one for every
+# call type above (police, fire, EMS, city services, behavioral health), so no call is recommended
+# the fallback of one unit per discipline; the fallback stays for types a center adds later.
 FIRE_FULL = [("engine", 2), ("ladder", 1), ("chief", 1), ("medic", 1)]
 ALS_FIRST = [("medic", 1), ("engine", 1)]
+ONE_OFFICER = [("patrol", 1)]
+TWO_OFFICERS = [("patrol", 2)]
+CRISIS = [("behavioral_health", 1), ("patrol", 1)]
 RESPONSE_PLANS = [
+    # Police: violence and weapons get more officers, and medics where someone may be hurt.
+    ("ACTSHOOT", None, "Active shooter: every near officer, a supervisor, medics staged",
+     [("patrol", 4), ("supervisor", 1), ("medic", 2)]),
+    ("SHOOT", None, "Shots fired or someone shot: officers first, a medic staged",
+     [("patrol", 3), ("medic", 1)]),
+    ("STABBING", None, "Officers first, a medic staged", [("patrol", 2), ("medic", 1)]),
+    ("ROBBERY", None, "Two-officer response to a crime in progress", TWO_OFFICERS),
+    ("CARJACK", None, "Armed crime in progress", [("patrol", 3)]),
+    ("WEAPON", None, "A weapon seen: three officers", [("patrol", 3)]),
+    ("HOSTAGE", None, "Contain and call the supervisor", [("patrol", 4), ("supervisor", 1)]),
+    ("HLP1", None, "An officer, firefighter or medic in trouble: everyone near, and a supervisor",
+     [("patrol", 4), ("supervisor", 1), ("medic", 1)]),
+    ("DVA", None, "Domestic violence: never one officer", TWO_OFFICERS),
+    ("FIGHT", None, "", TWO_OFFICERS),
+    ("ASSAULT", None, "", [("patrol", 2), ("medic", 1)]),
+    ("BURGLARY", None, "", TWO_OFFICERS),
+    ("PROW", None, "Prowler: two officers to cover front and back", TWO_OFFICERS),
+    ("PERSUSP", None, "", TWO_OFFICERS),
+    ("DISORD", None, "", TWO_OFFICERS),
+    ("PERMISS", None, "Missing person: search from two sides", TWO_OFFICERS),
+    *[(code, None, "", ONE_OFFICER) for code in (
+        "911H", "911OPN", "WELFARE", "NOISE", "SUSP", "VEHSUSP", "TRESPASS", "INTOX", "DUI", "RECKDRV",
+        "TSTOP", "THAZ", "DISVEH", "LARCENY", "SHOPLIFT", "VANDAL", "FRAUD", "CITASST", "INFO", "MVA",
+        "MVAHR", "PARKAH")],
+    # Alarms: a silent or panic alarm may be a crime in progress; an audible one usually is not.
+    ("ALRBA", None, "Audible burglar alarm: one officer", ONE_OFFICER),
+    ("ALMR", None, "Residential alarm: one officer", ONE_OFFICER),
+    ("ALMB", None, "Commercial alarm: one officer", ONE_OFFICER),
+    ("ALRBS", None, "Silent alarm: two officers", TWO_OFFICERS),
+    ("ALRROBS", None, "Two-officer response to a hold-up alarm", TWO_OFFICERS),
+    ("ALRPANS", None, "Panic alarm: two officers", TWO_OFFICERS),
+    ("ALRF", None, "Single engine to investigate", [("engine", 1)]),
+    ("ALRCO", None, "Carbon monoxide: one engine with meters", [("engine", 1)]),
+    ("ALRMED", None, "Medical alarm: a medic", [("medic", 1)]),
+    # Fire.
     ("FSTRU", None, "Full first alarm", FIRE_FULL),
     ("FAPT", None, "Full first alarm, third engine for exposures", [("engine", 3), *FIRE_FULL[1:]]),
-    ("ALRF", None, "Single engine to investigate", [("engine", 1)]),
-    ("ROBBERY", None, "Two-officer response to a crime in progress", [("patrol", 2)]),
-    ("ALRROBS", None, "Two-officer response to a hold-up alarm", [("patrol", 2)]),
-    ("MNTL", None, "Crisis team leads, one officer stands by", [("behavioral_health", 1), ("patrol", 1)]),
-    ("EDP", None, "Crisis team leads, one officer stands by", [("behavioral_health", 1), ("patrol", 1)]),
-    ("SUICTHRT", None, "", [("patrol", 1), ("behavioral_health", 1), ("medic", 1)]),
-    ("MTLV", None, "Violent: officers first", [("patrol", 2), ("behavioral_health", 1), ("medic", 1)]),
-    ("WATERMAIN", None, "On-call water crew", [("water", 1)]),
+    ("FVEH", None, "", [("engine", 1)]),
+    ("FBRUSH", None, "", [("engine", 2)]),
+    ("FSMOKE", None, "Smoke or odor, no flames seen: investigate", [("engine", 1)]),
+    ("GASLEAKI", None, "Gas inside a building: evacuate and ventilate", [("engine", 2), ("chief", 1)]),
+    ("WIRES", None, "Wires down: an engine holds the scene until the crew comes",
+     [("engine", 1), ("streets", 1)]),
+    # EMS.
     ("CARDIAC", None, "", ALS_FIRST),
     ("RESP", None, "", ALS_FIRST),
     ("PERUNCON", None, "", ALS_FIRST),
@@ -185,8 +223,19 @@ RESPONSE_PLANS = [
     ("SICK", 1, "Raised to P1: an engine company too", ALS_FIRST),
     ("OD", None, "", [("medic", 1), ("patrol", 1)]),
     ("MVAINJY", None, "", [("patrol", 1), ("medic", 1), ("engine", 1)]),
+    # Behavioral health: the crisis team leads unless there is violence.
+    ("MNTL", None, "Crisis team leads, one officer stands by", CRISIS),
+    ("EDP", None, "Crisis team leads, one officer stands by", CRISIS),
+    ("SUICTHRT", None, "", [("patrol", 1), ("behavioral_health", 1), ("medic", 1)]),
+    ("MTLV", None, "Violent: officers first", [("patrol", 2), ("behavioral_health", 1), ("medic", 1)]),
+    # Animals and city services.
     ("ANIMAL", None, "", [("animal_control", 1)]),
     ("BITE", None, "", [("animal_control", 1), ("medic", 1)]),
+    ("WATERMAIN", None, "On-call water crew", [("water", 1)]),
+    ("PUBWKS", None, "On-call streets crew", [("streets", 1)]),
+    ("STREETHAZ", None, "Streets crew; an officer for traffic until it arrives",
+     [("streets", 1), ("patrol", 1)]),
+    ("SIGNAL", None, "Signal crew; an officer directs traffic meanwhile", [("signals", 1), ("patrol", 1)]),
 ]
 
 

@@ -151,17 +151,16 @@ class Call(models.Model):
         return self.status == CallStatus.CLOSED
 
 
-OLDEST_RECEIVED = timedelta(days=7)
-
-
 def received_at_problem(received_at: datetime, *, now: datetime) -> str | None:
-    """Why a call cannot have been received then (None when it can): not in the future, and not so
-    long ago that it is a report rather than a call for service. Call entry and the API's early
-    checks both apply it."""
+    """Why a call cannot have been received then (None when it can): not in the future, and not
+    older than CAD_RECEIVED_AT_MAX_AGE_HOURS, past which it is a report rather than a call for
+    service. Call entry, the console's stamp and the API's early checks all apply it."""
+    hours = settings.CAD_RECEIVED_AT_MAX_AGE_HOURS
     if received_at > now:
         return "Cannot be in the future."
-    if now - received_at > OLDEST_RECEIVED:
-        return "More than 7 days ago; enter a report instead of a call."
+    if now - received_at > timedelta(hours=hours):
+        limit = f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
+        return f"More than {limit} ago; enter a report instead of a call."
     return None
 
 

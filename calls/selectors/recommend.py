@@ -7,6 +7,8 @@ that have its capability, ranked by estimated travel time: straight-line distanc
 else its station, else its home beat's centre). Equal times prefer units of the call's beat. The
 center's own and served agencies fill the plan first; partner agencies' units are offered, as
 mutual aid, only for what they cannot fill. Units already on the call count toward the plan.
+Premise flags on the call of the kinds in CAD_COVER_FOR_FLAGS (officer-safety hazards, by default)
+add cover: that many more police units, on a line of their own that says why.
 
 One query reads every available unit as plain rows; the ranking is Python, so 1,000 units cost
 a few milliseconds (`make bench` measures it).
@@ -23,6 +25,7 @@ from django.utils import timezone
 
 from cad.models import Agency
 from calls.models import Assignment, Call, ResponsePlan
+from calls.selectors.calls import current_premise_flags
 from premises.geo import bounds, distance_m
 from premises.models import Beat
 from units.choices import UnitStatus
@@ -35,8 +38,9 @@ CENTER_KINDS = frozenset({Agency.Kind.CENTER, Agency.Kind.SERVED})
 class PlanLine:
     capability: str
     count: int
-    match: str = "capability"  # "discipline" for the fallback's lines
+    match: str = "capability"  # "discipline" for the fallback's lines and for cover
     assigned: int = 0  # units already on the call that fill it
+    reason: str = ""  # why a line beyond the plan is there: "+1 police: officer-safety flag at this address"
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,24 @@ def plan_for(call: Call) -> Plan:
     description = (f"No plan for {call_type.code}: one unit of each discipline "
                    f"({', '.join(disciplines) or 'none'})")
     return Plan("fallback", call_type.code, None, description, "", lines)
+
+
+COVER_DISCIPLINE = "police"
+
+
+def with_cover(plan: Plan, call: Call) -> Plan:
+    """The plan with a cover line when the call's premise flags are of a kind that asks for it
+    (CAD_COVER_FOR_FLAGS: the largest count among the kinds present, so two hazards do not stack)."""
+    wanted = settings.CAD_COVER_FOR_FLAGS
+    kinds = sorted({flag.kind for flag in current_premise_flags(call) if wanted.get(flag.kind)})
+    if not kinds:
+        return plan
+    count = max(wanted[kind] for kind in kinds)
+    flags = " and ".join(kind.replace("_", "-") for kind in kinds)
+    reason = f"+{count} {COVER_DISCIPLINE}: {flags} flag at this address"
+    line = PlanLine(COVER_DISCIPLINE, count, match="discipline", reason=reason)
+    return Plan(plan.source, plan.call_type, plan.priority, f"{plan.description}; {reason}", plan.notes,
+                [*plan.lines, line])
 
 
 def _fits(candidate: _Candidate, line: PlanLine) -> bool:
@@ -266,6 +288,8 @@ def _reason(c: _Candidate, line: PlanLine, nth: int, call: Call, short_by: int) 
         text += f"; in beat {c.home_beat}"
     if c.partner:
         text = f"mutual aid from {c.agency} ({c.agency_name}): the center is {short_by} {what} short; " + text
+    if line.reason:
+        text = f"{line.reason}; {text}"
     return text
 
 
@@ -315,7 +339,7 @@ def recommend(call: Call, *, now: datetime | None = None,
               units: QuerySet[Unit] | None = None) -> Recommendation:
     """Fill the call's plan with the nearest available units; `units` narrows the candidates."""
     now = now or timezone.now()
-    plan = plan_for(call)
+    plan = with_cover(plan_for(call), call)
     on_call = list(Assignment.objects.filter(call_id=call.pk, cleared_at__isnull=True).values_list(
         "unit__callsign", "unit__capabilities", "unit__discipline__code"))
     # Units already on the call fill lines first, each one line.
@@ -329,7 +353,7 @@ def recommend(call: Call, *, now: datetime | None = None,
                     else line.capability in (capabilities or ())):
                 used.add(callsign)
                 taken += 1
-        lines.append(PlanLine(line.capability, line.count, line.match, taken))
+        lines.append(PlanLine(line.capability, line.count, line.match, taken, line.reason))
     plan = Plan(plan.source, plan.call_type, plan.priority, plan.description, plan.notes, lines)
 
     candidates = _available_units(units, now, call, lines)

@@ -69,6 +69,10 @@ class SearchTextField(serializers.CharField):
 class PlaceQuerySerializer(StrictInputSerializer):
     q = SearchTextField(min_length=2, max_length=200, help_text="e.g. 123 MAIN, MAIN / 3RD, CITY HALL")
     limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+    exact = serializers.BooleanField(
+        default=False, help_text="only the place a call saved with this location gets (what call entry "
+                                 "checks typed text against): one match, or none when it would be kept "
+                                 "as typed, unverified")
 
 
 BEATS_SCHEMA = {

@@ -10,20 +10,31 @@ from cad.permissions import IsCenterStaff
 from premises.api.serializers import BEATS_SCHEMA, PlaceMatchSerializer, PlaceQuerySerializer
 from premises.models import Beat
 from premises.places import PlaceKind
-from premises.selectors import alarm_permits_for_places, place_search, premise_flags_for_places
+from premises.selectors import (
+    alarm_permits_for_places,
+    place_resolve,
+    place_search,
+    premise_flags_for_places,
+)
 
 
 class AddressLookupView(APIView):
     """Address, intersection and common-place lookup for call entry: `?q=123 MAIN`, `?q=MAIN / 3RD`,
-    `?q=CITY HALL`. Each match carries its active premise flags and alarm permit; a misspelled street
-    gets `suggestion` matches. Confidential flags are listed without their text: type-ahead runs on
-    every keystroke, and the text is read on the call, where each read is recorded."""
+    `?q=CITY HALL`; with `&exact=true` only the place a call saved there gets. Each match carries
+    its active premise flags and alarm permit; a misspelled street gets `suggestion` matches.
+    Confidential flags are listed without their text: type-ahead runs on every keystroke, and the
+    text is read on the call, where each read is recorded."""
 
     @extend_schema(parameters=[PlaceQuerySerializer], responses={200: PlaceMatchSerializer(many=True)})
     def get(self, request):
         query = PlaceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        places = place_search(query.validated_data["q"], limit=query.validated_data["limit"])
+        text = query.validated_data["q"]
+        if query.validated_data["exact"]:
+            place = place_resolve(text)
+            places = [place] if place is not None else []
+        else:
+            places = place_search(text, limit=query.validated_data["limit"])
         now = timezone.now()
         found = [p for p in places if p.kind != PlaceKind.SUGGESTION]
         flags = iter(premise_flags_for_places(found, at=now))

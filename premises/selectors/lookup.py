@@ -4,10 +4,9 @@ import math
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Greatest
 
 from cad.exceptions import Invalid
 from premises.geo import BeatLocator, distance_m
@@ -40,7 +39,7 @@ AT_METRES = 30  # this close, coordinates are that address
 STREETS_PER_PART = 20
 SUGGESTIONS = 5
 SIMILAR = 0.3  # pg_trgm's default similarity threshold
-WORD_SIMILAR = 0.6  # pg_trgm's default word_similarity threshold
+EDITS_SIMILAR = 0.6  # at most 2 letters in 5 wrong: "CEDER" is CEDAR, "MAIN" is not PINE
 INTERPOLATION_AGREE_M = 100  # blocks of one street placing a number farther apart: two places
 _ABBREVIATIONS = set(SUFFIXES.values()) | set(DIRECTIONALS.values())
 
@@ -423,23 +422,54 @@ def _core(name: str) -> str:
     return " ".join(words) or name
 
 
-def _similar(queryset: QuerySet, field: str, typed: str, limit: int) -> list:
-    """Rows whose `field` is spelled like `typed`, most alike first: pg_trgm on PostgreSQL, the same
-    trigram measure in Python elsewhere."""
-    if _on_postgresql():
-        return list(
-            queryset.annotate(
-                similarity=TrigramSimilarity(field, typed),
-                word_similarity=TrigramWordSimilarity(typed, field),
-            )
-            .filter(Q(similarity__gte=SIMILAR) | Q(word_similarity__gte=WORD_SIMILAR))
-            .order_by(Greatest("similarity", "word_similarity").desc(), field)[:limit]
-        )
+def _edits(a: str, b: str) -> int:
+    """Letters to change, add, drop or swap with a neighbour to make `a` into `b` (optimal string
+    alignment): "MIAN" → "MAIN" is one swap, where trigrams see almost nothing alike."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _spelled_like(typed: str, name: str) -> float | None:
+    """How much `name` reads like `typed`, 0 to 1, or None when not enough to offer it: pg_trgm's
+    similarity of the whole names (SIMILAR), or, for names whose core starts with the same letter,
+    the cores' trigrams (SIMILAR) or their spelling within EDITS_SIMILAR ("420 CEDER" is CEDAR ST,
+    "MIAN" is MAIN ST)."""
+    score = similarity(typed, name)
+    typed_core, core = _core(typed), _core(name)
+    if typed_core[:1] == core[:1]:
+        spelled = 1 - _edits(typed_core, core) / max(len(typed_core), len(core))
+        near = max(similarity(typed_core, core), spelled if spelled >= EDITS_SIMILAR else 0.0)
+        if near >= SIMILAR:
+            score = max(score, near)
+    return score if score >= SIMILAR else None
+
+
+def _similar(queryset: QuerySet, field: str, typed: str, limit: int, *, narrowed: bool = True) -> list:
+    """Rows whose `field` is spelled like `typed`, most alike first (then by name). One measure,
+    scored here in Python on every database, so PostgreSQL and SQLite give the same answer; on
+    PostgreSQL pg_trgm first narrows the rows to those that can score at all (`narrowed`): a
+    looser trigram threshold than SIMILAR, or a word starting with the typed core's letter."""
+    letter = _core(typed)[:1]
+    if not letter:
+        return []
+    if narrowed and _on_postgresql():
+        queryset = queryset.annotate(trigram=TrigramSimilarity(field, typed)).filter(
+            Q(trigram__gte=SIMILAR - 0.05) | Q(**{f"{field}__startswith": letter})
+            | Q(**{f"{field}__contains": " " + letter}))
     scored = []
     for row in queryset:
         value = getattr(row, field)
-        score = max(similarity(typed, value), similarity(_core(typed), _core(value)))
-        if score >= SIMILAR:
+        score = _spelled_like(typed, value)
+        if score is not None:
             scored.append((-score, value, row))
     scored.sort(key=lambda item: item[:2])
     return [row for _, _, row in scored[:limit]]
@@ -464,14 +494,23 @@ def _address_suggestions(number: int, street_part: str, limit: int) -> list[Plac
 
 
 def _intersection_suggestions(pair: tuple[str, str], limit: int) -> list[Place]:
-    sides = []
-    for part in pair:
-        named = _streets_named(part)
-        sides.append(named or street_suggestions(part))
-    if all(_streets_named(part) for part in pair):
+    """Corners of the streets spelled like the two typed, best spelled first on each side (the
+    order must not be the database's: PostgreSQL and SQLite would offer different firsts)."""
+    named = [_streets_named(part) for part in pair]
+    if all(named):
         return []  # both streets exist; they do not meet
-    first = sides[0][0] if sides[0] else None
-    return [Place.of_intersection(i, first).as_suggestion() for i in _intersections_of(*sides, limit)]
+    sides = [found or street_suggestions(part) for found, part in zip(named, pair, strict=True)]
+    rank = [{street.pk: i for i, street in enumerate(side)} for side in sides]
+    corners = []
+    for corner in _intersections_of(*sides, STREETS_PER_PART * SUGGESTIONS):
+        first, other = corner.street_a, corner.street_b
+        if first.pk not in rank[0] or other.pk not in rank[1]:
+            first, other = other, first
+        place = Place.of_intersection(corner, first).as_suggestion()
+        corners.append(((rank[0].get(first.pk, len(rank[0])), rank[1].get(other.pk, len(rank[1])),
+                         place.address), place))
+    corners.sort(key=lambda item: item[0])
+    return [place for _, place in corners[:limit]]
 
 
 def _name_suggestions(text: str, limit: int) -> list[Place]:

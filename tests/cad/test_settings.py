@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from cad.bench import ROOT
-from cad.settings import envbool, envfloat, envint, envtable
+from cad.settings import envbool, envcounts, envfloat, envint, envtable
 
 
 def test_yes_and_no_are_read_in_the_usual_spellings(monkeypatch):
@@ -34,6 +34,9 @@ def test_an_unset_or_empty_variable_takes_the_default(monkeypatch):
     (lambda: envfloat("CAD_FLAG", 1.0), "nan"),
     (lambda: envtable("CAD_FLAG", {}), "engine=fast"),
     (lambda: envtable("CAD_FLAG", {}), "engine"),
+    (lambda: envcounts("CAD_FLAG", {}), "officer_safety"),
+    (lambda: envcounts("CAD_FLAG", {}), "officer_safety=one"),
+    (lambda: envcounts("CAD_FLAG", {}), "officer_safety=12"),
 ])
 def test_a_value_that_cannot_be_meant_stops_the_start_up_and_names_the_variable(monkeypatch, call, raw):
     monkeypatch.setenv("CAD_FLAG", raw)
@@ -63,3 +66,16 @@ def test_the_server_refuses_to_start_on_a_speed_for_a_unit_type_that_does_not_ex
     done = manage_check(CAD_UNIT_SPEEDS_KMH="engine=50,firetruck=40")
     assert done.returncode != 0
     assert "firetruck" in done.stderr
+
+
+def test_cover_counts_replace_the_default(monkeypatch):
+    monkeypatch.setenv("CAD_FLAG", "officer_safety=2, medical=0")
+    assert envcounts("CAD_FLAG", {"officer_safety": 1}) == {"officer_safety": 2, "medical": 0}
+    monkeypatch.setenv("CAD_FLAG", "")
+    assert envcounts("CAD_FLAG", {"officer_safety": 1}) == {"officer_safety": 1}
+
+
+def test_the_server_refuses_to_start_on_cover_for_a_flag_kind_that_does_not_exist():
+    done = manage_check(CAD_COVER_FOR_FLAGS="officer_safty=1")
+    assert done.returncode != 0
+    assert "officer_safty" in done.stderr

@@ -360,6 +360,21 @@ def test_it_rejects_a_call_received_centuries_ago(as_alice):
     assert "received_at" in response.json()
 
 
+def test_a_received_time_within_the_configured_limit_is_kept_and_one_beyond_it_refused(as_alice, settings):
+    settings.CAD_RECEIVED_AT_MAX_AGE_HOURS = 2
+    began = timezone.now() - timedelta(minutes=90)
+    response = as_alice.post(CALLS, {**ROBBERY_AT_310_MAIN, "received_at": began.isoformat()}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert datetime.fromisoformat(body["received_at"]) == began
+    assert datetime.fromisoformat(body["entered_at"]) - began >= timedelta(minutes=90)
+
+    too_old = (timezone.now() - timedelta(hours=3)).isoformat()
+    response = as_alice.post(CALLS, {**ROBBERY_AT_310_MAIN, "received_at": too_old}, format="json")
+    assert response.status_code == 400
+    assert response.json()["received_at"] == ["More than 2 hours ago; enter a report instead of a call."]
+
+
 @pytest.mark.parametrize("path", [CALLS, "{call}dispatch/", "{call}notes/", "{call}close/"])
 def test_malformed_json_is_400(as_alice, call, path):
     response = as_alice.post(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from calls import services
 from calls.models import CallType, Priority, ResponsePlan, ResponsePlanLine
-from calls.selectors.recommend import recommend
+from calls.selectors.recommend import plan_for, recommend
 from premises.demo import grid_point
 from units.models import Station, Unit
 from units.services import unit_status_set
@@ -89,7 +89,21 @@ def test_a_plan_for_the_calls_priority_wins_over_the_types_plan(alice, fresh):
     assert sorted(u.capability for u in urgent.units) == ["engine", "medic"]
 
 
+def test_every_call_type_of_the_demo_has_a_plan(alice, fresh):
+    fallbacks = [code for code in CallType.objects.filter(active=True).values_list("code", flat=True)
+                 if plan_for(new_call(alice, code)).source == "fallback"]
+    assert fallbacks == []
+    assert CallType.objects.filter(active=True).count() == 73
+
+
+def test_a_shooting_gets_its_own_plan_not_the_fallback(alice, fresh):
+    result = recommend(new_call(alice, "SHOOT"))
+    assert result.plan.description == "SHOOT plan"
+    assert sorted(u.capability for u in result.units) == ["medic", "patrol", "patrol", "patrol"]
+
+
 def test_a_type_without_a_plan_gets_one_unit_of_each_of_its_disciplines(alice, fresh):
+    ResponsePlan.objects.filter(call_type__code="GASLEAKI").delete()  # a type the center added later
     result = recommend(new_call(alice, "GASLEAKI"))  # fire only, no plan
     assert result.plan.source == "fallback"
     assert "one unit of each discipline (fire)" in result.plan.description
@@ -132,6 +146,7 @@ def test_units_equally_far_go_to_the_one_from_the_calls_beat(alice, fresh):
 
 
 def test_a_unit_fills_only_one_line(alice, fresh):
+    ResponsePlan.objects.filter(call_type__code="DISORD").delete()
     plan = ResponsePlan.objects.create(call_type=CallType.objects.get(code="DISORD"))
     ResponsePlanLine.objects.create(plan=plan, capability="supervisor", count=1, position=0)
     ResponsePlanLine.objects.create(plan=plan, capability="patrol", count=2, position=1)
@@ -230,3 +245,42 @@ def test_a_unit_that_fits_two_lines_leaves_the_other_to_a_unit_that_fits_only_on
     assert [u.capability for u in result.units if u.callsign.startswith("M")] == ["als"]
     assert not any(u.mutual_aid for u in result.units)
     assert result.unfilled == []
+
+
+FLAGGED = "511 ELM ST"  # seed_demo's officer-safety flag
+
+
+def test_an_officer_safety_flag_adds_a_cover_officer_and_says_why(alice, fresh):
+    plain = recommend(new_call(alice, "DVA", address="150 ELM ST"))
+    flagged = recommend(new_call(alice, "DVA", address=FLAGGED))
+
+    assert [u.capability for u in plain.units] == ["patrol", "patrol"]
+    assert sorted(u.capability for u in flagged.units) == ["patrol", "patrol", "police"]
+    [cover] = [u for u in flagged.units if u.capability == "police"]
+    assert cover.reason.startswith("+1 police: officer-safety flag at this address; nearest police unit")
+    assert flagged.plan.lines[-1].reason == "+1 police: officer-safety flag at this address"
+    assert flagged.plan.description == "DVA plan; +1 police: officer-safety flag at this address"
+
+
+def test_cover_comes_to_calls_of_any_discipline(alice, fresh):
+    result = recommend(new_call(alice, "CARDIAC", address=FLAGGED))
+    assert sorted(u.capability for u in result.units) == ["engine", "medic", "police"]
+
+
+def test_which_flags_ask_for_cover_and_how_much_is_the_centers_setting(alice, fresh, settings):
+    settings.CAD_COVER_FOR_FLAGS = {"officer_safety": 2}
+    result = recommend(new_call(alice, "ROBBERY", address=FLAGGED))
+    assert [line.count for line in result.plan.lines if line.reason] == [2]
+    assert sum(u.capability == "police" for u in result.units) == 2
+    assert all(u.reason.startswith("+2 police") for u in result.units if u.capability == "police")
+    settings.CAD_COVER_FOR_FLAGS = {"medical": 1}
+    assert len(recommend(new_call(alice, "ROBBERY", address=FLAGGED)).units) == 2
+
+
+def test_an_officer_already_on_the_call_counts_toward_the_cover_too(alice, fresh):
+    call = new_call(alice, "ROBBERY", address=FLAGGED)
+    services.call_dispatch(call=call, units=list(Unit.objects.filter(callsign__in=["2A11", "2A12", "3A11"])),
+                           by=alice)
+    result = recommend(call)
+    assert result.units == [] and result.unfilled == []
+    assert result.plan.lines[-1].assigned == 1

@@ -5,11 +5,7 @@ import shutil
 
 import pytest
 
-CHROMIUM = os.environ.get("CAD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
+from cad.bench import CHROMIUM, CHROMIUM_FLAGS
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must still be allowed here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

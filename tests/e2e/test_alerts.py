@@ -82,3 +82,19 @@ def test_a_call_past_its_goal_stays_on_the_board_until_a_dispatcher_acknowledges
     _, alerts = site.first.api("GET", "alerts/?state=all", site.cpd)
     mine = [a for a in alerts if a["call"] == call["id"] and a["kind"] == "dispatch_goal"]
     assert [a["acknowledged_by"] for a in mine] == ["dispatcher1"]
+
+
+def test_a_dispatch_goal_alert_reads_as_words_with_no_stray_null(site, browser_context):
+    from datetime import UTC, datetime, timedelta
+
+    received = (datetime.now(UTC) - timedelta(minutes=3)).isoformat()
+    status, call = site.first.api("POST", "calls/", site.cpd, {
+        "call_type": "FIGHT", "location": {"address": "130 OAK ST"}, "received_at": received})
+    assert status == 201, call
+    console = sign_in(browser_context(), site.first.url, "dispatcher1", "/console/")
+    bar = console.locator('#alert-list [data-kind="dispatch_goal"]', has_text=call["number"])
+    expect(bar).to_have_count(1, timeout=15_000)
+    expect(bar).to_contain_text("DISPATCH GOAL")
+    expect(bar.get_by_role("button", name=f"Open {call['number']}")).to_be_visible()
+    assert "null" not in bar.inner_text()
+    site.first.api("POST", f"calls/{call['id']}/close/", site.cpd, {"disposition": "02"})

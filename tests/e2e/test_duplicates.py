@@ -97,3 +97,29 @@ def test_an_open_calls_detail_offers_its_duplicates_and_link_and_reopen_undo(sit
     assert detail["duplicates"] == []
     assert detail["chronology"][-1]["text"] == f'Duplicate {second["number"]} unlinked and reopened'
     assert page.errors == []
+
+
+def test_an_address_typed_and_left_with_tab_offers_duplicates_and_flags_too(site, browser_context):
+    status, master = site.first.api("POST", "calls/", site.cpd, {
+        "call_type": "ROBBERY", "location": {"address": "310 MAIN ST"}, "caller": {"name": "Clerk"},
+        "received_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat()})
+    assert status == 201, master
+    page = sign_in(browser_context(), site.first.url, "dispatcher1", "/console/")
+    live(page)
+
+    # The fastest path: type the address as the caller says it and Tab on, never touching the list.
+    page.keyboard.press("F2")
+    page.keyboard.type("312 main")
+    page.keyboard.press("Tab")
+    page.keyboard.type("robbery")
+    page.keyboard.press("Tab")
+    offer = page.locator(f'#entry-duplicates [data-duplicate-of="{master["number"]}"]')
+    expect(offer).to_contain_text("POSSIBLE DUPLICATE")
+    expect(page.locator("#location-picked")).to_contain_text("✓ 312 MAIN ST")
+    page.locator("#entry-clear").click()
+
+    page.keyboard.press("F2")
+    page.keyboard.type("511 elm")
+    page.keyboard.press("Tab")
+    expect(page.locator("#location-picked .flag-officer_safety")).to_contain_text("OFFICER SAFETY")
+    assert page.errors == [], page.errors

@@ -1,6 +1,9 @@
 import pytest
+from playwright.sync_api import expect
 
 from cad.demo import demo_password
+from tests.e2e.conftest import live
+from tests.servers import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -13,10 +16,21 @@ def sign_in(page, base, username, password):
         page.keyboard.press("Enter")
 
 
-def test_a_dispatcher_signs_in_from_the_front_page(page, live_server, seeded_transactional_db):
-    sign_in(page, live_server.url, "dispatcher1", demo_password()[0])
-    page.get_by_text("Signed in as dispatcher1").wait_for()
-    assert "dispatcher" in page.locator("main").inner_text()
+def test_a_dispatcher_who_opens_the_site_lands_on_the_console_ready_for_a_call(site, browser_context):
+    page = browser_context().new_page()
+    sign_in(page, site.first.url, "dispatcher1", PASSWORD)
+    expect(page).to_have_url(f"{site.first.url}/console/")
+    expect(page.locator(".console-top .who")).to_have_text("dispatcher1")
+    live(page)
+    page.keyboard.press("F2")  # the next key is already call taking: no links to find first
+    expect(page.locator("#entry-location")).to_be_focused()
+
+
+def test_a_records_clerk_lands_on_the_home_page(page, live_server, seeded_transactional_db):
+    sign_in(page, live_server.url, "clerk1", demo_password()[0])
+    expect(page).to_have_url(f"{live_server.url}/")
+    page.get_by_text("Signed in as clerk1").wait_for()
+    assert "records_clerk" in page.locator("main").inner_text()
 
 
 def test_five_wrong_passwords_lock_the_account(page, live_server, seeded_transactional_db):

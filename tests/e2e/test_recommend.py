@@ -19,7 +19,7 @@ def open_call(page, number):
     expect(page.locator("#call-detail")).to_have_attribute("data-call-number", number)
 
 
-def new_fire(site, address="410 ELM ST"):
+def new_fire(site, address="430 ELM ST"):
     body = {"call_type": "FSTRU", "location": {"address": address}}
     status, call = site.first.api("POST", "calls/", site.cpd, body)
     assert status == 201, call
@@ -93,3 +93,29 @@ def test_with_every_city_engine_busy_a_fire_districts_engine_comes_as_mutual_aid
     finally:
         set_status(site, CITY_ENGINES, "available")
         site.first.api("POST", f"calls/{call['id']}/close/", site.cpd, {"disposition": "02"})
+
+
+def test_a_domestic_at_a_flagged_address_gets_a_cover_officer_and_a_shooting_its_plan(site, browser_context):
+    page = sign_in(browser_context(), site.first.url, "dispatcher1", "/console/")
+    expect(page.locator("#link-status")).to_have_attribute("data-state", "live")
+    status, call = site.first.api("POST", "calls/", site.cpd, {
+        "call_type": "DVA", "location": {"address": "511 ELM ST"}, "narrative": "rifle in the house"})
+    assert status == 201, call
+    open_call(page, call["number"])
+
+    recommended = page.locator("#recommendations")
+    expect(recommended.locator("[data-recommend]")).to_have_count(3)  # two officers and the cover
+    cover = recommended.locator("[data-recommend]", has_text="+1 police: officer-safety flag at this address")
+    expect(cover).to_have_count(1)
+    expect(recommended).to_contain_text("DVA plan; +1 police: officer-safety flag at this address")
+
+    status, shooting = site.first.api("POST", "calls/", site.cpd, {
+        "call_type": "SHOOT", "location": {"address": "150 ELM ST"}})
+    assert status == 201, shooting
+    open_call(page, shooting["number"])
+    expect(recommended).to_contain_text("SHOOT plan: 3 × patrol, 1 × medic")
+    expect(recommended).not_to_contain_text("No plan for")
+    expect(recommended.locator("[data-recommend]")).to_have_count(4)
+    for done in (call, shooting):
+        site.first.api("POST", f"calls/{done['id']}/close/", site.cpd, {"disposition": "02"})
+    assert not page.errors

@@ -95,14 +95,15 @@ def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, fo
     a.locator("#entry-caller-name").fill("Pat Moreno")
     a.locator("#entry-caller-phone").fill("816-555-0187")
     a.locator("#entry-narrative").fill("two men fighting in the front yard, one has a bat")
-    a.locator("#entry-narrative").press("Control+Enter")
+    a.locator("#entry-narrative").press("Alt+Enter")  # saved, not sent: the picture shows the recommendation
     detail = a.locator("#call-detail")
     expect(detail.locator("#detail-flags .flag-officer_safety")).to_be_visible()
     expect(detail).to_contain_text("two men fighting in the front yard")
     expect(a.locator("#entry-location")).to_have_value("")
     number = detail.get_attribute("data-call-number")
     assert re.fullmatch(r"\d{4}-\d{6}", number or ""), number
-    expect(a.locator("#recommendations [data-recommend]")).to_have_count(1)
+    expect(a.locator("#recommendations [data-recommend]")).to_have_count(3)  # two officers and the cover
+    expect(a.locator("#recommendations")).to_contain_text("+1 police: officer-safety flag at this address")
     expect(a.locator("#recommendations")).not_to_contain_text("Finding units")
     a.screenshot(path=str(folder / "console.png"))
 
@@ -126,7 +127,8 @@ def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, fo
     expect(clerk.locator("#content")).to_contain_text("1 premise flag attached: officer-safety hazard")
     clerk.screenshot(path=str(folder / "admin-call.png"), full_page=True)
 
-    home = sign_in(offline(browser_context()), demo.first.url, "supervisor1", "/")
+    home = sign_in(offline(browser_context()), demo.first.url, "supervisor1", "/board/")
+    home.goto(f"{demo.first.url}/")  # signing in lands on the console: home is the CAD link away
     expect(home.get_by_role("link", name=re.compile("console", re.I)).first).to_be_visible()
     home.screenshot(path=str(folder / "home.png"))
 

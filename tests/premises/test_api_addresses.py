@@ -106,3 +106,16 @@ def test_center_staff_and_the_center_token_may_look_up(db, request, client):
     assert response.json()[0]["address"] == "310 MAIN ST"
 
 
+
+
+def test_exact_answers_the_place_a_call_saved_there_gets_with_its_flags(as_alice):
+    typed = as_alice.get(ADDRESSES, {"q": "511 elm", "exact": "true"}).json()
+    assert [(m["kind"], m["address"], m["verified"]) for m in typed] == [("address", "511 ELM ST", True)]
+    assert [f["kind"] for f in typed[0]["premise_flags"]] == ["officer_safety"]
+    interpolated = as_alice.get(ADDRESSES, {"q": "312 main", "exact": "true"}).json()
+    assert [(m["kind"], m["address"]) for m in interpolated] == [("interpolated", "312 MAIN ST")]
+
+
+def test_exact_answers_nothing_for_what_would_be_kept_as_typed(as_alice):
+    assert as_alice.get(ADDRESSES, {"q": "420 ceder", "exact": "true"}).json() == []
+    assert as_alice.get(ADDRESSES, {"q": "main st", "exact": "true"}).json() == []

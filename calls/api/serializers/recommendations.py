@@ -11,6 +11,9 @@ class PlanLineSerializer(serializers.Serializer):
     match = serializers.ChoiceField(choices=["capability", "discipline"],
                                     help_text="What units the line matches on")
     assigned = serializers.IntegerField(help_text="Units already on the call that fill it")
+    reason = serializers.CharField(
+        allow_blank=True, help_text='Why a line beyond the plan is there, e.g. "+1 police: officer-safety '
+                                    'flag at this address" (cover for premise hazards); else empty')
 
 
 class PlanSerializer(serializers.Serializer):

@@ -10,13 +10,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cad.bench import StreamBench, throwaway_database
-from calls.bench import DispatchBench
+from calls.bench import DispatchBench, p1_trial_bench
 from premises.bench import street_file_bench
 
 
 class Command(BaseCommand):
     help = ("Measure the dispatch core (service and API latencies, a 50-way dispatch race, the live "
-            "stream, recommendations); with --street-file, a 100,000-point street file instead.")
+            "stream, the P1 trial in the console, recommendations); with --street-file, a "
+            "100,000-point street file instead.")
 
     def add_arguments(self, parser):
         parser.add_argument("--rounds", type=int, default=200, help="samples per measurement")
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                 core.race()
                 stream.snapshot("after the calls above")
                 stream.latency()
+                p1_trial_bench(self.stdout.write, stream.writer.url)
                 core.recommendations()
                 core.long_history()
             finally:

@@ -2,7 +2,7 @@
 // officer-safety check), on every console until someone acknowledges it. New alerts sound;
 // escalated ones sound louder and keep flashing.
 
-import { h, syncList } from "../dom.js";
+import { h, setChildren, syncList } from "../dom.js";
 import { toMs } from "../timers.js";
 import { post } from "./api.js";
 
@@ -33,7 +33,8 @@ export function setupAlerts({ store, say, onOpenCall }) {
       row.dataset.alertId = alert.id;
       row.dataset.kind = alert.kind;
       row.dataset.escalated = alert.escalated ? "yes" : "no";
-      row.replaceChildren(
+      // Built with h(): a button an alert does not have is left out, never drawn as the text "null".
+      setChildren(row,
         h("span", { class: "alert-kind" }, alert.escalated ? `${KIND_LABEL[alert.kind]} · ESCALATED` : KIND_LABEL[alert.kind]),
         h("span", { class: "alert-text" }, alert.text),
         h("span", { class: "alert-age", "data-since": toMs(alert.raised_at) ?? "" }, "—"),

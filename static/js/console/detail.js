@@ -24,6 +24,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
   let openNo = 0; // the newest open() wins over every earlier open and every refresh
   let refreshNo = 0;
   let opening = null; // the open() in flight, if any
+  let chosenBy = "user"; // how the call shown was selected: "user" (picked, typed) or "save" (entry's)
   let refreshTimer = null;
 
   const head = h("div", { class: "detail-head", id: "detail-head" });
@@ -116,7 +117,8 @@ export function setupDetail({ store, refs, say, onSelect }) {
   const dispatch = (units) => run(() => `Dispatched ${units.join(", ")} to ${call.number}.`,
     (c) => post(`calls/${c.id}/dispatch/`, { units }));
   const note = (text) => run(() => `Note added to ${call.number}.`, (c) => post(`calls/${c.id}/notes/`, { text }));
-  const close = (code) => run(() => `Closed ${call.number} with disposition ${code.toUpperCase()}.`,
+  const close = (code, description = "") => run(
+    () => `Closed ${call.number} with disposition ${code.toUpperCase()}${description ? ` ${description}` : ""}.`,
     (c) => post(`calls/${c.id}/close/`, { disposition: code }));
   const reopen = () => run(() => `Reopened ${call.number}: it is pending again.`, (c) => post(`calls/${c.id}/reopen/`, {}));
   const link = (master) => run((c) => `Linked ${c.number} as a duplicate of ${c.master} (RO undoes it).`,
@@ -138,7 +140,15 @@ export function setupDetail({ store, refs, say, onSelect }) {
   }
 
   // Opens a call by id or number. The list highlight follows at once; the body when it loads.
-  async function open(key, { focus = false } = {}) {
+  // `by`: "save" when call entry opens the call it saved, which the dispatcher did not pick.
+  // Answers the call, or null when it did not open (then the call shown stays).
+  let lastOpen = Promise.resolve(null);
+  function open(key, options = {}) {
+    lastOpen = load(key, options);
+    return lastOpen;
+  }
+
+  async function load(key, { focus = false, by = "user" } = {}) {
     const mine = ++openNo;
     opening = mine;
     wantedId = typeof key === "number" ? key : null;
@@ -146,6 +156,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
     try {
       const data = await get(`calls/${encodeURIComponent(key)}/`);
       if (mine !== openNo) return data;
+      chosenBy = by;
       show(data, { fresh: call?.id !== data.id });
       if (focus) panel.focus();
       return data;
@@ -250,7 +261,10 @@ export function setupDetail({ store, refs, say, onSelect }) {
         h("dt", {}, "Caller"), h("dd", {}, c.caller?.name || "—"),
         h("dt", {}, "Callback"), h("dd", {}, c.caller?.phone || "—"),
         h("dt", {}, "Source"), h("dd", {}, c.source),
-        h("dt", {}, "Received"), h("dd", {}, clock(c.received_at)),
+        h("dt", {}, "Received"), h("dd", { id: "detail-received" }, clock(c.received_at)),
+        h("dt", {}, "Entered"), h("dd", { id: "detail-entered", title: "Saved in CAD" },
+          clock(c.entered_at), c.entered_at && c.received_at
+            ? h("span", { class: "muted" }, ` (+${formatDuration((toMs(c.entered_at) - toMs(c.received_at)) / 1000)})`) : null),
         c.duplicates?.length ? [h("dt", {}, "Duplicates"), h("dd", {}, c.duplicates.join(", "))] : null),
       h("p", { class: "d-narrative" }, c.narrative || h("span", { class: "muted" }, "No narrative.")));
   }
@@ -363,9 +377,16 @@ export function setupDetail({ store, refs, say, onSelect }) {
   return {
     open, refresh, offerUnit, dispatch, note, close, reopen, unitStatus, link,
     recommend: recommendation.send, recommendEdit: recommendation.edit,
+    // A fresher copy of the call shown (an action's answer made elsewhere), shown if it still is.
+    accept: (data) => {
+      if (opening === null && call?.id === data.id) show(data, { fresh: false });
+    },
     selected: () => call,
+    selectedBy: () => chosenBy,
     selectedId: () => call?.id ?? wantedId,
     opening: () => opening !== null, // a call asked for is loading: the one shown is on its way out
+    whenOpen: () => lastOpen.then((data) => (data && call?.id === data.id ? data : null)),
+    openNumber: () => openNo,
     focus: () => panel.focus(),
   };
 }

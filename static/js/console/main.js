@@ -16,12 +16,12 @@ const REFS_REFRESH_MS = 10 * 60 * 1000;
 const message = document.getElementById("cmd-message");
 let messageTimer = null;
 
-// Every outcome lands in one line at the top; errors stay until the next message.
+// Every outcome lands in one line at the top; errors and questions stay until the next message.
 function say(kind, text) {
   clearTimeout(messageTimer);
   message.dataset.kind = kind;
   message.textContent = `${clockText()}  ${text}`; // the server's time, as every timer shows
-  if (kind !== "error") messageTimer = setTimeout(() => { message.dataset.kind = "idle"; }, 15000);
+  if (kind !== "error" && kind !== "warn") messageTimer = setTimeout(() => { message.dataset.kind = "idle"; }, 15000);
 }
 
 async function loadRefs() {
@@ -49,16 +49,27 @@ async function boot() {
   const store = new Store();
   let selectedId = null;
   let renderQueued = false;
+  let commands = null; // set up last: it needs the detail, the entry and the alerts
 
   const help = document.getElementById("cmd-help");
   const toggleHelp = (show = help.hidden) => { help.hidden = !show; };
 
-  const entry = setupEntry({ refs, say, onCreated: (call) => detail.open(call.id) });
+  // After a save the keyboard goes to the command line, the saved call beside it (marked as
+  // selected by the save, so a close or link on it asks first).
+  const entry = setupEntry({
+    refs, say,
+    onCreated: (call) => {
+      commands.focus();
+      return detail.open(call.id, { by: "save" });
+    },
+    onSent: (call) => detail.accept(call),
+  });
   const lists = setupLists({ store, refs, getSelectedId: () => selectedId, onOpen: (id) => detail.open(id) });
   const units = setupUnits({ store, onActivate: activateUnit });
   const detail = setupDetail({
     store, refs, say,
     onSelect: (id) => {
+      commands?.selectionChanged();
       if (selectedId === id) return;
       selectedId = id;
       scheduleRender();
@@ -70,7 +81,7 @@ async function boot() {
     return years.length ? Math.max(...years) : new Date().getFullYear();
   };
   const alerts = setupAlerts({ store, say, onOpenCall: (id) => detail.open(id) });
-  const commands = setupCommands({ detail, entry, alerts, say, toggleHelp, currentYear });
+  commands = setupCommands({ detail, entry, alerts, say, toggleHelp, currentYear, dispositions: () => refs.dispositions });
 
   function activateUnit(callsign) {
     const unit = store.units.get(callsign);

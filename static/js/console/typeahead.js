@@ -1,4 +1,5 @@
 // A combobox: an input with a list of matches under it. ↑↓ move, Enter/Tab pick, Esc closes.
+// Enter never reaches the form while a list is open or a look-up is due: it picks, or does nothing.
 
 import { h, setChildren } from "../dom.js";
 
@@ -6,14 +7,18 @@ let comboCount = 0;
 
 export class Combo {
   // search(text) returns matches (or a promise of them); render(item) returns the option's content.
-  // autoSelect: the first match is highlighted, so Enter picks it (call types); otherwise Enter
-  // picks only what the arrows highlighted and is left to the form (addresses: typed text is fine).
+  // autoSelect: the first match is highlighted, so Enter and Tab pick it (call types); otherwise
+  // only what the arrows highlighted is picked by Tab (addresses: typed text is fine), and Enter
+  // with nothing highlighted picks the first match when firstPick(item) allows it.
   // settled(): the text already is a complete pick, so Enter goes to the form instead.
-  constructor(input, list, { search, render, onPick, minChars = 1, delay = 0, autoSelect = false, settled = () => false }) {
-    Object.assign(this, { input, list, search, render, onPick, minChars, delay, autoSelect, settled });
+  // next(): where Tab goes when it had to wait for the look-up to pick (the key was held back).
+  constructor(input, list, { search, render, onPick, minChars = 1, delay = 0, autoSelect = false,
+    settled = () => false, firstPick = () => autoSelect, next = null }) {
+    Object.assign(this, { input, list, search, render, onPick, minChars, delay, autoSelect, settled, firstPick, next });
     this.items = [];
     this.active = -1;
     this.timer = null;
+    this.awaiting = false; // a look-up for the text in the field is due or on its way
     this.requestNo = 0;
     this.prefix = `combo${++comboCount}-opt`;
     input.addEventListener("input", () => this.schedule());
@@ -30,6 +35,7 @@ export class Combo {
       this.close();
       return;
     }
+    this.awaiting = true;
     this.timer = setTimeout(() => this.run(text), this.delay);
   }
 
@@ -47,6 +53,7 @@ export class Combo {
   }
 
   show(items, text) {
+    this.awaiting = false;
     this.shownFor = text;
     this.items = items;
     this.active = this.autoSelect && items.length ? 0 : -1;
@@ -76,6 +83,7 @@ export class Combo {
   }
 
   close() {
+    this.awaiting = false;
     this.items = [];
     this.active = -1;
     this.list.hidden = true;
@@ -118,42 +126,55 @@ export class Combo {
     return this.isOpen() && this.shownFor !== this.input.value.trim();
   }
 
-  async onStaleKey(e) {
+  // Enter or Tab came before the list for this text: look it up now, then do what the key means.
+  async settle(e) {
     e.preventDefault();
     e.stopPropagation();
-    if (e.key === "Tab") {
-      this.cancel();
-      return;
-    }
     clearTimeout(this.timer);
     await this.run(this.input.value.trim());
-    if (e.key === "Enter" && this.autoSelect && this.isOpen()) this.pick(0);
-    else if (e.key === "ArrowDown" || e.key === "ArrowUp") this.move(e.key === "ArrowDown" ? 1 : -1);
+    const first = this.isOpen() && (this.autoSelect || this.firstPick(this.items[0]));
+    if (e.key === "Enter" && first) this.pick(0);
+    else if (e.key === "Tab") {
+      if (this.autoSelect && this.isOpen()) this.pick(0);
+      else this.cancel();
+      this.next?.();
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") this.move(e.key === "ArrowDown" ? 1 : -1);
   }
 
   onKey(e) {
-    const picking = (e.key === "Enter" && !e.ctrlKey) || (e.key === "Tab" && !e.shiftKey)
-      || e.key === "ArrowDown" || e.key === "ArrowUp";
-    if (picking && this.stale()) {
-      this.onStaleKey(e);
+    const plain = !e.ctrlKey && !e.altKey && !e.metaKey;
+    const enter = e.key === "Enter" && plain && !e.shiftKey;
+    const tab = e.key === "Tab" && !e.shiftKey;
+    const text = this.input.value.trim();
+    if ((enter || tab || e.key === "ArrowDown" || e.key === "ArrowUp") && this.stale()) {
+      // A Tab on an address typed faster than its look-up moves on at once: the typed text stands.
+      if (tab && !this.autoSelect) this.cancel();
+      else this.settle(e);
       return;
     }
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       if (!this.isOpen()) {
-        if (e.key === "ArrowDown" && this.input.value.trim().length >= this.minChars) {
+        if (e.key === "ArrowDown" && text.length >= this.minChars) {
           e.preventDefault();
-          this.run(this.input.value.trim());
+          this.run(text);
         }
         return;
       }
       e.preventDefault();
       this.move(e.key === "ArrowDown" ? 1 : -1);
-    } else if (e.key === "Enter" && !e.ctrlKey && this.isOpen() && this.active >= 0 && !this.settled()) {
+    } else if (enter && this.isOpen() && !this.settled()) {
+      // With a list open Enter picks (the highlighted match, else the first when it may) or does
+      // nothing: it never saves a half-typed form.
       e.preventDefault();
       e.stopPropagation();
-      this.pick(this.active);
-    } else if (e.key === "Tab" && !e.shiftKey && this.isOpen() && this.active >= 0) {
+      if (this.active >= 0) this.pick(this.active);
+      else if (this.firstPick(this.items[0])) this.pick(0);
+    } else if (enter && !this.isOpen() && !this.settled() && text.length >= this.minChars && this.awaiting) {
+      this.settle(e); // typed faster than the look-up's debounce: look up now, never save meanwhile
+    } else if (tab && this.isOpen() && this.active >= 0) {
       this.pick(this.active); // then focus moves on as usual
+    } else if (tab && this.isOpen()) {
+      this.cancel();
     } else if (e.key === "Escape" && this.isOpen()) {
       e.preventDefault();
       e.stopPropagation();
