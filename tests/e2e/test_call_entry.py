@@ -143,3 +143,19 @@ def test_a_picked_suggestion_is_the_verified_place_it_names(site, browser_contex
     picked = page.locator("#location-picked")
     expect(picked).to_contain_text("✓ MAIN ST / 3RD AVE · intersection · beat")
     expect(picked).not_to_contain_text("UNVERIFIED")
+
+
+def test_back_in_the_location_at_once_the_list_still_comes(site, browser_context):
+    # Tab away and Shift+Tab straight back, then type: the list for what is typed must come, not be
+    # closed by the leaving of a moment before (it was, when the keys came faster than 120 ms).
+    page = sign_in(browser_context(), site.first.url, "dispatcher1", "/console/")
+    live(page)
+    page.locator("#entry-location").focus()
+    page.evaluate("""() => {
+        document.getElementById("entry-type").focus();
+        document.getElementById("entry-location").focus();
+    }""")
+    page.keyboard.type("310 main st")
+    expect(page.locator("#location-options [role=option]").first).to_contain_text("310 MAIN ST")
+    page.wait_for_timeout(400)  # past the moment the leaving would have closed it
+    expect(page.locator("#location-options [role=option]").first).to_contain_text("310 MAIN ST")

@@ -23,7 +23,11 @@ export class Combo {
     this.prefix = `combo${++comboCount}-opt`;
     input.addEventListener("input", () => this.schedule());
     input.addEventListener("keydown", (e) => this.onKey(e));
-    input.addEventListener("blur", () => setTimeout(() => this.cancel(), 120));
+    // Leaving closes the list a moment later (a click on it lands first), unless the dispatcher is
+    // back in the field by then: a Tab away and Shift+Tab back must not lose what is typed since.
+    input.addEventListener("blur", () => setTimeout(() => {
+      if (document.activeElement !== input) this.cancel();
+    }, 120));
     list.addEventListener("mousedown", (e) => e.preventDefault()); // keep focus in the input
   }
 
