@@ -58,7 +58,7 @@ def publish(event: EventName, data: dict[str, Any], *, call_id: int | None = Non
             seq=seq, event=str(event), data=data, call_id=call_id, agency_code=agency_code,
             at=timezone.now(),
         )
-    message = {"type": "cad.event", **record.message()}
+    message = {"type": "cad.event", **record.announcement()}
     transaction.on_commit(lambda: _send(message))
     return record
 

@@ -1,5 +1,5 @@
-"""The channel layer, as channels-redis gives it, except that a console waiting for messages
-survives Redis restarting: it waits and tries again instead of dropping the websocket."""
+"""The channel layer, as channels-redis gives it, except that the stream's hub waiting for
+messages survives Redis restarting: it waits and tries again instead of giving up."""
 
 import asyncio
 import logging
@@ -13,7 +13,7 @@ RETRY_SECONDS = 1.0
 
 
 class RedisChannelLayer(BaseRedisChannelLayer):
-    # Counts the times Redis went away; consumers subscribed before the last outage subscribe again
+    # Counts the times Redis went away; a hub that joined the group before the last outage joins again
     # (a restarted Redis has forgotten its groups).
     outages = 0
 

@@ -103,3 +103,8 @@ class Event(models.Model):
 
     def message(self) -> dict:
         return {"event": self.event, "seq": self.seq, "data": self.data}
+
+    def announcement(self) -> dict:
+        """The message, with whom it concerns: what a server process needs to decide, once per
+        agency, whether that agency's programs may see it."""
+        return {**self.message(), "call_id": self.call_id, "agency_code": self.agency_code}

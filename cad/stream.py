@@ -2,15 +2,14 @@
 snapshot, and says which of its events an agency's program may see, in its AppConfig.ready().
 So cad/, below every app, imports none of them.
 
-The consumer (cad/consumers.py) reads every part in one REPEATABLE READ transaction with the seq
-they reflect, and asks `shared_with` before it sends an event to a partner agency's program.
+The stream's hub (cad/hub.py) reads every part in one REPEATABLE READ transaction with the seq
+they reflect, once per seq for all the consoles of a server process that see the same, and asks
+`shared_with` once per event and agency before it sends an event to that agency's programs.
 """
 
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
-
-from cad.models import Event
 
 SnapshotPart = Callable[[AbstractBaseUser], list[dict]]
 CallAudience = Callable[[int, str], bool]
@@ -36,11 +35,12 @@ def snapshot(user: AbstractBaseUser) -> dict[str, list[dict]]:
     return {name: read(user) for name, read in _parts.items()}
 
 
-def shared_with(event: Event, agency_code: str) -> bool:
+def shared_with(announcement: dict, agency_code: str) -> bool:
     """Partners see events about their own units (the event names the agency), and events about
-    the calls the calls app says they may see; nothing else."""
-    if event.agency_code:
-        return event.agency_code == agency_code
-    if event.call_id is None:
+    the calls the calls app says they may see; nothing else. `announcement` is an event as
+    Event.announcement() gives it."""
+    if announcement.get("agency_code"):
+        return announcement["agency_code"] == agency_code
+    if announcement.get("call_id") is None:
         return False
-    return any(rule(event.call_id, agency_code) for rule in _call_audiences)
+    return any(rule(announcement["call_id"], agency_code) for rule in _call_audiences)

@@ -2,13 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from channels.db import database_sync_to_async
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
-from cad.authentication import token_from_key
+from cad.admission import Credentials
 
 
 class BrowserOriginValidator:
@@ -48,24 +47,26 @@ def _origin_allowed(scope: dict) -> bool:
     return f"{parsed.scheme}://{parsed.netloc}" in same_site | trusted
 
 
-class TokenAuthMiddleware:
-    """`Authorization: Token <key>` on the handshake acts as the agency's service account; a bad
-    or revoked token is anonymous (and refused), never a fall back to a cookie."""
+class CredentialsMiddleware:
+    """Puts what the socket brought in scope["cad_credentials"]: `Authorization: Token <key>` (a bad
+    or revoked token is refused, never a fall back to a cookie) or the session cookie. Nothing is
+    looked up here, so the handshake never waits on the database; the stream admits its sockets in
+    batches (cad.admission) once they are open."""
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        header = dict(scope.get("headers") or []).get(b"authorization")
-        if header is not None:
-            parts = header.decode(errors="replace").split()
-            user = AnonymousUser()
-            token = None
-            if len(parts) == 2 and parts[0].lower() == "token":
-                token = await database_sync_to_async(token_from_key)(parts[1])
-            if token is not None:
-                user = await database_sync_to_async(lambda: token.agency.service_user)()
-            # The stream checks on each heartbeat that this token is still not revoked.
-            scope = {**scope, "user": user, "cad_token_id": token.pk if token is not None else None}
-        return await self.app(scope, receive, send)
+        return await self.app({**scope, "cad_credentials": credentials_of(scope)}, receive, send)
 
+
+def credentials_of(scope: dict) -> Credentials:
+    headers = dict(scope.get("headers") or [])
+    header = headers.get(b"authorization")
+    if header is not None:
+        parts = header.decode(errors="replace").split()
+        if len(parts) == 2 and parts[0].lower() == "token":
+            return Credentials(token_key=parts[1])
+        return Credentials(token_malformed=True)
+    cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin1"))
+    return Credentials(session_key=cookies.get(settings.SESSION_COOKIE_NAME) or None)

@@ -5,6 +5,12 @@ const SILENCE_LIMIT_MS = 40_000;
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 5_000;
 
+// Between half the backoff and all of it, at random: when a server restarts, its thousand consoles
+// come back spread over that time rather than all in the same millisecond, and again if they fail.
+export function reconnectDelay(backoff, random = Math.random) {
+  return Math.round(backoff / 2 + random() * (backoff / 2));
+}
+
 export class LiveStream {
   constructor(path, { onSnapshot, onEvent, onState } = {}) {
     this.path = path;
@@ -133,7 +139,7 @@ export class LiveStream {
     if (this.stopped) return;
     this.setState("offline");
     clearTimeout(this.retryTimer);
-    const wait = this.backoff;
+    const wait = reconnectDelay(this.backoff);
     this.backoff = Math.min(this.backoff * 2, BACKOFF_MAX_MS);
     this.retryTimer = setTimeout(() => this.connect(), wait);
   }

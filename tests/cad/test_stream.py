@@ -347,7 +347,7 @@ def test_a_role_taken_away_ends_the_stream(settings):
 
 @pytest.mark.parametrize("frame", [{"text_data": "not json"}, {"bytes_data": b"\x00\x01"}])
 def test_a_bad_frame_gets_an_error_and_the_stream_goes_on(frame):
-    from cad.consumers import hub
+    from cad.hub import connected
 
     async def scenario():
         communicator, _, _ = await connect("dispatcher1")
@@ -358,7 +358,7 @@ def test_a_bad_frame_gets_an_error_and_the_stream_goes_on(frame):
         after = await messages_until(communicator, start + 1)
         await communicator.disconnect()
         await asyncio.sleep(0.1)
-        return error, after, len(hub.consumers)
+        return error, after, connected()
 
     error, after, left = run(scenario)
     assert error["event"] == "error"

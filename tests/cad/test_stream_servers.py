@@ -138,3 +138,73 @@ def test_a_console_that_reconnects_to_the_other_server_gets_exactly_what_it_miss
 
     assert [m["seq"] for m in replayed] == [last + 1, last + 2, last + 3]
     assert [m["data"]["number"] for m in replayed] == missed
+
+
+def test_redis_restarted_under_calls_at_ten_a_second_no_write_fails_and_every_console_converges(
+        site, redis_server):
+    """Sixty consoles over both servers; Redis is killed for two seconds while calls keep coming
+    at ten a second: every POST is saved, and within five seconds of Redis returning every console
+    holds every call, in seq order without a gap."""
+    import asyncio
+    import threading
+
+    import websockets
+
+    consoles, calls = 60, 40
+    posted, failures, back = [], [], {}
+
+    def post_calls():
+        for n in range(calls):
+            started = time.monotonic()
+            if n == 10:
+                redis_server.stop()
+            if n == 30:
+                redis_server.start()
+                back["at"] = time.monotonic()
+            address = f"{(n % 8 + 1) * 100 + 10} MAIN ST"
+            status, call = site.first.api("POST", "calls/", site.cpd, {
+                "call_type": "NOISE", "location": {"address": address}, "source": "911"})
+            (posted.append(call["number"]) if status == 201 else failures.append((status, call)))
+            time.sleep(max(0.0, 0.1 - (time.monotonic() - started)))
+
+    async def follow(server, held):
+        async with websockets.connect(f"ws://127.0.0.1:{server.port}/ws/console/",
+                                      additional_headers={"Authorization": f"Token {site.cpd}"}) as ws:
+            last = json.loads(await ws.recv())["seq"]
+            held["ready"] = True
+            while not held.get("stop"):
+                try:
+                    message = json.loads(await asyncio.wait_for(ws.recv(), 0.2))
+                except TimeoutError:
+                    continue
+                if message["event"] == "heartbeat":
+                    continue
+                assert message["seq"] == last + 1, (message["seq"], last)  # no gap, no repeat
+                last = message["seq"]
+                if message["event"] == "call.created":
+                    held.setdefault("numbers", set()).add(message["data"]["number"])
+                    held["at"] = time.monotonic()
+
+    async def scenario():
+        held = [{} for _ in range(consoles)]
+        servers = [site.first, site.second]
+        tasks = [asyncio.create_task(follow(servers[i % 2], h)) for i, h in enumerate(held)]
+        while not all(h.get("ready") for h in held):
+            await asyncio.sleep(0.05)
+        writer = threading.Thread(target=post_calls)
+        writer.start()
+        await asyncio.to_thread(writer.join)
+        deadline = back["at"] + 5
+        while time.monotonic() < deadline and not all(set(posted) <= h.get("numbers", set()) for h in held):
+            await asyncio.sleep(0.05)
+        for h in held:
+            h["stop"] = True
+        await asyncio.gather(*tasks)
+        return held
+
+    held = asyncio.run(scenario())
+    assert failures == []
+    assert len(posted) == calls
+    missing = [len(set(posted) - h.get("numbers", set())) for h in held]
+    assert missing == [0] * consoles
+    assert max(h["at"] for h in held) - back["at"] < 5

@@ -1,0 +1,117 @@
+"""Who may follow the live stream, decided for many sockets at once.
+
+A server process holds hundreds of consoles, and a restart brings them all back together. Each
+socket's credentials (a token, or a session cookie) are read here in a batch: a handful of
+queries for all of them, whether a burst of reconnects is let in or every socket of the process
+is looked at again at its heartbeat (signed out, 30 idle minutes, a token revoked, a role taken
+away). The handshake itself never waits on the database.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from cad import roles
+from cad.models import AgencyToken, hash_token_key
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a socket brought: an `Authorization: Token` header (which wins over any cookie, and is
+    refused when malformed), or the session cookie's key, or nothing."""
+
+    token_key: str | None = None
+    session_key: str | None = None
+    token_malformed: bool = False
+
+
+@dataclass(frozen=True)
+class Admission:
+    """`refusal` (a close code), or the account and what it may see: `audience` None for the
+    center's staff (everything), an agency code for an agency's program (what was shared with it)."""
+
+    refusal: int | None = None
+    user: AbstractBaseUser | None = None
+    audience: str | None = None
+
+
+REFUSED = Admission(refusal=CLOSE_UNAUTHENTICATED)
+
+
+def admit(batch: list[Credentials]) -> list[Admission]:
+    """The admission of each of `batch`, in its order."""
+    tokens = _tokens({c.token_key for c in batch if c.token_key})
+    sessions = _session_users({c.session_key for c in batch if c.session_key and not c.token_key})
+    wanted = {t.agency.service_user_id for t in tokens.values()} | {uid for uid, _ in sessions.values()}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=wanted, is_active=True)
+             .select_related("service_agency")}
+    roles.roles_load(list(users.values()))
+
+    admissions = []
+    for credentials in batch:
+        user = None
+        if credentials.token_key or credentials.token_malformed:
+            token = tokens.get(credentials.token_key or "")
+            user = users.get(token.agency.service_user_id) if token is not None else None
+        elif credentials.session_key in sessions:
+            user_id, session_hash = sessions[credentials.session_key]
+            user = users.get(user_id)
+            if user is not None and not constant_time_compare(session_hash, user.get_session_auth_hash()):
+                user = None  # the password changed since: that session is over
+        admissions.append(_admission(user))
+    return admissions
+
+
+def _admission(user: AbstractBaseUser | None) -> Admission:
+    if user is None:
+        return REFUSED
+    agency = roles.scoped_agency(user)
+    if agency is not None:
+        return Admission(user=user, audience=agency.code)
+    if roles.is_center_staff(user):
+        return Admission(user=user, audience=None)
+    return Admission(refusal=CLOSE_FORBIDDEN, user=user)
+
+
+def _tokens(keys: set[str]) -> dict[str, AgencyToken]:
+    """The live tokens among `keys`, by key; their use stamped at most once a minute."""
+    if not keys:
+        return {}
+    by_hash = {hash_token_key(key): key for key in keys}
+    tokens = list(AgencyToken.objects.select_related("agency")
+                  .filter(key_hash__in=by_hash, revoked_at__isnull=True, agency__service_user__isnull=False))
+    now = timezone.now()
+    stale = [t.pk for t in tokens if t.last_used_at is None or now - t.last_used_at > timedelta(minutes=1)]
+    if stale:
+        AgencyToken.objects.filter(pk__in=stale).update(last_used_at=now)
+    return {by_hash[t.key_hash]: t for t in tokens}
+
+
+def _session_users(keys: set[str]) -> dict[str, tuple[int, str]]:
+    """For each session key still signed in: (user id, the session's auth hash)."""
+    if not keys:
+        return {}
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if hasattr(store, "get_model_class"):  # the database's sessions (db, cached_db): one query
+        rows = store.get_model_class().objects.filter(session_key__in=keys, expire_date__gt=timezone.now())
+        contents = {row.session_key: store().decode(row.session_data) for row in rows}
+    else:
+        contents = {key: store(session_key=key).load() for key in keys}
+    signed_in = {}
+    for key, data in contents.items():
+        try:
+            user_id = get_user_model()._meta.pk.to_python(data[SESSION_KEY])
+        except (KeyError, ValueError):
+            continue
+        if data.get(BACKEND_SESSION_KEY) in settings.AUTHENTICATION_BACKENDS:
+            signed_in[key] = (user_id, data.get(HASH_SESSION_KEY, ""))
+    return signed_in

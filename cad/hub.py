@@ -1,0 +1,363 @@
+"""The live stream's hub: one per server process, between the channel layer and its consoles.
+
+Each event reaches the process once (the hub is the process's one member of the consoles' group,
+whatever the number of consoles), is encoded once, and is written to every console that follows
+it; whether an agency's programs may see it is decided once per event and agency. A gap (a
+message the channel layer lost, Redis away) is repaired from the Event table once for the
+process, which also looks at the table every CAD_STREAM_POLL_SECONDS, so consoles keep up while
+Redis is away. The latest events stay in memory for consoles catching up.
+
+What a connect costs does not grow with the number of consoles: the snapshot is built once per
+seq for all the consoles that see the same (the center's staff; each agency) and sent as the same
+text; sockets are admitted in batches. Heartbeats, and the look at whether each socket may still
+follow the stream, go to all the sockets of the process at once.
+"""
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cad import admission, events, stream
+
+if TYPE_CHECKING:
+    from cad.consumers import ConsoleConsumer
+
+logger = logging.getLogger(__name__)
+
+WINDOW = 1000  # events kept in memory for consoles catching up; older ones are read from the table
+GROUP_REFRESH_SECONDS = 60  # joined again now and then: a restarted Redis has forgotten the group
+
+
+@dataclass
+class Entry:
+    """An event as consoles are sent it: the text once for everyone it is shared with, and per
+    agency whether it is."""
+
+    seq: int
+    text: str
+    call_id: int | None
+    agency_code: str
+    shared: dict[str, bool] = field(default_factory=dict)
+    frame: bytes | None = None
+
+    @classmethod
+    def of(cls, announcement: dict) -> "Entry":
+        text = json.dumps({"event": announcement["event"], "seq": announcement["seq"],
+                           "data": announcement["data"]})
+        return cls(announcement["seq"], text, announcement.get("call_id"),
+                   announcement.get("agency_code") or "")
+
+    def text_for(self, audience: str | None) -> str:
+        """What a console of `audience` is sent (decided beforehand for an agency)."""
+        if audience is None or self.shared[audience]:
+            return self.text
+        # Not that agency's: it still learns the seq moved, so it sees no gap.
+        return f'{{"event": "skip", "seq": {self.seq}}}'
+
+    def frame_for(self, factory) -> bytes:
+        """The websocket frame of `text`, built once for every socket it goes to."""
+        if self.frame is None:
+            self.frame = factory.prepareMessage(self.text.encode()).payloadHybi
+        return self.frame
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A console's first message, ready to send but for the server's clock, put in at sending."""
+
+    seq: int
+    head: str
+    tail: str
+
+    def text(self) -> str:
+        return f"{self.head}{now()}{self.tail}"
+
+
+def now() -> str:
+    """The server's clock, so consoles can correct their timers for a drifting workstation clock."""
+    return timezone.now().isoformat().replace("+00:00", "Z")
+
+
+class StreamHub:
+    """The consoles of this process on one event loop, while there are any."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.consumers: set[ConsoleConsumer] = set()
+        self.seq = 0
+        self.entries: dict[int, Entry] = {}
+        self.stopped = False
+        self.advancing = asyncio.Lock()  # events are taken one at a time, in seq order
+        self.backfilling = asyncio.Lock()
+        self.snapshots: dict[str | None, Snapshot] = {}
+        self.building: dict[str | None, asyncio.Task] = {}
+        self.waiting: list[tuple[admission.Credentials, asyncio.Future]] = []
+        self.admitting: asyncio.Task | None = None
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.subscribed: tuple[int, float] | None = None  # (the layer's outages, when) at the last join
+        self.tasks: list[asyncio.Task] = []
+        self.ready = loop.create_task(self._start())
+
+    async def _start(self) -> None:
+        self.seq = await database_sync_to_async(events.latest_seq)()
+        if self.layer is not None:
+            self.channel = await self.layer.new_channel("cad-stream.")
+            await self._subscribe()
+            self.tasks.append(self.loop.create_task(self._listen()))
+        self.tasks.append(self.loop.create_task(self._watch()))
+
+    def leave(self, consumer: "ConsoleConsumer") -> None:
+        self.consumers.discard(consumer)
+        if not self.consumers and not self.stopped:
+            self.stopped = True
+            for task in self.tasks:
+                task.cancel()
+            if self.channel is not None:
+                self.loop.create_task(self._unsubscribe())
+
+    # Events in
+
+    async def _subscribe(self) -> None:
+        outages = getattr(self.layer, "outages", 0)
+        if self.subscribed is not None and self.subscribed[0] == outages \
+                and self.loop.time() - self.subscribed[1] < GROUP_REFRESH_SECONDS:
+            return
+        try:
+            await self.layer.group_add(events.CONSOLE_GROUP, self.channel)
+            self.subscribed = (outages, self.loop.time())
+        except Exception:
+            # Redis is away: the consoles follow the Event table until it returns.
+            self.subscribed = None
+            logger.warning("Channel layer unavailable; the stream follows the database", exc_info=True)
+
+    async def _unsubscribe(self) -> None:
+        try:
+            await self.layer.group_discard(events.CONSOLE_GROUP, self.channel)
+        except Exception:
+            logger.debug("group_discard failed", exc_info=True)
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("Channel layer read failed; retrying", exc_info=True)
+                await asyncio.sleep(1)
+                continue
+            if message.get("type") == "cad.event":
+                await self.arrive(message)
+
+    async def _watch(self) -> None:
+        """Once in CAD_STREAM_POLL_SECONDS: what the table holds that the channel layer did not
+        bring; once in CAD_STREAM_HEARTBEAT_SECONDS, the heartbeats."""
+        next_heartbeat = self.loop.time() + settings.CAD_STREAM_HEARTBEAT_SECONDS
+        while True:
+            await asyncio.sleep(settings.CAD_STREAM_POLL_SECONDS)
+            try:
+                if self.channel is not None:
+                    await self._subscribe()
+                latest = await database_sync_to_async(events.latest_seq)()
+                if latest > self.seq:
+                    async with self.advancing:
+                        await self._repair(latest)
+            except Exception:
+                logger.warning("Stream catch-up failed; retrying", exc_info=True)
+            if self.loop.time() >= next_heartbeat:
+                # Heartbeats go out even while catch-up fails, so consoles do not all reconnect.
+                next_heartbeat = self.loop.time() + settings.CAD_STREAM_HEARTBEAT_SECONDS
+                try:
+                    await self._heartbeat()
+                except Exception:
+                    logger.warning("Heartbeat failed", exc_info=True)
+
+    async def arrive(self, announcement: dict) -> None:
+        """An event from the channel layer: sent to every console in its place, after any it
+        follows that did not come (read from the table)."""
+        seq = announcement["seq"]
+        if seq <= self.seq:
+            return
+        async with self.advancing:
+            if seq <= self.seq:
+                return
+            if seq > self.seq + 1:
+                await self._repair(seq - 1)
+            await self._fan_out(Entry.of(announcement))
+
+    async def _repair(self, until: int) -> None:
+        """Take the events after self.seq up to `until` from the table (holding `advancing`)."""
+        rows = await database_sync_to_async(announcements_between)(self.seq, until)
+        if rows is None:
+            # Too many, or gone: each console catches up by itself (a snapshot, built once).
+            self.entries.clear()
+            self.seq = until
+            for consumer in list(self.consumers):
+                consumer.fall_behind()
+            return
+        for row in rows:
+            await self._fan_out(Entry.of(row))
+
+    async def _fan_out(self, entry: Entry) -> None:
+        self.entries[entry.seq] = entry
+        self.entries.pop(entry.seq - WINDOW, None)
+        self.seq = entry.seq
+        consumers = list(self.consumers)
+        for consumer in consumers:
+            if consumer.audience is None:
+                await consumer.offer(entry)
+        agencies = {c.audience for c in consumers if c.audience is not None}
+        if agencies:
+            await self.decide(entry, agencies)
+            for consumer in consumers:
+                if consumer.audience is not None:
+                    await consumer.offer(entry)
+
+    async def decide(self, entry: Entry, agencies: set[str]) -> None:
+        """Whether each of `agencies` may see `entry`, once per event and agency."""
+        undecided = agencies - entry.shared.keys()
+        if undecided:
+            announcement = {"call_id": entry.call_id, "agency_code": entry.agency_code}
+            entry.shared.update(await database_sync_to_async(
+                lambda: {code: stream.shared_with(announcement, code) for code in undecided})())
+
+    # Consoles catching up
+
+    def entry(self, seq: int) -> Entry | None:
+        return self.entries.get(seq)
+
+    async def backfill(self, since: int) -> list[Entry] | None:
+        """The events after `since` that memory no longer (or not yet) holds, from the table once
+        for all the consoles asking; None when a snapshot is cheaper or they are gone."""
+        async with self.backfilling:
+            until = min(self.entries) - 1 if self.entries else self.seq
+            if since >= until:
+                return []
+            rows = await database_sync_to_async(announcements_between)(since, until)
+            if rows is None:
+                return None
+            filled = [Entry.of(row) for row in rows]
+            if len(self.entries) + len(filled) <= WINDOW:
+                self.entries.update((e.seq, e) for e in filled)
+            return filled
+
+    async def snapshot(self, user, audience: str | None) -> Snapshot:
+        """What a console of `audience` gets on connect: built once per seq, shared by all."""
+        cached = self.snapshots.get(audience)
+        if cached is not None and cached.seq >= self.seq and audience not in self.building:
+            return cached
+        building = self.building.get(audience)
+        if building is None:
+            building = self.building[audience] = self.loop.create_task(self._build(user, audience))
+        return await asyncio.shield(building)
+
+    async def _build(self, user, audience: str | None) -> Snapshot:
+        try:
+            built = await database_sync_to_async(snapshot_for)(user)
+            self.snapshots[audience] = built
+            return built
+        finally:
+            self.building.pop(audience, None)
+
+    async def admit(self, credentials: admission.Credentials) -> admission.Admission:
+        """Who the socket is: looked up with every other socket waiting at that moment."""
+        waiting = self.loop.create_future()
+        self.waiting.append((credentials, waiting))
+        if self.admitting is None or self.admitting.done():
+            self.admitting = self.loop.create_task(self._admit())
+        return await waiting
+
+    async def _admit(self) -> None:
+        while self.waiting:
+            await asyncio.sleep(0)  # let the sockets opening in this same moment join the batch
+            batch, self.waiting = self.waiting, []
+            try:
+                answers = await database_sync_to_async(admission.admit)([c for c, _ in batch])
+            except Exception as error:
+                for _, waiting in batch:
+                    waiting.set_exception(error)
+                continue
+            for (_, waiting), answer in zip(batch, answers, strict=True):
+                waiting.set_result(answer)
+
+    async def _heartbeat(self) -> None:
+        """Every socket looked at again (signed out, token revoked, role taken away) in one batch;
+        then the latest seq to each that may go on."""
+        consumers = [c for c in self.consumers if c.user is not None]
+        answers = await database_sync_to_async(admission.admit)([c.credentials for c in consumers])
+        beats: dict[int, str] = {}
+        for consumer, answer in zip(consumers, answers, strict=True):
+            if consumer not in self.consumers:
+                continue
+            refusal = answer.refusal
+            if refusal is None and answer.user.pk != consumer.user.pk:
+                refusal = admission.CLOSE_UNAUTHENTICATED  # signed out, and in as someone else
+            elif refusal is None and answer.audience != consumer.audience:
+                refusal = admission.CLOSE_FORBIDDEN
+            if refusal is not None:
+                await consumer.end(refusal)
+                continue
+            seq = consumer.last_seq
+            if seq not in beats:
+                beats[seq] = json.dumps({"event": "heartbeat", "seq": seq, "now": now()})
+            await consumer.beat(beats[seq])
+
+
+def announcements_between(since: int, until: int) -> list[dict] | None:
+    """The events after `since` up to `until` from the table; None when they are too many (a
+    snapshot is cheaper), gone (pruned) or from another database."""
+    latest = events.latest_seq()
+    if since > latest or until > latest or until - since > settings.CAD_STREAM_REPLAY_LIMIT:
+        return None
+    if until <= since:
+        return []
+    rows = [row.announcement()
+            for row in events.Event.objects.filter(seq__gt=since, seq__lte=until).order_by("seq")]
+    return rows if len(rows) == until - since else None
+
+
+def snapshot_for(user) -> Snapshot:
+    """Everything the apps put in a snapshot (every call not yet closed, every unit, every open
+    alert), as `user` may see it, with the seq it reflects, encoded."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One view of the database for the seq and the rows, so they agree exactly.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        seq = events.latest_seq()
+        data = stream.snapshot(user)
+    return Snapshot(seq, f'{{"event": "snapshot", "seq": {seq}, "now": "', f'", "data": {json.dumps(data)}}}')
+
+
+_hub: StreamHub | None = None
+
+
+async def hub_join(consumer: "ConsoleConsumer") -> StreamHub:
+    """The hub of this process (started with the first console), with `consumer` in it."""
+    global _hub
+    loop = asyncio.get_running_loop()
+    if _hub is None or _hub.stopped or _hub.loop is not loop \
+            or (_hub.ready.done() and _hub.ready.exception() is not None):
+        _hub = StreamHub(loop)
+    hub = _hub
+    hub.consumers.add(consumer)
+    try:
+        await asyncio.shield(hub.ready)
+    except BaseException:
+        hub.leave(consumer)
+        raise
+    return hub
+
+
+def connected() -> int:
+    """How many sockets this process's hub holds."""
+    return len(_hub.consumers) if _hub is not None else 0

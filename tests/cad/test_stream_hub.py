@@ -1,0 +1,157 @@
+"""The stream's cost does not grow with its consoles: a server process takes each event once,
+builds a snapshot once per seq, decides a partner's share once per event, and looks at every
+socket's right to follow the stream in one batch."""
+
+import asyncio
+import socket
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+
+from cad import admission, events, hub, stream
+from tests.cad.test_stream import WAIT, connect, messages_until, new_call, run, session_headers, token_headers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CONSOLES = 12
+
+
+@pytest.fixture(autouse=True)
+def city(seeded_transactional_db, settings):
+    settings.CAD_STREAM_POLL_SECONDS = 0.05
+
+
+def counting(monkeypatch, module, name):
+    """Wrap module.name so the test can read how often, and with what, it was called."""
+    calls = []
+    real = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
+async def members_of_the_consoles_group() -> int:
+    layer = get_channel_layer()
+    if hasattr(layer, "groups"):  # the in-memory layer
+        return len(layer.groups.get(events.CONSOLE_GROUP, {}))
+    connection = layer.connection(layer.consistent_hash(events.CONSOLE_GROUP))
+    return await connection.zcard(layer._group_key(events.CONSOLE_GROUP))
+
+
+def test_a_burst_of_consoles_costs_one_snapshot_and_a_batch_of_admissions(monkeypatch):
+    headers = [session_headers("dispatcher1") for _ in range(CONSOLES)]
+    snapshots = counting(monkeypatch, hub, "snapshot_for")
+    admissions = counting(monkeypatch, admission, "admit")
+
+    async def scenario():
+        opened = await asyncio.gather(*(connect(h) for h in headers))
+        consoles = [communicator for communicator, _, _ in opened]
+        firsts = [await c.receive_json_from(timeout=WAIT) for c in consoles]
+        members = await members_of_the_consoles_group()
+        await asyncio.gather(*(c.disconnect() for c in consoles))
+        return firsts, members
+
+    firsts, members = run(scenario)
+    assert {m["event"] for m in firsts} == {"snapshot"}
+    assert len({m["seq"] for m in firsts}) == 1
+    assert len(snapshots) == 1  # the same snapshot, built once, went to all twelve
+    assert sum(len(batch[0]) for batch in admissions) == CONSOLES
+    assert len(admissions) <= 2  # looked up together, not one by one
+    assert members == 1  # the process is in the consoles' group once, not once per console
+
+
+def test_a_partners_share_of_an_event_is_decided_once_for_all_its_programs(monkeypatch):
+    headers = token_headers("DCSO")
+    decisions = counting(monkeypatch, stream, "shared_with")
+
+    async def scenario():
+        consoles = [(await connect(headers))[0] for _ in range(CONSOLES)]
+        starts = [(await c.receive_json_from(timeout=WAIT))["seq"] for c in consoles]
+        decisions.clear()
+        await sync_to_async(new_call)()
+        got = [await messages_until(c, s + 1) for c, s in zip(consoles, starts, strict=True)]
+        await asyncio.gather(*(c.disconnect() for c in consoles))
+        return got
+
+    got = run(scenario)
+    assert all(messages[-1]["event"] == "skip" for messages in got)  # not shared with DCSO
+    assert len(decisions) == 1
+
+
+def test_every_socket_is_looked_at_again_in_one_batch_at_the_heartbeat(monkeypatch, settings):
+    settings.CAD_STREAM_HEARTBEAT_SECONDS = 0.2
+    headers = [session_headers("dispatcher1") for _ in range(CONSOLES)]
+    admissions = counting(monkeypatch, admission, "admit")
+
+    async def scenario():
+        consoles = [(await connect(h))[0] for h in headers]
+        for c in consoles:
+            await c.receive_json_from(timeout=WAIT)
+        admissions.clear()
+        beats = [await c.receive_json_from(timeout=WAIT) for c in consoles]
+        await asyncio.gather(*(c.disconnect() for c in consoles))
+        return beats
+
+    beats = run(scenario)
+    assert {b["event"] for b in beats} == {"heartbeat"}
+    assert [len(batch[0]) for batch in admissions][:1] == [CONSOLES]
+
+
+def test_a_console_resuming_from_a_seq_the_process_holds_reads_nothing_from_the_table(monkeypatch):
+    async def scenario():
+        follower, _, _ = await connect("dispatcher1")  # keeps the process's hub running
+        start = (await follower.receive_json_from(timeout=WAIT))["seq"]
+        for n in range(3):
+            await sync_to_async(new_call)(f"{3 + n}10 MAIN ST")
+        await messages_until(follower, start + 3)
+        reads = counting(monkeypatch, hub, "announcements_between")
+        resumed, _, _ = await connect("dispatcher2", f"?since={start}")
+        replayed = await messages_until(resumed, start + 3)
+        await follower.disconnect()
+        await resumed.disconnect()
+        return start, replayed, reads
+
+    start, replayed, reads = run(scenario)
+    assert [m["seq"] for m in replayed] == [start + 1, start + 2, start + 3]
+    assert reads == []
+
+
+class Transport:
+    """What of Twisted's TCP transport the stream's writer uses, over a real socket."""
+
+    def __init__(self, sock):
+        self.socket = sock
+        self.dataBuffer = b""
+        self._tempDataBuffer = []
+        self.connected = True
+        self.disconnecting = False
+        self.written = []
+
+    def write(self, data):
+        self.written.append(data)
+
+
+def test_a_frame_the_socket_cannot_take_at_once_goes_on_through_twisted_in_order():
+    from cad.consumers import _write
+
+    ours, theirs = socket.socketpair()
+    ours.setblocking(False)
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    transport = Transport(ours)
+    frame = bytes(range(256)) * 4096  # far more than the socket's buffer
+    _write(transport, frame)
+    taken = len(frame) - len(transport.written[0])
+    assert 0 < taken < len(frame)
+    assert transport.written[0] == frame[taken:]  # the rest, in order, after what the socket took
+
+    transport.written.clear()
+    transport._tempDataBuffer = [b"waiting"]
+    _write(transport, b"next")  # something is still waiting in Twisted's buffer: queue behind it
+    assert transport.written == [b"next"]
+    ours.close()
+    theirs.close()
