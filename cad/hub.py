@@ -16,6 +16,7 @@ follow the stream, go to all the sockets of the process at once.
 import asyncio
 import json
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -110,7 +111,10 @@ class StreamHub:
     async def _start(self) -> None:
         self.seq = await database_sync_to_async(events.latest_seq)()
         if self.layer is not None:
-            self.channel = await self.layer.new_channel("cad-stream.")
+            # A plain channel of its own (not a "specific!" one): channels-redis shares one receive
+            # lock among a process's specific channels, which a hub on another event loop (tests) would
+            # find still held.
+            self.channel = f"cad-stream.{uuid.uuid4().hex}"
             await self._subscribe()
             self.tasks.append(self.loop.create_task(self._listen()))
         self.tasks.append(self.loop.create_task(self._watch()))

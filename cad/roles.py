@@ -1,5 +1,6 @@
 """The roles of CONTRACT.md, as Django groups, and what each may do."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 
@@ -42,8 +43,6 @@ def roles_load(users: list[AbstractBaseUser]) -> None:
     """Read the roles of many accounts at once (their groups in one query), as roles_of would one by
     one: the live stream re-checks every socket of a server process together. The accounts come
     with their service_agency already read (select_related), or None."""
-    from django.contrib.auth import get_user_model
-
     people = [u for u in users if service_agency(u) is None]
     memberships = get_user_model().groups.through.objects.filter(
         **{f"{get_user_model()._meta.model_name}_id__in": [u.pk for u in people]}
