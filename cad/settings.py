@@ -197,7 +197,8 @@ if REDIS_URL:
             # Each server process is one member of the consoles' group (cad/hub.py); its channel holds
             # a burst of events while it writes the one before to its consoles.
             "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "asgi"),
-                       "capacity": 2000},
+                       # A hub joins again every minute, so a process that died leaves the group soon.
+                       "capacity": 2000, "group_expiry": 300},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
