@@ -8,7 +8,6 @@ away). The handshake itself never waits on the database.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from cad import roles
-from cad.models import AgencyToken, hash_token_key
+from cad.authentication import tokens_from_keys
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -49,7 +48,7 @@ REFUSED = Admission(refusal=CLOSE_UNAUTHENTICATED)
 
 def admit(batch: list[Credentials]) -> list[Admission]:
     """The admission of each of `batch`, in its order."""
-    tokens = _tokens({c.token_key for c in batch if c.token_key})
+    tokens = tokens_from_keys({c.token_key for c in batch if c.token_key})
     sessions = _session_users({c.session_key for c in batch if c.session_key and not c.token_key})
     wanted = {t.agency.service_user_id for t in tokens.values()} | {uid for uid, _ in sessions.values()}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=wanted, is_active=True)
@@ -80,20 +79,6 @@ def _admission(user: AbstractBaseUser | None) -> Admission:
     if roles.is_center_staff(user):
         return Admission(user=user, audience=None)
     return Admission(refusal=CLOSE_FORBIDDEN, user=user)
-
-
-def _tokens(keys: set[str]) -> dict[str, AgencyToken]:
-    """The live tokens among `keys`, by key; their use stamped at most once a minute."""
-    if not keys:
-        return {}
-    by_hash = {hash_token_key(key): key for key in keys}
-    tokens = list(AgencyToken.objects.select_related("agency")
-                  .filter(key_hash__in=by_hash, revoked_at__isnull=True, agency__service_user__isnull=False))
-    now = timezone.now()
-    stale = [t.pk for t in tokens if t.last_used_at is None or now - t.last_used_at > timedelta(minutes=1)]
-    if stale:
-        AgencyToken.objects.filter(pk__in=stale).update(last_used_at=now)
-    return {by_hash[t.key_hash]: t for t in tokens}
 
 
 def _session_users(keys: set[str]) -> dict[str, tuple[int, str]]:

@@ -28,18 +28,23 @@ class AgencyTokenAuthentication(authentication.BaseAuthentication):
 
 
 def token_from_key(key: str) -> AgencyToken | None:
-    token = (
-        AgencyToken.objects.select_related("agency__service_user")
-        .filter(key_hash=hash_token_key(key), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or token.agency.service_user is None or not token.agency.service_user.is_active:
-        return None
+    return tokens_from_keys({key}).get(key)
+
+
+def tokens_from_keys(keys: set[str]) -> dict[str, AgencyToken]:
+    """The live tokens among `keys` (not revoked, their agency's account active), by key, with the
+    agency and its account; their use stamped at most once a minute so reads do not each cost a
+    write. The API asks for one key, the live stream for all of a server process's at once."""
+    if not keys:
+        return {}
+    by_hash = {hash_token_key(key): key for key in keys}
+    tokens = list(AgencyToken.objects.select_related("agency__service_user").filter(
+        key_hash__in=by_hash, revoked_at__isnull=True, agency__service_user__is_active=True))
     now = timezone.now()
-    # Stamp use at most once a minute so reads do not each cost a write.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        AgencyToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token
+    stale = [t.pk for t in tokens if t.last_used_at is None or now - t.last_used_at > timedelta(minutes=1)]
+    if stale:
+        AgencyToken.objects.filter(pk__in=stale).update(last_used_at=now)
+    return {by_hash[t.key_hash]: t for t in tokens}
 
 
 class AgencyTokenScheme(OpenApiAuthenticationExtension):

@@ -43,16 +43,16 @@ def roles_load(users: list[AbstractBaseUser]) -> None:
     """Read the roles of many accounts at once (their groups in one query), as roles_of would one by
     one: the live stream re-checks every socket of a server process together. The accounts come
     with their service_agency already read (select_related), or None."""
-    people = [u for u in users if service_agency(u) is None]
+    people = {u.pk for u in users if service_agency(u) is None}
     memberships = get_user_model().groups.through.objects.filter(
-        **{f"{get_user_model()._meta.model_name}_id__in": [u.pk for u in people]}
+        **{f"{get_user_model()._meta.model_name}_id__in": people}
     ).values_list(f"{get_user_model()._meta.model_name}_id", "group__name")
     names: dict[int, set[str]] = {}
     for user_id, group in memberships:
         names.setdefault(user_id, set()).add(group)
     for user in users:
         user._cad_roles = None
-        if user in people:
+        if user.pk in people:
             user._cad_roles = frozenset(names.get(user.pk, ()))
         roles_of(user)
 
