@@ -139,6 +139,7 @@ class StreamHub:
             await self.layer.group_add(events.CONSOLE_GROUP, self.channel)
             self.subscribed = (outages, self.loop.time())
         except Exception:
+            _stop_if_cancelled()
             # Redis is away: the consoles follow the Event table until it returns.
             self.subscribed = None
             logger.warning("Channel layer unavailable; the stream follows the database", exc_info=True)
@@ -150,12 +151,13 @@ class StreamHub:
             logger.debug("group_discard failed", exc_info=True)
 
     async def _listen(self) -> None:
-        while True:
+        while not self.stopped:
             try:
                 message = await self.layer.receive(self.channel)
             except asyncio.CancelledError:
                 raise
             except Exception:
+                _stop_if_cancelled()
                 logger.warning("Channel layer read failed; retrying", exc_info=True)
                 await asyncio.sleep(1)
                 continue
@@ -166,7 +168,7 @@ class StreamHub:
         """Once in CAD_STREAM_POLL_SECONDS: what the table holds that the channel layer did not
         bring; once in CAD_STREAM_HEARTBEAT_SECONDS, the heartbeats."""
         next_heartbeat = self.loop.time() + settings.CAD_STREAM_HEARTBEAT_SECONDS
-        while True:
+        while not self.stopped:
             await asyncio.sleep(settings.CAD_STREAM_POLL_SECONDS)
             try:
                 if self.channel is not None:
@@ -176,6 +178,7 @@ class StreamHub:
                     async with self.advancing:
                         await self._repair(latest)
             except Exception:
+                _stop_if_cancelled()
                 logger.warning("Stream catch-up failed; retrying", exc_info=True)
             if self.loop.time() >= next_heartbeat:
                 # Heartbeats go out even while catch-up fails, so consoles do not all reconnect.
@@ -183,6 +186,7 @@ class StreamHub:
                 try:
                     await self._heartbeat()
                 except Exception:
+                    _stop_if_cancelled()
                     logger.warning("Heartbeat failed", exc_info=True)
 
     async def arrive(self, announcement: dict) -> None:
@@ -314,6 +318,16 @@ class StreamHub:
             if seq not in beats:
                 beats[seq] = json.dumps({"event": "heartbeat", "seq": seq, "now": now()})
             await consumer.beat(beats[seq])
+
+
+def _stop_if_cancelled() -> None:
+    """Stop the hub's task (raise CancelledError) if it was asked to stop. A cancel can reach a
+    Redis read as redis-py's TimeoutError instead (asyncio.timeout on Python 3.11, when the cancel
+    meets the read's own timeout); a loop that takes it for an outage and retries never ends, and
+    neither does the event loop's shutdown waiting for it."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def announcements_between(since: int, until: int) -> list[dict] | None:

@@ -24,7 +24,9 @@ class RedisChannelLayer(BaseRedisChannelLayer):
             except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
                 task = asyncio.current_task()
                 if task is not None and task.cancelling():
-                    raise  # the consumer is closing: a cancelled read can surface as a lost connection
+                    # The hub is stopping: a cancelled read can surface as a lost connection or a
+                    # timeout (asyncio.timeout on Python 3.11); it is the cancel, not an outage.
+                    raise asyncio.CancelledError from None
                 self.outages += 1
                 logger.warning("Redis unavailable; consoles follow the database until it returns")
                 await asyncio.sleep(RETRY_SECONDS)

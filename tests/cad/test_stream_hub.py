@@ -6,6 +6,7 @@ import asyncio
 import socket
 
 import pytest
+import redis.exceptions
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
@@ -157,3 +158,46 @@ def test_a_frame_the_socket_cannot_take_at_once_goes_on_through_twisted_in_order
     assert transport.written == [b"next"]
     ours.close()
     theirs.close()
+
+
+class CancelBecomesTimeout:
+    """A channel layer whose waiting read, when cancelled, raises redis-py's TimeoutError instead, as
+    redis-py's own read does on Python 3.11 when the cancel meets the read's timeout."""
+
+    outages = 0
+
+    def __init__(self):
+        self.converting = True
+
+    async def group_add(self, group, channel):
+        pass
+
+    async def group_discard(self, group, channel):
+        pass
+
+    async def receive(self, channel):
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError as error:
+            if self.converting:
+                raise redis.exceptions.TimeoutError("Timeout reading from 127.0.0.1:6379") from error
+            raise
+
+
+def test_a_hub_told_to_stop_stops_even_when_the_cancel_reaches_it_as_a_redis_timeout():
+    layer = CancelBecomesTimeout()
+
+    async def scenario():
+        stream_hub = hub.StreamHub(asyncio.get_running_loop())
+        stream_hub.layer = layer
+        await stream_hub.ready
+        await asyncio.sleep(0.1)  # listening
+        for task in stream_hub.tasks:
+            task.cancel()
+        _, still_running = await asyncio.wait(stream_hub.tasks, timeout=WAIT)
+        layer.converting = False  # so the test's own event loop can shut down either way
+        for task in still_running:
+            task.cancel()
+        return still_running
+
+    assert run(scenario) == set()  # the event loop's shutdown waits for every task (CI hung on it)
