@@ -63,7 +63,8 @@ def audit_entry_append(
 ) -> AuditEntry:
     # Stored as it reads back from JSON, so the hash computed now is the one verify computes.
     detail = json.loads(_canonical(detail))
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: an entry that fails fails the whole change anyway.
+    with transaction.atomic(savepoint=False):
         _chain_lock()
         entry = AuditEntry(
             at=timezone.now(), user=user, username=user.get_username() if user else "", token=token,

@@ -29,7 +29,7 @@ def test_a_supervisor_reads_the_trail_newest_first(as_sam, some_calls):
 
 
 @pytest.mark.parametrize("who", ["as_alice", "as_carol", "as_cpd_token"])
-def test_everyone_but_supervisors_gets_a_403_that_is_audited(request, who):
+def test_everyone_but_supervisors_gets_a_403_that_is_audited(db, request, who):
     client = request.getfixturevalue(who)
     assert client.get(AUDIT).status_code == 403
     entry = AuditEntry.objects.filter(action="denied").latest("pk")
