@@ -1,10 +1,10 @@
 """The audit trail as a hash chain: written here (through cad.audit.audit_record), verified and pruned.
 
 Each entry's hash is sha256 over a canonical JSON of its content and the previous entry's hash.
-Appends are serialised (a transaction-scoped advisory lock on PostgreSQL; SQLite serialises
-writers already), so concurrent writers never fork the chain; the lock is held to commit, which is
-why services record last. An entry edited, removed or inserted by hand breaks the chain from there
-on, and `audit_verify` names the first entry that does not fit.
+Appends are serialised, so concurrent writers never fork the chain: on PostgreSQL by the lock
+that also orders the events' seq (cad.events.writers_lock), held to commit, which is why services
+record last; SQLite serialises writers already. An entry edited, removed or inserted by hand
+breaks the chain from there on, and `audit_verify` names the first entry that does not fit.
 """
 
 import hashlib
@@ -20,12 +20,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cad import events
 from cad.audit import AuditAction, audit_record
 from cad.models import AgencyToken
 from records.models import AuditDigest, AuditEntry
-
-# Any fixed number: the advisory lock that orders appends to the chain.
-CHAIN_LOCK = 0x41554454
 
 
 def _canonical(data: dict) -> bytes:
@@ -44,9 +42,7 @@ def entry_hash(entry: AuditEntry) -> str:
 
 
 def _chain_lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+    events.writers_lock()
 
 
 def _head() -> str:

@@ -168,3 +168,41 @@ def test_two_writers_at_once_leave_a_whole_chain():
     assert errors == []
     assert AuditEntry.objects.count() == 50
     assert audit_chain_verify() is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="needs PostgreSQL (set DATABASE_URL); CI runs it")
+@pytest.mark.django_db(transaction=True)
+def test_auditing_before_or_after_announcing_never_deadlocks():
+    """One writer audits, then announces (a confidential read, then the call it was read for); the
+    other announces, then audits (every service). Two locks taken in opposite orders would
+    deadlock; the chain and the seq share one."""
+    from cad import events
+    from cad.events import EventName
+
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def writer(audit_first: bool) -> None:
+        try:
+            barrier.wait()
+            for i in range(30):
+                with transaction.atomic():
+                    if audit_first:
+                        audit_record(action=AuditAction.FLAG_CONFIDENTIAL_READ, object=f"flag:{i}")
+                    events.publish(EventName.CALL_NOTE, {"n": i})
+                    if not audit_first:
+                        audit_record(action=AuditAction.CALL_NOTE, object=f"call:{i}")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(first,)) for first in (True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditEntry.objects.count() == 60
+    assert audit_chain_verify() is None
