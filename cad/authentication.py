@@ -4,6 +4,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from cad.audit import audit_context_token_set
 from cad.models import AgencyToken, hash_token_key
 
 
@@ -21,6 +22,7 @@ class AgencyTokenAuthentication(authentication.BaseAuthentication):
         token = token_from_key(header[1].decode(errors="replace"))
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        audit_context_token_set(token)
         return token.agency.service_user, token
 
     def authenticate_header(self, request) -> str:

@@ -87,6 +87,27 @@ def events_prune(*, keep: timedelta | None = None) -> int:
     return removed
 
 
+def writers_lock() -> None:
+    """Hold, to the end of the transaction, the lock that orders the center's two shared sequences:
+    the events' seq and the audit chain (records). Both take this one lock, so no two writers can
+    take them in opposite orders and deadlock (a call entered at a confidential flag's address
+    audits the read before it announces the call; a dispatch announces before it audits). SQLite
+    serialises writers already."""
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(EventCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last FROM {table} WHERE id = 1 FOR UPDATE")
+        if cursor.fetchone() is not None:
+            return
+    try:
+        with transaction.atomic():
+            EventCounter.objects.create(pk=1, last=latest_seq())
+    except IntegrityError:
+        pass  # another writer created it first
+    writers_lock()
+
+
 def _next_seq() -> int:
     table = connection.ops.quote_name(EventCounter._meta.db_table)
     with connection.cursor() as cursor:

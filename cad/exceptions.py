@@ -6,6 +6,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cad.audit import AuditAction, Outcome, audit_record
+
 
 class ServiceError(Exception):
     status_code = status.HTTP_400_BAD_REQUEST
@@ -31,4 +33,11 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
+        request = context["request"]
+        reason = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        audit_record(action=AuditAction.DENIED, object=request.path[:100], outcome=Outcome.DENIED,
+                     by=request.user, detail={"method": request.method, "path": request.path,
+                                              "reason": str(reason)})
+    return response

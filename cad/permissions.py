@@ -14,6 +14,15 @@ class IsCenterStaff(BasePermission):
         return roles.can_dispatch(request.user)
 
 
+class IsSupervisor(BasePermission):
+    """Supervisors only (the audit trail); every other role's request is a 403, itself audited."""
+
+    message = "Only supervisors may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.is_supervisor(request.user)
+
+
 class IsCenterStaffOrPartner(BasePermission):
     """Like IsCenterStaff, and partner agencies too: their views narrow what a partner sees."""
 

@@ -57,6 +57,11 @@ def roles_load(users: list[AbstractBaseUser]) -> None:
         roles_of(user)
 
 
+def is_supervisor(user: User) -> bool:
+    """May read the audit trail: supervisors (and administrators)."""
+    return bool(user and user.is_authenticated and (user.is_superuser or SUPERVISOR in roles_of(user)))
+
+
 def is_center_staff(user: User) -> bool:
     """May read the center's calls and units: dispatchers, supervisors, records clerks."""
     return bool(user and user.is_authenticated and (user.is_superuser or roles_of(user) & CENTER_ROLES))

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cad import roles
+from cad.audit import AuditAction, audit_record, object_ref
 from cad.models import Agency, AgencyToken, hash_token_key
 
 
@@ -43,11 +44,18 @@ def agency_token_create(
         label=label,
         created_by=created_by,
     )
+    audit_record(action=AuditAction.TOKEN_CREATE, object=object_ref("token", token.pk), by=created_by,
+                 detail={"agency": agency.code, "prefix": token.prefix, "label": label})
     return token, key
 
 
+@transaction.atomic
 def agency_tokens_revoke(*, tokens: QuerySet[AgencyToken], by: AbstractBaseUser | None) -> int:
     """Revoke tokens at once; they stay on record (who held which key), only unusable."""
-    return AgencyToken.objects.filter(pk__in=tokens.values("pk"), revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    live = list(AgencyToken.objects.select_for_update().select_related("agency").filter(
+        pk__in=tokens.values("pk"), revoked_at__isnull=True).order_by("pk"))
+    AgencyToken.objects.filter(pk__in=[t.pk for t in live]).update(revoked_at=timezone.now())
+    for token in live:
+        audit_record(action=AuditAction.TOKEN_REVOKE, object=object_ref("token", token.pk), by=by,
+                     detail={"agency": token.agency.code, "prefix": token.prefix})
+    return len(live)

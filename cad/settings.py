@@ -5,6 +5,7 @@ With DATABASE_URL / REDIS_URL: PostgreSQL (psycopg 3), channels-redis and Celery
 """
 
 import importlib.util
+import ipaddress
 import math
 import os
 import secrets
@@ -97,6 +98,24 @@ def envcounts(name: str, default: dict[str, int]) -> dict[str, int]:
     return table
 
 
+def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """`10.0.0.5,10.1.0.0/16`: addresses or networks; a malformed one stops the start-up."""
+    networks = []
+    for item in envlist(name, ""):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an address or network.") from None
+    return networks
+
+
+def envdays_at_least(name: str, minimum: int) -> int | None:
+    """A number of days, at least `minimum`; unset means forever (None)."""
+    if _raw(name) is None:
+        return None
+    return envint(name, minimum, minimum=minimum)
+
+
 def _dev_secret_key() -> str:
     # Never committed: generated once into an ignored file for the embedded default.
     path = VAR_DIR / "secret_key"
@@ -128,6 +147,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "pgtrigger",
     "cad",
     "premises",
     "units",
@@ -142,6 +162,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cad.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -218,6 +239,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "events-prune": {"task": "cad.tasks.events_prune", "schedule": 3600.0},
     # Goal timers and officer-safety status checks; each run is idempotent.
     "timers-check": {"task": "calls.tasks.timers_check", "schedule": CAD_TIMERS_SECONDS},
+    "audit-prune": {"task": "records.tasks.audit_prune", "schedule": 86400.0},
 }
 # An officer-safety check nobody acknowledged within this goes louder, to the supervisors' board.
 CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", 60, minimum=1)
@@ -272,6 +294,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# The audit trail (records/): kept forever unless this says otherwise; CJIS asks for at least a year.
+# Pruning archives a signed digest of what it removes, and the chain is verified from it.
+CAD_AUDIT_RETENTION_DAYS = envdays_at_least("CAD_AUDIT_RETENTION_DAYS", 365)
+# The reverse proxies in front of the server: only from these is X-Forwarded-For believed, for the
+# source address an audit entry records.
+CAD_TRUSTED_PROXIES = envnetworks("CAD_TRUSTED_PROXIES")
 
 # CJIS: lock an account after 5 failed logons for at least 10 minutes; 30 minutes idle ends a session.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("calls.api.urls")),
     path("", include("units.api.urls")),
     path("", include("premises.api.urls")),
+    path("", include("records.api.urls")),
 ]
 
 urlpatterns = [

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cad.audit import AuditAction, audit_record, object_ref
 from cad.events import EventName
 from cad.exceptions import Conflict
 from cad.history import actor
@@ -203,6 +204,9 @@ def alert_acknowledge(*, alert: Alert, by: AbstractBaseUser | None) -> Alert:
         chronology_add(alert.call_id, ChronologyKind.ALERT, by=by, at=now, unit=alert.unit_id,
                        text=f"Alert acknowledged: {alert.text}")
     alert_announce(alert, EventName.ALERT_ACKNOWLEDGED)
+    audit_record(action=AuditAction.ALERT_ACKNOWLEDGE, object=object_ref("alert", alert.pk), by=by,
+                 detail={"kind": alert.kind, "text": alert.text, "call": alert.call_id,
+                         "unit": alert.unit_id})
     return alert
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from cad.audit import AuditAction, audit_record, object_ref
 from cad.exceptions import Invalid
 from cad.history import actor
 from calls.choices import ChronologyKind
@@ -41,4 +42,6 @@ def call_note_add(*, call: Call, by: AbstractBaseUser | None, text: str) -> Chro
     entry = chronology_add(call, ChronologyKind.NOTE, by=by, at=now, text=text)
     call_touch(call, now)
     note_announce(call, entry)
+    audit_record(action=AuditAction.CALL_NOTE, object=object_ref("call", call.pk), by=by,
+                 detail={"number": call.number, "chronology_entry": entry.pk})
     return entry

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from cad.audit import AuditAction, audit_record, object_ref
 from cad.events import EventName
 from cad.exceptions import Conflict
 from calls.choices import CallStatus, ChronologyKind
@@ -34,6 +35,10 @@ def call_close(*, call: Call, disposition: Disposition, by: AbstractBaseUser | N
     call_announce(call, EventName.CALL_CLOSED)
     for unit in cleared:
         unit_announce(unit)
+    audit_record(action=AuditAction.CALL_CLOSE, object=object_ref("call", call.pk), by=by, detail={
+        "number": call.number, "changes": {"status": [None, CallStatus.CLOSED.value],
+                                           "disposition": [None, disposition.code]},
+        "units_cleared": [unit.callsign for unit in cleared]})
     return call
 
 
@@ -69,4 +74,6 @@ def call_reopen(*, call: Call, by: AbstractBaseUser | None, reason: str = "") ->
         call_touch(master, now)
         call_announce(master, EventName.CALL_UPDATED)
     call_announce(call, EventName.CALL_UPDATED)
+    audit_record(action=AuditAction.CALL_REOPEN, object=object_ref("call", call.pk), by=by,
+                 detail={"number": call.number, "changes": changes, "reason": reason})
     return call

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cad.audit import AuditAction, audit_record, object_ref
 from cad.events import EventName
 from cad.exceptions import Conflict, Invalid
 from calls.events import call_announce
@@ -48,4 +49,6 @@ def _call_dispatch(*, call: Call, units: list[Unit], by: AbstractBaseUser | None
     call_announce(call, EventName.CALL_UPDATED)
     for unit in locked:
         unit_announce(unit)
+    audit_record(action=AuditAction.CALL_DISPATCH, object=object_ref("call", call.pk), by=by,
+                 detail={"number": call.number, "units": [unit.callsign for unit in locked]})
     return call

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from cad.audit import AuditAction, audit_record, object_ref
 from cad.events import EventName
 from cad.exceptions import Conflict, Invalid
 from calls.choices import CallStatus, ChronologyKind
@@ -52,4 +53,7 @@ def call_link(*, call: Call, master: Call, by: AbstractBaseUser | None) -> Call:
     call_announce(master, EventName.CALL_UPDATED)
     for unit in moved:
         unit_announce(unit)
+    audit_record(action=AuditAction.CALL_LINK, object=object_ref("call", call.pk), by=by, detail={
+        "number": call.number, "changes": {"master": [None, master.number],
+                                           "disposition": [None, disposition.code]}})
     return call

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cad.audit import AuditAction, audit_record, object_ref
 from cad.events import EventName
 from cad.exceptions import Conflict, Invalid
 from cad.history import actor
@@ -91,6 +92,9 @@ def call_create(
     chronology_add(call, ChronologyKind.CREATED, by=by, at=now, text=text)
     premise_flags_attach(call, place, by=by, at=now)
     call_announce(call, EventName.CALL_CREATED)
+    audit_record(action=AuditAction.CALL_CREATE, object=object_ref("call", call.pk), by=by, detail={
+        "number": call.number, "call_type": call_type.code, "priority": call.priority_id,
+        "address": call.address, "source": source})
     return call
 
 
@@ -136,4 +140,6 @@ def call_update(*, call: Call, by: User | None, **changes: Any) -> Call:
     if moved:
         premise_flags_attach(call, place, by=by, at=now, previous=previous)
     call_announce(call, EventName.CALL_UPDATED)
+    audit_record(action=AuditAction.CALL_CHANGE, object=object_ref("call", call.pk), by=by,
+                 detail={"number": call.number, "changes": logged})
     return call

@@ -15,6 +15,7 @@ from premises.choices import FlagKind
 from premises.models import PremiseFlagRead
 from premises.places import Place
 from premises.selectors import premise_flags_for
+from premises.services import confidential_reads_audit
 
 # A console refetches an open call on every change to it: one read per person, flag and call in this time.
 FLAG_READ_AGAIN_AFTER = timedelta(minutes=10)
@@ -69,4 +70,5 @@ def call_premise_flags_read_record(*, call: Call, by: AbstractBaseUser | None) -
         for pk, copy in copies.items() if pk not in recent
     ]
     PremiseFlagRead.objects.bulk_create(reads)
+    confidential_reads_audit(reads, where={copy.flag_id: copy.where for copy in copies.values()})
     return len(reads)

@@ -2,6 +2,7 @@
 (the street file, its bulk imports, flags, permits)."""
 
 from premises.services.flags import (
+    confidential_reads_audit,
     premise_flag_approve,
     premise_flag_read_record,
     premise_flag_save,
@@ -30,7 +31,8 @@ from premises.services.street_file import (
 )
 
 __all__ = [
-    "ImportReport", "address_label", "address_upsert", "addresses_import", "alarm_permit_save", "beat_upsert",
+    "ImportReport", "address_label", "confidential_reads_audit",
+    "address_upsert", "addresses_import", "alarm_permit_save", "beat_upsert",
     "beats_import", "common_place_save", "common_places_import", "csv_text", "intersections_rebuild",
     "places_rebeat", "premise_flag_approve", "premise_flag_read_record", "premise_flag_save",
     "premise_flags_read_record", "read_csv", "segments_import", "street_get_or_create",

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from cad.audit import AuditAction, audit_record, object_ref
 from cad.exceptions import Conflict, Invalid
 from cad.history import actor
 from units.choices import ALLOWED_TRANSITIONS, ASSIGNED_STATUSES, UnitStatus
@@ -141,11 +142,15 @@ def unit_status_set(*, unit: Unit, status: str, by: User | None) -> Unit:
             f"to {status.label.lower()}."
         )
     now = timezone.now()
+    was = unit.status
     if call is None or unit.status not in ASSIGNED_STATUSES:
         unit_status_record(unit=unit, to_status=status, by=by, at=now)
     else:
         _call_work.unit_moved(unit=unit, call=call, status=status, by=by, at=now)
     unit_announce(unit)
+    audit_record(action=AuditAction.UNIT_STATUS, object=object_ref("unit", unit.pk), by=by, detail={
+        "callsign": unit.callsign, "changes": {"status": [str(was), str(unit.status)]},
+        "call": call.number if call is not None else None})
     return unit
 
 
@@ -159,4 +164,6 @@ def unit_check(*, unit: Unit, by: User | None) -> Unit:
     unit.checked_at = now
     _call_work.checked(unit=unit, by=by, at=now)
     unit_announce(unit)
+    audit_record(action=AuditAction.UNIT_CHECK, object=object_ref("unit", unit.pk), by=by,
+                 detail={"callsign": unit.callsign})
     return unit

@@ -26,14 +26,21 @@ class Command(BaseCommand):
         parser.add_argument("--points", type=int, default=100_000, help="with --street-file")
         parser.add_argument("--lookups", type=int, default=200, help="with --street-file")
         parser.add_argument("--keep-db", action="store_true", help="leave the throwaway database")
+        parser.add_argument("--audit", action="store_true",
+                            help="only call_create with the audit trail and with it bypassed")
         parser.add_argument("--history", action="store_true",
                             help="only the call with 10,000 chronology entries beside a fresh one")
 
     def handle(self, *args, rounds: int, street_file: bool, points: int, lookups: int, keep_db: bool,
-               history: bool, **options):
+               history: bool, audit: bool, **options):
         if street_file:
             with throwaway_database("bench_street_file", keep=keep_db):
                 street_file_bench(self.stdout.write, points=points, lookups=lookups)
+            return
+        if audit:
+            with throwaway_database("bench", keep=keep_db):
+                call_command("seed_demo", stdout=io.StringIO())
+                DispatchBench(self.stdout.write).audit_cost(rounds)
             return
         if history:
             with throwaway_database("bench", keep=keep_db):
@@ -49,6 +56,7 @@ class Command(BaseCommand):
                 core.services(rounds)
                 core.api(rounds)
                 core.print()
+                core.audit_cost(rounds)
                 core.race()
                 stream.snapshot("after the calls above")
                 stream.latency()
