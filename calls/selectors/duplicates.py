@@ -9,7 +9,7 @@ master are offered: open (not closed) and not themselves linked as a duplicate. 
 after the new one are not offered: the earlier call is the master.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
@@ -24,7 +24,7 @@ MOST_CANDIDATES = 10
 
 @dataclass(frozen=True)
 class Candidate:
-    call: Call
+    call: Call | None  # None only while candidates are ranked, before the offered ones are read
     distance_m: float
     minutes_apart: float  # how long before the new call this one was received
     same_type: bool  # the same call type code
@@ -38,6 +38,11 @@ def _kinship(call_type: CallType, other: CallType) -> tuple[bool, bool, str]:
     if other.common_type == call_type.common_type:
         return False, True, f"related type {other.code}"
     return False, False, f"other type {other.code}"
+
+
+def _best_first(c: Candidate) -> tuple:
+    """The same common type first, then the same type, each nearest first (ties: the more recent)."""
+    return (not c.related_type, not c.same_type, c.distance_m, c.minutes_apart)
 
 
 def _minutes_text(minutes: float) -> str:
@@ -65,8 +70,10 @@ def likely_duplicates(
     radius = call_type.duplicate_radius_m
     earliest = received_at - timedelta(minutes=call_type.duplicate_window_minutes)
     dlat, dlon = degrees_around(lat, radius)
-    pool = (Call.objects.all() if calls is None else calls).select_related("call_type")
-    # The box and the time range bound the rows read; exact distances are taken on those few.
+    pool = Call.objects.all() if calls is None else calls
+    # The box and the time range bound the rows read; exact distances are taken on those few, from
+    # their coordinates alone: only the calls offered are read whole (with what the pool prefetches),
+    # so a street with a hundred open calls costs what one with ten does.
     nearby = pool.filter(
         received_at__range=(earliest, received_at),
         lat__range=(lat - dlat, lat + dlat),
@@ -75,17 +82,23 @@ def likely_duplicates(
     ).exclude(status=CallStatus.CLOSED)
     if exclude is not None:
         nearby = nearby.exclude(pk=exclude.pk if isinstance(exclude, Call) else exclude)
-    found = []
-    for call in nearby:
-        metres = distance_m(lat, lon, call.lat, call.lon)
-        if metres > radius:
-            continue
-        minutes = (received_at - call.received_at).total_seconds() / 60
-        same, related, kin = _kinship(call_type, call.call_type)
+    inside = [(pk, metres, at, type_id)
+              for pk, call_lat, call_lon, at, type_id in nearby.values_list(
+                  "pk", "lat", "lon", "received_at", "call_type_id")
+              if (metres := distance_m(lat, lon, call_lat, call_lon)) <= radius]
+    types = {call_type.pk: call_type}
+    if others := {type_id for *_, type_id in inside} - types.keys():
+        types.update(CallType.objects.in_bulk(others))
+    ranked = []
+    for pk, metres, at, type_id in inside:
+        minutes = (received_at - at).total_seconds() / 60
+        same, related, kin = _kinship(call_type, types[type_id])
         reason = f"{kin}, {round(metres)} m, {_minutes_text(minutes)}"
-        found.append(Candidate(call, metres, minutes, same, related, reason))
-    found.sort(key=lambda c: (not c.related_type, not c.same_type, c.distance_m, c.minutes_apart))
-    return found[:limit]
+        ranked.append((pk, Candidate(None, metres, minutes, same, related, reason)))
+    ranked.sort(key=lambda ranking: _best_first(ranking[1]))
+    offered = ranked[:limit]
+    whole = pool.select_related("call_type").in_bulk([pk for pk, _ in offered])
+    return [replace(candidate, call=whole[pk]) for pk, candidate in offered if pk in whole]
 
 
 def likely_duplicates_of(call: Call, *, calls: QuerySet[Call] | None = None) -> list[Candidate]:

@@ -1,14 +1,18 @@
 """Likely duplicates: per-type windows, ranking, the API, and linking one into its master."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from calls import services
 from calls.choices import CallStatus, ChronologyKind
 from calls.models import Call, CallType, Disposition
-from calls.selectors.duplicates import likely_duplicates, likely_duplicates_of
+from calls.selectors.calls import calls_visible_to
+from calls.selectors.duplicates import MOST_CANDIDATES, likely_duplicates, likely_duplicates_of
 from tests.conftest import receive
 
 CALLS = "/api/v1/calls/"
@@ -119,13 +123,26 @@ def test_a_call_without_coordinates_has_no_candidates(alice):
     assert likely_duplicates_of(unplaced) == []
 
 
-def test_the_box_keeps_the_query_to_one_read(alice, django_assert_num_queries):
+def test_the_box_keeps_the_query_to_one_read_and_the_offered_calls(alice, django_assert_num_queries):
     crash(alice, minutes_ago=2)
     crash(alice, metres_north=5000, minutes_ago=2)
     call_type = CallType.objects.get(code="MVAINJY")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the coordinates in the box; the call offered, whole
         found = likely_duplicates(lat=LAT, lon=LON, call_type=call_type)
     assert len(found) == 1
+
+
+def test_a_street_of_open_calls_reads_only_the_offered_ones_whole(alice):
+    """A new call where many are open (a major incident, a flood of reports): the units and flags
+    of only the ten offered are read, not of every call nearby."""
+    for n in range(MOST_CANDIDATES + 15):
+        crash(alice, metres_north=n, minutes_ago=2)
+    with CaptureQueriesContext(connection) as queries:
+        found = likely_duplicates(lat=LAT, lon=LON, call_type=CallType.objects.get(code="MVAINJY"),
+                                  calls=calls_visible_to(alice))
+    assert len(found) == MOST_CANDIDATES
+    [units] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "calls_assignment"')]
+    assert len(re.search(r'"call_id" IN \(([^)]*)\)', units).group(1).split(",")) == MOST_CANDIDATES
 
 
 # The API
