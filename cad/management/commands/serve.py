@@ -7,6 +7,7 @@ anyone's back: when one dies the others are stopped and the command fails, for t
 """
 
 import ctypes
+import resource
 import signal
 import socket
 import subprocess
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         if processes < 1:
             raise CommandError("--processes: give a whole number from 1.")
         listener = listen(host, port)
+        raise_open_files()
         stopping: list[int] = []
 
         def stop(signum, frame):
@@ -70,6 +72,14 @@ def listen(host: str, port: int) -> socket.socket:
     listener.listen(4096)
     listener.set_inheritable(True)
     return listener
+
+
+def raise_open_files() -> None:
+    """Each console holds a descriptor: a shell's default of 1,024 would refuse the thousandth. The
+    children inherit the limit raised to what the system allows this user."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def start_daphne(listener: socket.socket) -> subprocess.Popen:
