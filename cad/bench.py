@@ -1,12 +1,13 @@
 """What `make bench` and the tests that need real servers share: daphne in a child process, the
 browser, a throwaway database, percentiles; and the live stream's figures for `make bench` (how long a new
-call takes to reach another console, the snapshot a console gets on connect). Nothing here is
-imported by the running system.
+call takes to reach another console, the snapshot a console gets on connect). The live stream at a
+thousand consoles (`bench --stream-scale`) is cad/stream_scale/, started here on the bench's database.
+Nothing here is imported by the running system.
 """
 
 import json
 import os
-import socket
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,6 +25,9 @@ from websockets.sync.client import connect
 
 from cad.models import Agency
 from cad.services import agency_token_create
+from cad.stream_scale.cases import Scale, StreamScale
+from cad.stream_scale.figures import percentile
+from cad.stream_scale.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # Debian's Chromium, driven by Playwright (which cannot fetch its own browser here).
@@ -32,12 +36,6 @@ CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class DaphneProcess:
@@ -78,11 +76,6 @@ class DaphneProcess:
                 self.process.kill()
                 self.process.wait(5)
         self.log.close()
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def summary(samples: list[float]) -> str:
@@ -172,3 +165,19 @@ class StreamBench:
         self.write(f"  new call on another console, {rounds} calls: median {median:.1f} ms, "
                    f"worst {max(to_event):.1f} ms from sending the POST (its 201 took median "
                    f"{statistics.median(to_reply):.1f} ms; the event is sent on commit, before the reply)")
+
+
+def stream_scale_bench(write, *, scale: Scale) -> None:
+    """The live stream at scale (cad/stream_scale/) on this database, as seeded, and REDIS_URL."""
+    _, token = agency_token_create(agency=Agency.objects.get(code="CPD"), label="bench")
+    env = {**os.environ, "DATABASE_URL": database_url(), "CHANNEL_LAYER_PREFIX": f"cad-bench-{os.getpid()}"}
+    connections.close_all()  # the servers hold the connections from here on
+    write(f"Live stream at scale on {connection.vendor}"
+          f"{', Redis ' + settings.REDIS_URL if settings.REDIS_URL else ', no REDIS_URL (in-memory layer)'}:")
+    bench = StreamScale(write, env=env, token=token, scale=scale,
+                        folder=Path(tempfile.mkdtemp(prefix="cad-stream-scale-")))
+    write(f"  server logs in {bench.folder}")
+    try:
+        bench.run(redis=bool(settings.REDIS_URL), private_redis=shutil.which("redis-server") is not None)
+    finally:
+        bench.stop()

@@ -255,6 +255,8 @@ CAD_EVENT_RETENTION_HOURS = envint("CAD_EVENT_RETENTION_HOURS", 24, minimum=1)
 CAD_STREAM_POLL_SECONDS = envfloat("CAD_STREAM_POLL_SECONDS", 1.0)
 CAD_STREAM_HEARTBEAT_SECONDS = envfloat("CAD_STREAM_HEARTBEAT_SECONDS", 15.0)
 CAD_STREAM_REPLAY_LIMIT = envint("CAD_STREAM_REPLAY_LIMIT", 5000, minimum=1)
+# How many daphne processes `manage.py serve` starts behind its one address.
+CAD_SERVER_PROCESSES = envint("CAD_SERVER_PROCESSES", 1, minimum=1)
 
 # An address (or intersection) sent with coordinates must agree with them to within this; further
 # apart the call is refused naming both, never saved at one with the other dropped.

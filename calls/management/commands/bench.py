@@ -9,7 +9,8 @@ import io
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from cad.bench import StreamBench, throwaway_database
+from cad.bench import StreamBench, stream_scale_bench, throwaway_database
+from cad.stream_scale.cases import Scale
 from calls.bench import DispatchBench, p1_trial_bench
 from premises.bench import street_file_bench
 
@@ -17,7 +18,8 @@ from premises.bench import street_file_bench
 class Command(BaseCommand):
     help = ("Measure the dispatch core (service and API latencies, a 50-way dispatch race, the live "
             "stream, the P1 trial in the console, recommendations); with --street-file, a "
-            "100,000-point street file instead.")
+            "100,000-point street file instead; with --stream-scale, the live stream at a thousand consoles "
+            "beside a bare websockets broadcast server.")
 
     def add_arguments(self, parser):
         parser.add_argument("--rounds", type=int, default=200, help="samples per measurement")
@@ -30,9 +32,26 @@ class Command(BaseCommand):
                             help="only call_create with the audit trail and with it bypassed")
         parser.add_argument("--history", action="store_true",
                             help="only the call with 10,000 chronology entries beside a fresh one")
+        parser.add_argument("--stream-scale", action="store_true",
+                            help="only the live stream at scale: fan-out beside a bare broadcast server, a "
+                                 "burst of connects, 100 calls/s, idle cost, Redis restarted (minutes)")
+        parser.add_argument("--consoles", type=int, default=1000,
+                            help="with --stream-scale: consoles of each case (the fan-out also runs a fifth "
+                                 "of them, and twice them on two server processes)")
+        parser.add_argument("--client-processes", type=int, default=4,
+                            help="with --stream-scale: processes holding the consoles' sockets")
+        parser.add_argument("--connect-rate", type=float, default=500.0,
+                            help="with --stream-scale: consoles connecting a second (the burst: all at once)")
 
     def handle(self, *args, rounds: int, street_file: bool, points: int, lookups: int, keep_db: bool,
-               history: bool, audit: bool, **options):
+               history: bool, audit: bool, stream_scale: bool, consoles: int, client_processes: int,
+               connect_rate: float, **options):
+        if stream_scale:
+            scale = Scale(consoles=consoles, client_processes=client_processes, connect_rate=connect_rate)
+            with throwaway_database("bench", keep=keep_db):
+                call_command("seed_demo", stdout=io.StringIO())
+                stream_scale_bench(self.stdout.write, scale=scale)
+            return
         if street_file:
             with throwaway_database("bench_street_file", keep=keep_db):
                 street_file_bench(self.stdout.write, points=points, lookups=lookups)
@@ -63,5 +82,7 @@ class Command(BaseCommand):
                 p1_trial_bench(self.stdout.write, stream.writer.url)
                 core.recommendations()
                 core.long_history()
+                self.stdout.write("The live stream at 1,000 consoles beside a bare broadcast server: "
+                                  "manage.py bench --stream-scale")
             finally:
                 stream.stop()
