@@ -3,12 +3,17 @@ builds a snapshot once per seq, decides a partner's share once per event, and lo
 socket's right to follow the stream in one batch."""
 
 import asyncio
+import json
 import socket
+import time
+from datetime import datetime, timedelta
 
 import pytest
 import redis.exceptions
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from cad import admission, events, hub, stream
 from tests.cad.test_stream import WAIT, connect, messages_until, new_call, run, session_headers, token_headers
@@ -147,14 +152,15 @@ def test_a_frame_the_socket_cannot_take_at_once_goes_on_through_twisted_in_order
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
     transport = Transport(ours)
     frame = bytes(range(256)) * 4096  # far more than the socket's buffer
-    _write(transport, frame)
-    taken = len(frame) - len(transport.written[0])
-    assert 0 < taken < len(frame)
-    assert transport.written[0] == frame[taken:]  # the rest, in order, after what the socket took
+    _write(transport, [memoryview(frame)[:1000], b"clock", memoryview(frame)[1000:]])
+    whole = frame[:1000] + b"clock" + frame[1000:]
+    taken = len(whole) - len(transport.written[0])
+    assert 0 < taken < len(whole)
+    assert transport.written[0] == whole[taken:]  # the rest, in order, after what the socket took
 
     transport.written.clear()
     transport._tempDataBuffer = [b"waiting"]
-    _write(transport, b"next")  # something is still waiting in Twisted's buffer: queue behind it
+    _write(transport, [b"next"])  # something is still waiting in Twisted's buffer: queue behind it
     assert transport.written == [b"next"]
     ours.close()
     theirs.close()
@@ -201,3 +207,29 @@ def test_a_hub_told_to_stop_stops_even_when_the_cancel_reaches_it_as_a_redis_tim
         return still_running
 
     assert run(scenario) == set()  # the event loop's shutdown waits for every task (CI hung on it)
+
+
+def test_a_snapshots_frame_is_built_once_and_carries_the_clock_of_each_sending():
+    from autobahn.twisted.websocket import WebSocketServerFactory
+
+    factory = WebSocketServerFactory()
+    snapshot = hub.snapshot_for(get_user_model().objects.get(username="dispatcher1"))
+    first = snapshot.frame_parts(factory)
+    time.sleep(0.002)
+    second = snapshot.frame_parts(factory)
+    assert len(snapshot.frames) == 1  # one frame for every console that gets this snapshot
+    assert first[0].obj is second[0].obj and first[2].obj is second[2].obj  # the same bytes, not copies
+    assert first[1] != second[1]  # each sending has its own clock
+
+    frame = b"".join(second)
+    assert frame[0] == 0x81  # one whole text frame
+    length, start = frame[1] & 0x7F, 2
+    if length == 126:
+        length, start = int.from_bytes(frame[2:4], "big"), 4
+    elif length == 127:
+        length, start = int.from_bytes(frame[2:10], "big"), 10
+    message = json.loads(frame[start:])
+    assert len(frame) - start == length
+    assert message["event"] == "snapshot" and message["seq"] == snapshot.seq
+    assert message["now"] == second[1].decode()
+    assert datetime.fromisoformat(message["now"]) - timezone.now() < timedelta(seconds=5)
