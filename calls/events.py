@@ -5,9 +5,15 @@ from calls.api.serializers import AlertSerializer, CallSerializer, ChronologyEnt
 from calls.models import Alert, Call, ChronologyEntry
 
 
-def call_announce(call: Call, name: EventName) -> None:
-    """call.created, call.updated or call.closed, with the call as lists and partners see it."""
-    publish(name, CallSerializer(call).data, call_id=call.pk)
+def call_shape(call: Call) -> dict:
+    """The call as lists, partners and the live stream see it."""
+    return CallSerializer(call).data
+
+
+def call_announce(call: Call, name: EventName, *, shape: dict | None = None) -> None:
+    """call.created, call.updated or call.closed, with the call as lists and partners see it
+    (`shape`, when the service read it already)."""
+    publish(name, shape if shape is not None else call_shape(call), call_id=call.pk)
 
 
 def note_announce(call: Call, entry: ChronologyEntry) -> None:

@@ -1,5 +1,6 @@
 """Call taking: a call is numbered, placed, typed and saved; what is known about it changes."""
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from cad.events import EventName
 from cad.exceptions import Conflict, Invalid
 from cad.history import actor
 from calls.choices import CallSource, ChronologyKind
-from calls.events import call_announce
+from calls.events import call_announce, call_shape
 from calls.models import Call, CallNumberCounter, CallType, Priority, received_at_problem
 from calls.selectors import current_premise_flags
 from calls.services.chronology import chronology_add
@@ -46,6 +47,11 @@ def call_number_next(*, year: int) -> str:
     return f"{year:04d}-{last:06d}"
 
 
+def _provisional_number() -> str:
+    """Unique, and never seen outside the creating transaction: the number is given before commit."""
+    return f"new-{uuid.uuid4().hex[:12]}"
+
+
 def _place_fields(place: Place) -> dict[str, Any]:
     return {
         "address": place.address, "lat": place.lat, "lon": place.lon,
@@ -73,7 +79,7 @@ def call_create(
         raise Invalid({"received_at": [problem]})
     place = place_for_location(location)
     call = Call.objects.create(
-        number=call_number_next(year=timezone.localtime(received_at).year),
+        number=_provisional_number(),
         source=source,
         call_type=call_type,
         priority=priority or call_type.default_priority,
@@ -91,7 +97,13 @@ def call_create(
         text += " (location not verified)"
     chronology_add(call, ChronologyKind.CREATED, by=by, at=now, text=text)
     premise_flags_attach(call, place, by=by, at=now)
-    call_announce(call, EventName.CALL_CREATED)
+    # The number comes last. The year's counter is held to commit (the numbers stay gap-free), so
+    # calls entered at once wait on each other for it: only for the counter, the event and the audit
+    # entry, not for the look-ups and the event's payload, which are read before.
+    shape = call_shape(call)
+    call.number = call_number_next(year=timezone.localtime(received_at).year)
+    Call.objects.filter(pk=call.pk).update(number=call.number)
+    call_announce(call, EventName.CALL_CREATED, shape={**shape, "number": call.number})
     audit_record(action=AuditAction.CALL_CREATE, object=object_ref("call", call.pk), by=by, detail={
         "number": call.number, "call_type": call_type.code, "priority": call.priority_id,
         "address": call.address, "source": source})
