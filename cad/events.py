@@ -13,6 +13,7 @@ restarting) does not fail the write: the consoles' stream reads missed events fr
 import asyncio
 import logging
 import threading
+import time
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -135,8 +136,21 @@ def _send(message: dict[str, Any]) -> None:
         else:
             _sender.send(layer, message)
     except Exception:
-        logger.warning("Could not announce event %s; consoles will catch up from the database",
-                       message["seq"], exc_info=True)
+        # Redis away: every write fails to announce until it returns. Said once in a while with why,
+        # not with a traceback for each event.
+        now = time.monotonic()
+        global _last_warning
+        if now - _last_warning >= ANNOUNCE_WARNING_SECONDS:
+            _last_warning = now
+            logger.warning("Could not announce event %s; consoles will catch up from the database "
+                           "(said once in %d s while it lasts)", message["seq"], ANNOUNCE_WARNING_SECONDS,
+                           exc_info=True)
+        else:
+            logger.debug("Could not announce event %s", message["seq"])
+
+
+ANNOUNCE_WARNING_SECONDS = 10
+_last_warning = -ANNOUNCE_WARNING_SECONDS
 
 
 class _Sender:

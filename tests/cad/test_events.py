@@ -67,3 +67,24 @@ def test_a_call_is_saved_even_when_redis_is_down(alice, settings, django_capture
         channel_layers.backends.clear()
     call.refresh_from_db()
     assert call.chronology.count() == 1
+
+
+def test_while_redis_is_away_the_log_says_so_once_not_once_an_event(monkeypatch, caplog):
+    from cad import events
+
+    class Away:
+        pass
+
+    def refused(layer, message):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(events, "get_channel_layer", lambda: Away())
+    monkeypatch.setattr(events._sender, "send", refused)
+    monkeypatch.setattr(events, "_last_warning", -events.ANNOUNCE_WARNING_SECONDS)
+    with caplog.at_level("DEBUG", logger="cad.events"):
+        for seq in range(1, 21):
+            events._send({"type": "cad.event", "seq": seq, "event": "call.created", "data": {}})
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and warnings[0].exc_info is not None
+    assert "event 1;" in warnings[0].getMessage()
+    assert sum(r.levelname == "DEBUG" for r in caplog.records) == 19
