@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 
 FLAGGED = "511 ELM ST"  # seed_demo's officer-safety flag
 PICTURES = ["login.png", "home.png", "console.png", "console-map.png", "board.png", "admin.png",
-            "admin-call.png", "api-docs.png"]
+            "admin-call.png", "admin-audit.png", "api-docs.png"]
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +127,11 @@ def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, fo
     expect(clerk.locator("#content")).to_contain_text("1 premise flag attached: officer-safety hazard")
     clerk.screenshot(path=str(folder / "admin-call.png"), full_page=True)
 
+    audit = sign_in(offline(browser_context()), demo.first.url, "supervisor1", "/admin/records/auditentry/")
+    expect(audit.locator("#result_list")).to_contain_text("login.success")
+    expect(audit.locator("#result_list")).to_contain_text("call.create")
+    audit.screenshot(path=str(folder / "admin-audit.png"))
+
     home = sign_in(offline(browser_context()), demo.first.url, "supervisor1", "/board/")
     home.goto(f"{demo.first.url}/")  # signing in lands on the console: home is the CAD link away
     expect(home.get_by_role("link", name=re.compile("console", re.I)).first).to_be_visible()
@@ -137,6 +142,6 @@ def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, fo
     expect(docs.locator(".opblock-summary-path", has_text="/api/v1/calls/").first).to_be_visible()
     docs.screenshot(path=str(folder / "api-docs.png"))
 
-    for page in (entrance, a, board, clerk, home, docs):
+    for page in (entrance, a, board, clerk, audit, home, docs):
         assert getattr(page, "errors", []) == [], page.errors
     assert sorted(p.name for p in folder.glob("*.png") if p.name in PICTURES) == sorted(PICTURES)
