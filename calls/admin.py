@@ -4,7 +4,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from cad.admin import ReadOnlyAdmin, ReadOnlyTabularInline, to_the_second
+from cad.admin import ReadOnlyAdmin, ReadOnlyTabularInline, timestamp, to_the_second
+from calls.choices import ChronologyKind
 from calls.models import (
     Alert,
     Assignment,
@@ -121,14 +122,35 @@ class AssignmentInline(ReadOnlyTabularInline):
         return super().get_queryset(request).select_related("unit", "dispatched_by")
 
 
+def entry_kind(entry: ChronologyEntry) -> str:
+    """A supplement stands out from the lines it may correct: "SUPPLEMENT · corrects 14:02:11 Unit
+    dispatched"."""
+    if entry.kind != ChronologyKind.SUPPLEMENT:
+        return entry.get_kind_display()
+    if entry.corrects is None:
+        return "SUPPLEMENT"
+    corrected = entry.corrects
+    return f"SUPPLEMENT · corrects {timestamp(corrected.at)} {corrected.get_kind_display()}"
+
+
+@admin.display(description="kind")
+def kind_marked(entry: ChronologyEntry) -> str:
+    return entry_kind(entry)
+
+
+@admin.display(description="changes")
+def changes_in_words(entry: ChronologyEntry) -> str:
+    return entry.changes_in_words() or "-"
+
+
 class ChronologyInline(ReadOnlyTabularInline):
     model = ChronologyEntry
     verbose_name_plural = "chronology"
-    fields = (at, "kind", "unit", "by", "text", "changes")
+    fields = (at, kind_marked, "unit", "by", "text", changes_in_words)
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("unit", "by")
+        return super().get_queryset(request).select_related("unit", "by", "corrects")
 
 
 def _copy_text(copy: CallPremiseFlag) -> str:
@@ -227,15 +249,15 @@ class AssignmentAdmin(ReadOnlyAdmin):
 class ChronologyEntryAdmin(ReadOnlyAdmin):
     """The chronology is append-only: nobody edits or deletes an entry, superusers included."""
 
-    list_display = (at, "call_link", "kind", "unit", "by", "short_text")
+    list_display = (at, "call_link", kind_marked, "unit", "by", "short_text")
     list_filter = ("kind", "at")
     search_fields = ("call__number", "=unit__callsign", "text")
     search_help_text = "Call number, unit callsign, or words of the entry"
     date_hierarchy = "at"
-    list_select_related = ("call", "unit", "by")
+    list_select_related = ("call", "unit", "by", "corrects")
     show_full_result_count = False
-    fields = ("call", at, "kind", "unit", "by", "text", "changes")
-    readonly_fields = (at,)
+    fields = ("call", at, kind_marked, "unit", "by", "text", changes_in_words)
+    readonly_fields = (at, kind_marked, changes_in_words)
 
     @admin.display(description="text")
     def short_text(self, entry: ChronologyEntry) -> str:

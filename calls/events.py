@@ -10,7 +10,8 @@ def call_announce(call: Call, name: EventName) -> None:
     publish(name, CallSerializer(call).data, call_id=call.pk)
 
 
-def note_announce(call: Call, entry: ChronologyEntry) -> None:
+def chronology_announce(call: Call, entry: ChronologyEntry) -> None:
+    """A note or a supplement on the call (call.note): open consoles show the new line."""
     publish(EventName.CALL_NOTE, {"call": call.pk, "number": call.number,
                                   "entry": ChronologyEntrySerializer(entry).data}, call_id=call.pk)
 

@@ -81,7 +81,7 @@ def chronology_page(call_id: int, *, before: int | None = None, size: int = CHRO
         if anchor is None:
             raise LookupError(before)
         entries = entries.filter(Q(at__lt=anchor) | Q(at=anchor, pk__lt=before))
-    page = list(entries.select_related("by", "unit").order_by("-at", "-pk")[:size + 1])
+    page = list(entries.select_related("by", "unit", "corrects").order_by("-at", "-pk")[:size + 1])
     return page[:size][::-1], len(page) > size
 
 
