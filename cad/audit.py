@@ -62,6 +62,7 @@ class AuditAction(StrEnum):
     ADMIN_CHANGE = "admin.change"
     ADMIN_DELETE = "admin.delete"
     AUDIT_PRUNE = "audit.prune"
+    EXPORT = "export"
 
 
 class Outcome(StrEnum):

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from cad.admin import ReadOnlyAdmin, ReadOnlyTabularInline, timestamp, to_the_second
 from calls.choices import ChronologyKind
+from calls.export import export_response
 from calls.models import (
     Alert,
     Assignment,
@@ -207,6 +209,15 @@ class CallAdmin(ReadOnlyAdmin):
         closed_at, updated_at,
     )
     inlines = [AssignmentInline, PremiseFlagCopyInline, ChronologyInline]
+    actions = ["export_csv"]
+
+    @admin.action(description="Export selected calls as CSV", permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet):
+        """The same file as GET calls/export.csv, of the calls ticked (or all the list's, if chosen)."""
+        filters = {"admin": True, **{name: value for name, value in request.GET.items() if value}}
+        calls = Call.objects.filter(pk__in=queryset.values("pk"))
+        return export_response(calls, request=request, filters=filters,
+                               filename=f"calls-{timezone.localdate()}.csv")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         assignments = Assignment.objects.select_related("unit").order_by("dispatched_at", "id")
