@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.handlers.asgi import ASGIRequest
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
@@ -67,31 +67,46 @@ def received_between(calls: QuerySet, start: date, end: date) -> QuerySet:
     return calls.filter(received_at__gte=first, received_at__lt=after)
 
 
-def _cell(value) -> str:
+def _cell(value, zone) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
+        return value.astimezone(zone).isoformat(timespec="seconds")
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+COLUMNS = (
+    "id", "number", "call_type__code", "priority_id", "status", "source", "address", "beat__code",
+    "received_at", "entered_at", "dispatched_at", "enroute_at", "onscene_at", "closed_at",
+    "disposition__code", "disposition__description",
+)
+UNITS_AT = COLUMNS.index("closed_at") + 1
+
+
 def export_rows(calls: QuerySet) -> Iterator[list[str]]:
-    """One row per call, oldest first, read CHUNK calls at a time."""
-    units = (Assignment.objects.select_related("unit").only("call_id", "dispatched_at", "unit__callsign")
-             .order_by("dispatched_at", "id"))
-    # Only the rows a line needs: none of what the calls list prefetches for its own answer.
-    calls = (calls.select_related("call_type", "beat", "disposition").prefetch_related(None)
-             .prefetch_related(Prefetch("assignments", queryset=units)).order_by("received_at", "id"))
-    for call in calls.iterator(chunk_size=CHUNK):
-        callsigns = dict.fromkeys(a.unit.callsign for a in call.assignments.all())
-        disposition = call.disposition
-        yield [_cell(value) for value in (
-            call.number, call.call_type.code, call.priority_id, call.status, call.source, call.address,
-            call.beat.code if call.beat else "", call.received_at, call.entered_at, call.dispatched_at,
-            call.enroute_at, call.onscene_at, call.closed_at, " ".join(callsigns),
-            disposition.code if disposition else "", disposition.description if disposition else "",
-        )]
+    """One row per call, oldest first, read CHUNK calls at a time with the units of each chunk in one
+    more query. Plain tuples rather than models: a hundred thousand rows in seconds, not minutes."""
+    zone = timezone.get_current_timezone()
+    chunk: list[tuple] = []
+    for values in calls.order_by("received_at", "id").values_list(*COLUMNS).iterator(chunk_size=CHUNK):
+        chunk.append(values)
+        if len(chunk) == CHUNK:
+            yield from _chunk_rows(chunk, zone)
+            chunk = []
+    yield from _chunk_rows(chunk, zone)
+
+
+def _chunk_rows(chunk: list[tuple], zone) -> Iterator[list[str]]:
+    callsigns: dict[int, dict[str, None]] = {}
+    sent = (Assignment.objects.filter(call_id__in=[values[0] for values in chunk])
+            .order_by("dispatched_at", "id").values_list("call_id", "unit__callsign"))
+    for call_id, callsign in sent:
+        callsigns.setdefault(call_id, {})[callsign] = None
+    for values in chunk:
+        row = [_cell(value, zone) for value in values[1:]]
+        row.insert(UNITS_AT - 1, _cell(" ".join(callsigns.get(values[0], ())), zone))
+        yield row
 
 
 class _Line:

@@ -168,3 +168,25 @@ def test_the_admins_csv_action_exports_the_selected_calls_and_is_audited(alice, 
     assert entry.detail["rows"] == 1 and entry.detail["filters"]["admin"] is True
     assert other.number not in str(entry.detail)
 
+
+
+def test_under_asgi_the_export_streams_in_pieces_and_is_audited(seeded_transactional_db):
+    from asgiref.sync import async_to_sync
+    from django.contrib.auth import get_user_model
+    from django.test import AsyncClient
+
+    alice, carol = (get_user_model().objects.get(username=name) for name in ("dispatcher1", "clerk1"))
+    calls = [new_call(alice, address=f"{300 + n} MAIN ST") for n in range(3)]
+
+    async def fetch():
+        client = AsyncClient()
+        await client.aforce_login(carol)
+        response = await client.get(EXPORT)
+        assert response.status_code == 200 and response.is_async
+        return [piece async for piece in response.streaming_content]
+
+    pieces = async_to_sync(fetch)()
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(pieces).decode())))
+    assert {r["number"] for r in rows} == {c.number for c in calls}
+    assert AuditEntry.objects.get(action="export").detail["rows"] == 3
