@@ -58,6 +58,14 @@ def test_center_staff_export_the_calls_with_every_time_units_and_disposition(req
     assert row["first_onscene"] == ""
 
 
+def test_a_client_that_accepts_only_csv_gets_it_and_its_errors_as_json(alice, as_carol):
+    new_call(alice)
+
+    assert len(rows_of(as_carol.get(EXPORT, HTTP_ACCEPT="text/csv"))) == 1
+    refused = as_carol.get(EXPORT, {"from": "soon"}, HTTP_ACCEPT="text/csv")
+    assert refused.status_code == 400 and refused.json()["from"]
+
+
 def test_a_partner_may_not_export(as_sheriff_token):
     assert as_sheriff_token.get(EXPORT).status_code == 403
 

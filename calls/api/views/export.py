@@ -4,6 +4,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
 
 from cad.permissions import IsAnyCenterStaff
 from calls.export import export_response, export_window, received_between
@@ -20,6 +21,11 @@ class CallExportView(GenericAPIView):
 
     def get_queryset(self):
         return calls_visible_to(self.request.user)
+
+    def perform_content_negotiation(self, request, force=False):
+        # The CSV is made here, whatever the client accepts; only an error is rendered: as JSON.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
 
     @extend_schema(
         operation_id="v1_calls_export_csv", filters=True, responses={(200, "text/csv"): CSV},
