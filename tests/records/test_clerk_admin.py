@@ -131,7 +131,7 @@ def test_every_admin_model_is_in_the_table():
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("label", REGISTERED)
-def test_each_role_sees_only_its_admin_lists(request, label, role):
+def test_each_role_sees_only_its_admin_lists(db, request, label, role):
     user = request.getfixturevalue(ROLES[role])
     app, model = label.split(".")
 
