@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from cad.admin import ReadOnlyAdmin, ReadOnlyTabularInline, timestamp, to_the_second
 from calls.choices import ChronologyKind
-from calls.export import export_response
+from calls.export import export_response, received_between
 from calls.models import (
     Alert,
     Assignment,
@@ -85,15 +85,7 @@ class ReceivedBetweenFilter(admin.ListFilter):
                 days[name] = date.fromisoformat(text) if text else None
             except ValueError:
                 raise IncorrectLookupParameters(f"{name}: give a date as YYYY-MM-DD.") from None
-        if days.get("received_from"):
-            queryset = queryset.filter(received_at__gte=_midnight(days["received_from"]))
-        if days.get("received_to"):
-            queryset = queryset.filter(received_at__lt=_midnight(days["received_to"] + timedelta(days=1)))
-        return queryset
-
-
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+        return received_between(queryset, days.get("received_from"), days.get("received_to"))
 
 
 def minutes_seconds(seconds: int | None) -> str:
@@ -184,7 +176,8 @@ class AssignmentInline(ReadOnlyTabularInline):
         return super().get_queryset(request).select_related("unit", "dispatched_by")
 
 
-def entry_kind(entry: ChronologyEntry) -> str:
+@admin.display(description="kind")
+def kind_marked(entry: ChronologyEntry) -> str:
     """A supplement stands out from the lines it may correct: "SUPPLEMENT · corrects 14:02:11 Unit
     dispatched"."""
     if entry.kind != ChronologyKind.SUPPLEMENT:
@@ -193,11 +186,6 @@ def entry_kind(entry: ChronologyEntry) -> str:
         return "SUPPLEMENT"
     corrected = entry.corrects
     return f"SUPPLEMENT · corrects {timestamp(corrected.at)} {corrected.get_kind_display()}"
-
-
-@admin.display(description="kind")
-def kind_marked(entry: ChronologyEntry) -> str:
-    return entry_kind(entry)
 
 
 @admin.display(description="changes")

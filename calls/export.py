@@ -60,11 +60,18 @@ def export_window(query: dict, *, today: date) -> tuple[date, date]:
     return start, end
 
 
-def received_between(calls: QuerySet, start: date, end: date) -> QuerySet:
-    """The calls received from the start of `start` to the end of `end`, in the center's time zone."""
-    first = timezone.make_aware(datetime.combine(start, datetime.min.time()))
-    after = timezone.make_aware(datetime.combine(end + timedelta(days=1), datetime.min.time()))
-    return calls.filter(received_at__gte=first, received_at__lt=after)
+def received_between(calls: QuerySet, start: date | None, end: date | None) -> QuerySet:
+    """The calls received from the start of `start` to the end of `end` (either may be open), in
+    the center's days: the export's range, and the admin's."""
+    if start is not None:
+        calls = calls.filter(received_at__gte=_midnight(start))
+    if end is not None:
+        calls = calls.filter(received_at__lt=_midnight(end + timedelta(days=1)))
+    return calls
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 def _cell(value, zone) -> str:
