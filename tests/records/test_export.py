@@ -182,6 +182,7 @@ def test_under_asgi_the_export_streams_in_pieces_and_is_audited(seeded_transacti
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
+    from asgiref.sync import sync_to_async
     from django.contrib.auth import get_user_model
     from django.test import AsyncClient
 
@@ -193,7 +194,10 @@ def test_under_asgi_the_export_streams_in_pieces_and_is_audited(seeded_transacti
         await client.aforce_login(carol)
         response = await client.get(EXPORT)
         assert response.status_code == 200 and response.is_async
-        return [piece async for piece in response.streaming_content]
+        pieces = [piece async for piece in response.streaming_content]
+        # As a server does: the request is finished, and the database connection it used closed.
+        await sync_to_async(response.close)()
+        return pieces
 
     with ThreadPoolExecutor(1) as pool:  # a loop of its own: the browser tests' may be running here
         pieces = pool.submit(asyncio.run, fetch()).result()
