@@ -1,11 +1,14 @@
 from collections.abc import Callable
 from datetime import datetime
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cad import roles
 from cad.models import Agency, AgencyToken, Discipline, Event, EventCounter
 from cad.services import agency_service_user_ensure, agency_tokens_revoke
 
@@ -40,6 +43,24 @@ class ReadOnlyMixin:
         return False
 
 
+class SupervisorsOnly:
+    """Supervisors' and administrators' records (the audit trail, sign-in attempts, agency tokens,
+    the live stream's events): other roles do not see them, whatever view permissions they hold.
+    Within that, the model's own permissions apply."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return roles.is_supervisor(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return roles.is_supervisor(request.user) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return roles.is_supervisor(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return roles.is_supervisor(request.user) and super().has_delete_permission(request, obj)
+
+
 class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     pass
 
@@ -56,7 +77,7 @@ class DisciplineAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
-class AgencyTokenInline(ReadOnlyTabularInline):
+class AgencyTokenInline(SupervisorsOnly, ReadOnlyTabularInline):
     model = AgencyToken
     fields = ("prefix", "label", "created_at", "created_by", "last_used_at", "revoked_at")
     readonly_fields = fields
@@ -106,7 +127,7 @@ class TokenStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(AgencyToken)
-class AgencyTokenAdmin(admin.ModelAdmin):
+class AgencyTokenAdmin(SupervisorsOnly, admin.ModelAdmin):
     """Tokens are made by `manage.py agency_token` (the key is shown once) and revoked here.
 
     Only the key's hash is stored and it is never shown; a token is revoked, not deleted,
@@ -149,7 +170,7 @@ event_at = to_the_second("at", "at")
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EventAdmin(SupervisorsOnly, ReadOnlyMixin, admin.ModelAdmin):
     """What the live stream announced, kept CAD_EVENT_RETENTION_HOURS for reconnecting consoles."""
 
     list_display = ["seq", "event", "call_id", "agency_code", event_at]
@@ -160,6 +181,13 @@ class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(EventCounter)
-class EventCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EventCounterAdmin(SupervisorsOnly, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["last"]
     readonly_fields = ["last"]
+
+
+# django-axes's own views of sign-in attempts and access logs, for supervisors and administrators only.
+for model, model_admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
+                           (AccessFailureLog, AccessFailureLogAdmin)):
+    admin.site.unregister(model)
+    admin.site.register(model, type(model_admin.__name__, (SupervisorsOnly, model_admin), {}))

@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     CALL_CREATE = "call.create"
     CALL_CHANGE = "call.change"
     CALL_NOTE = "call.note"
+    CALL_SUPPLEMENT = "call.supplement"
     CALL_DISPATCH = "call.dispatch"
     CALL_LINK = "call.link"
     CALL_CLOSE = "call.close"
@@ -61,6 +62,7 @@ class AuditAction(StrEnum):
     ADMIN_CHANGE = "admin.change"
     ADMIN_DELETE = "admin.delete"
     AUDIT_PRUNE = "audit.prune"
+    EXPORT = "export"
 
 
 class Outcome(StrEnum):

@@ -14,6 +14,16 @@ class IsCenterStaff(BasePermission):
         return roles.can_dispatch(request.user)
 
 
+class IsAnyCenterStaff(BasePermission):
+    """Any of the center's staff, reading or writing: supplements and exports are records clerks'
+    work as much as dispatchers'. Partners' programs: 403."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.is_center_staff(request.user)
+
+
 class IsSupervisor(BasePermission):
     """Supervisors only (the audit trail); every other role's request is a 403, itself audited."""
 

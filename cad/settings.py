@@ -303,6 +303,8 @@ CAD_AUDIT_RETENTION_DAYS = envdays_at_least("CAD_AUDIT_RETENTION_DAYS", 365)
 # The reverse proxies in front of the server: only from these is X-Forwarded-For believed, for the
 # source address an audit entry records.
 CAD_TRUSTED_PROXIES = envnetworks("CAD_TRUSTED_PROXIES")
+# The longest range of days one calls export (GET calls/export.csv) may cover.
+CAD_EXPORT_MAX_DAYS = envint("CAD_EXPORT_MAX_DAYS", 366, minimum=1)
 
 # CJIS: lock an account after 5 failed logons for at least 10 minutes; 30 minutes idle ends a session.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)

@@ -1,10 +1,16 @@
+from datetime import date, timedelta
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from cad.admin import ReadOnlyAdmin, ReadOnlyTabularInline, to_the_second
+from cad.admin import ReadOnlyAdmin, ReadOnlyTabularInline, timestamp, to_the_second
+from calls.choices import ChronologyKind
+from calls.export import export_response, received_between
 from calls.models import (
     Alert,
     Assignment,
@@ -19,6 +25,7 @@ from calls.models import (
     ResponsePlanLine,
     StatusCheckRule,
 )
+from calls.selectors import calls_with_phone_digits, phone_digits_typed
 
 received_at = to_the_second("received_at", "received")
 entered_at = to_the_second("entered_at", "entered")
@@ -31,6 +38,54 @@ cleared_at = to_the_second("cleared_at", "cleared")
 closed_at = to_the_second("closed_at", "closed")
 updated_at = to_the_second("updated_at", "last changed")
 at = to_the_second("at")
+
+
+class ReceivedFilter(admin.DateFieldListFilter):
+    """Django's date choices, and yesterday: the day a clerk most often looks for."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        yesterday = today - timedelta(days=1)
+        links = list(self.links)
+        links.insert(2, ("Yesterday", {self.lookup_kwarg_since: yesterday, self.lookup_kwarg_until: today}))
+        self.links = tuple(links)
+
+
+class ReceivedBetweenFilter(admin.ListFilter):
+    """Calls received from one day to another, both included (YYYY-MM-DD, the center's days)."""
+
+    title = "received between"
+    template = "admin/calls/received_between_filter.html"
+    parameters = ("received_from", "received_to")
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.values = {}
+        for name in self.parameters:
+            if name in params:
+                value = params.pop(name)
+                self.values[name] = (value[-1] if isinstance(value, list) else value).strip()
+        self.other_parameters = [(name, value) for name, values in request.GET.lists()
+                                 if name not in self.parameters for value in values]
+
+    def has_output(self) -> bool:
+        return True
+
+    def expected_parameters(self) -> list[str]:
+        return list(self.parameters)
+
+    def choices(self, changelist):
+        return []
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        days = {}
+        for name, text in self.values.items():
+            try:
+                days[name] = date.fromisoformat(text) if text else None
+            except ValueError:
+                raise IncorrectLookupParameters(f"{name}: give a date as YYYY-MM-DD.") from None
+        return received_between(queryset, days.get("received_from"), days.get("received_to"))
 
 
 def minutes_seconds(seconds: int | None) -> str:
@@ -121,14 +176,31 @@ class AssignmentInline(ReadOnlyTabularInline):
         return super().get_queryset(request).select_related("unit", "dispatched_by")
 
 
+@admin.display(description="kind")
+def kind_marked(entry: ChronologyEntry) -> str:
+    """A supplement stands out from the lines it may correct: "SUPPLEMENT · corrects 14:02:11 Unit
+    dispatched"."""
+    if entry.kind != ChronologyKind.SUPPLEMENT:
+        return entry.get_kind_display()
+    if entry.corrects is None:
+        return "SUPPLEMENT"
+    corrected = entry.corrects
+    return f"SUPPLEMENT · corrects {timestamp(corrected.at)} {corrected.get_kind_display()}"
+
+
+@admin.display(description="changes")
+def changes_in_words(entry: ChronologyEntry) -> str:
+    return entry.changes_in_words() or "-"
+
+
 class ChronologyInline(ReadOnlyTabularInline):
     model = ChronologyEntry
     verbose_name_plural = "chronology"
-    fields = (at, "kind", "unit", "by", "text", "changes")
+    fields = (at, kind_marked, "unit", "by", "text", changes_in_words)
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("unit", "by")
+        return super().get_queryset(request).select_related("unit", "by", "corrects")
 
 
 def _copy_text(copy: CallPremiseFlag) -> str:
@@ -158,12 +230,14 @@ class CallAdmin(ReadOnlyAdmin):
         "unit_callsigns", "disposition", closed_at,
     )
     list_filter = (
-        "received_at", "call_type", "priority", "status", "beat", "disposition", "source",
+        ("received_at", ReceivedFilter), ReceivedBetweenFilter, "call_type", "priority", "status", "beat",
+        "disposition", "source",
     )
     search_fields = (
         "number", "address", "caller_name", "caller_phone", "=assignments__unit__callsign",
     )
-    search_help_text = "Call number, address, caller name or phone, or unit callsign"
+    search_help_text = ("Call number, address, caller name or phone (816-555-0142 finds 8165550142), "
+                        "or unit callsign")
     date_hierarchy = "received_at"
     list_select_related = ("call_type", "priority", "beat", "disposition")
     # Counting every call ever taken on each page load is what makes a large table slow.
@@ -185,6 +259,23 @@ class CallAdmin(ReadOnlyAdmin):
         closed_at, updated_at,
     )
     inlines = [AssignmentInline, PremiseFlagCopyInline, ChronologyInline]
+    actions = ["export_csv"]
+
+    @admin.action(description="Export selected calls as CSV", permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet):
+        """The same file as GET calls/export.csv, of the calls ticked (or all the list's, if chosen)."""
+        filters = {"admin": True, **{name: value for name, value in request.GET.items() if value}}
+        calls = Call.objects.filter(pk__in=queryset.values("pk"))
+        return export_response(calls, request=request, filters=filters,
+                               filename=f"calls-{timezone.localdate()}.csv")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        digits = phone_digits_typed(search_term)
+        if digits is None:
+            return super().get_search_results(request, queryset, search_term)
+        queryset = calls_with_phone_digits(queryset)
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return found | queryset.filter(caller_phone_digits__contains=digits), may_have_duplicates
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         assignments = Assignment.objects.select_related("unit").order_by("dispatched_at", "id")
@@ -227,15 +318,15 @@ class AssignmentAdmin(ReadOnlyAdmin):
 class ChronologyEntryAdmin(ReadOnlyAdmin):
     """The chronology is append-only: nobody edits or deletes an entry, superusers included."""
 
-    list_display = (at, "call_link", "kind", "unit", "by", "short_text")
+    list_display = (at, "call_link", kind_marked, "unit", "by", "short_text")
     list_filter = ("kind", "at")
     search_fields = ("call__number", "=unit__callsign", "text")
     search_help_text = "Call number, unit callsign, or words of the entry"
     date_hierarchy = "at"
-    list_select_related = ("call", "unit", "by")
+    list_select_related = ("call", "unit", "by", "corrects")
     show_full_result_count = False
-    fields = ("call", at, "kind", "unit", "by", "text", "changes")
-    readonly_fields = (at,)
+    fields = ("call", at, kind_marked, "unit", "by", "text", changes_in_words)
+    readonly_fields = (at, kind_marked, changes_in_words)
 
     @admin.display(description="text")
     def short_text(self, entry: ChronologyEntry) -> str:

@@ -4,6 +4,7 @@ P1 trial: a robbery typed into the console at 5 characters a second, timed to th
 Runs on the demo city in a throwaway database; nothing here is imported by the running system.
 """
 
+import gc
 import os
 import statistics
 import threading
@@ -27,12 +28,30 @@ from cad.bench import CHROMIUM, CHROMIUM_FLAGS, percentile
 from cad.exceptions import Conflict
 from calls import services
 from calls.choices import ChronologyKind
-from calls.models import Assignment, CallType, ChronologyEntry, Disposition
+from calls.models import Assignment, Call, CallType, ChronologyEntry, Disposition
 from calls.selectors.recommend import recommend
 from premises.demo import grid_point
 from premises.models import Beat
 from units.models import Station, Unit
 from units.services import unit_status_set
+
+
+def _peak_rss_kib() -> int:
+    """The process's peak resident memory (VmHWM), in KiB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise CommandError("No VmHWM in /proc/self/status: the export bench needs Linux.")
+
+
+def _peak_rss_reset() -> int:
+    """Start the peak over from the memory in use now (Linux: 5 into clear_refs), so what follows
+    is measured rather than what came before; the peak from here, in KiB."""
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")
+    return _peak_rss_kib()
 
 
 class DispatchBench:
@@ -156,6 +175,53 @@ class DispatchBench:
             a = statistics.median(samples[(label, fresh.pk)])
             b = statistics.median(samples[(label, long.pk)])
             self.write(f"  {label:<18} fresh {a:7.2f}  long {b:7.2f}  ratio {b / a:.2f}")
+
+    def export(self, calls: int = 100_000, batch: int = 5000) -> None:
+        """GET calls/export.csv of `calls` closed calls (two units each), end to end through the test
+        client, with the growth of the process's peak memory while it streams."""
+        robbery = CallType.objects.get(code="ROBBERY")
+        disposition = Disposition.objects.get(code="02")
+        units = list(Unit.objects.values_list("pk", flat=True)[:40])
+        end = timezone.now() - timedelta(days=1)
+        step = timedelta(days=360) / calls
+        made = time.perf_counter()
+        for first in range(0, calls, batch):
+            rows = []
+            for n in range(first, min(first + batch, calls)):
+                at = end - step * n
+                rows.append(Call(
+                    number=f"1999-{n:07d}", call_type=robbery, priority_id=robbery.default_priority_id,
+                    status="closed", address=f"{100 + n % 900} MAIN ST", received_at=at,
+                    entered_at=at + timedelta(seconds=20), dispatched_at=at + timedelta(seconds=60),
+                    enroute_at=at + timedelta(seconds=90), onscene_at=at + timedelta(minutes=6),
+                    closed_at=at + timedelta(minutes=40), disposition=disposition))
+            Call.objects.bulk_create(rows)
+            Assignment.objects.bulk_create(
+                Assignment(call=call, unit_id=units[(i + k) % len(units)], status="available",
+                           dispatched_at=call.dispatched_at, cleared_at=call.closed_at)
+                for i, call in enumerate(rows) for k in (0, 1))
+        made = time.perf_counter() - made
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE calls_call; ANALYZE calls_assignment")
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(self.alice)
+        first_day = timezone.localdate(end - step * calls)
+        query = {"from": first_day.isoformat(), "to": timezone.localdate(end).isoformat()}
+        before = _peak_rss_reset()
+        started = time.perf_counter()
+        response = client.get("/api/v1/calls/export.csv", query)
+        if response.status_code != 200:
+            raise CommandError(f"export.csv: HTTP {response.status_code} {response.content[:200]!r}")
+        size = lines = 0
+        for piece in response.streaming_content:
+            size += len(piece)
+            lines += piece.count(b"\n")
+        took = time.perf_counter() - started
+        growth = _peak_rss_kib() - before
+        self.write(f"export.csv of {lines - 1:,} calls ({size / 1e6:.1f} MB, two units each) on "
+                   f"{connection.vendor}: {took:.2f} s end to end through the test client; peak RSS "
+                   f"+{growth / 1024:.1f} MiB while streaming ({calls:,} calls made in {made:.1f} s)")
 
     def print(self) -> None:
         self.write(f"Dispatch core on {connection.vendor}, demo city, times in milliseconds")

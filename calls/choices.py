@@ -38,3 +38,4 @@ class ChronologyKind(models.TextChoices):
     PREMISE_FLAGS = "premise_flags", "Premise flags attached"
     ALERT = "alert", "Alert"
     STATUS_CHECK = "status_check", "Status check"
+    SUPPLEMENT = "supplement", "Supplement"

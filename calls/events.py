@@ -16,7 +16,8 @@ def call_announce(call: Call, name: EventName, *, shape: dict | None = None) -> 
     publish(name, shape if shape is not None else call_shape(call), call_id=call.pk)
 
 
-def note_announce(call: Call, entry: ChronologyEntry) -> None:
+def chronology_announce(call: Call, entry: ChronologyEntry) -> None:
+    """A note or a supplement on the call (call.note): open consoles show the new line."""
     publish(EventName.CALL_NOTE, {"call": call.pk, "number": call.number,
                                   "entry": ChronologyEntrySerializer(entry).data}, call_id=call.pk)
 

@@ -193,6 +193,9 @@ class Assignment(models.Model):
         return f"{self.unit} on {self.call}"
 
 
+SUPPLEMENT_LONGEST = 10_000  # characters
+
+
 class ChronologyEntry(AppendOnlyModel):
     """The call's log: every action, who did it and when. Appended, never rewritten."""
 
@@ -205,6 +208,10 @@ class ChronologyEntry(AppendOnlyModel):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True, help_text='{"field": [old, new]}')
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+        help_text="A supplement: the entry of this call it corrects",
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -214,6 +221,22 @@ class ChronologyEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.call} {self.at:%H:%M:%S} {self.get_kind_display()}"
+
+    def changes_in_words(self) -> str:
+        """What changed, as a clerk reads it: "status: dispatched → en route"."""
+        return "; ".join(f"{name}: {_in_words(name, old)} → {_in_words(name, new)}"
+                         for name, (old, new) in self.changes.items())
+
+
+STATUS_WORDS = {**dict(UnitStatus.choices), **dict(CallStatus.choices)}
+
+
+def _in_words(name: str, value) -> str:
+    if value is None or value == "":
+        return "none"
+    if name == "status":
+        return str(STATUS_WORDS.get(value, value)).lower()
+    return str(value)
 
 
 class CallPremiseFlag(AppendOnlyModel):

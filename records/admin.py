@@ -5,27 +5,15 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from cad import roles
-from cad.admin import ReadOnlyMixin, to_the_second
+from cad.admin import ReadOnlyMixin, SupervisorsOnly, to_the_second
 from cad.audit import AuditAction, audit_record, object_ref
 from records.models import AuditDigest, AuditEntry
-
-
-class SupervisorsOnly(ReadOnlyMixin):
-    """The audit trail is the supervisors' (and administrators') to read, whatever else a role may view."""
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return roles.is_supervisor(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return roles.is_supervisor(request.user)
-
 
 entry_at = to_the_second("at", "at")
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(SupervisorsOnly, admin.ModelAdmin):
+class AuditEntryAdmin(SupervisorsOnly, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["id", entry_at, "username", "source_ip", "action", "object", "outcome"]
     list_filter = ["action", "outcome", "at"]
     search_fields = ["username", "object"]
@@ -37,7 +25,7 @@ class AuditEntryAdmin(SupervisorsOnly, admin.ModelAdmin):
 
 
 @admin.register(AuditDigest)
-class AuditDigestAdmin(SupervisorsOnly, admin.ModelAdmin):
+class AuditDigestAdmin(SupervisorsOnly, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "first_id", "last_id", "first_at", "last_at", "count"]
     readonly_fields = ["created_at", "first_id", "last_id", "first_at", "last_at", "count", "prev_hash",
                        "last_hash", "signature"]

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from calls.api.views import (
     AlertViewSet,
+    CallExportView,
     CallTypeViewSet,
     CallViewSet,
     DispositionViewSet,
@@ -17,6 +18,7 @@ router.register("dispositions", DispositionViewSet, basename="disposition")
 router.register("priorities", PriorityViewSet, basename="priority")
 router.register("alerts", AlertViewSet, basename="alert")
 urlpatterns = [
+    re_path(r"^calls/export\.csv$", CallExportView.as_view(), name="call-export"),
     *router.urls,
     re_path(r"^stats/today/$", StatsTodayView.as_view(), name="stats-today"),
 ]

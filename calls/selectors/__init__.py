@@ -10,12 +10,15 @@ from calls.selectors.calls import (
     call_shared_with,
     calls_shared_with,
     calls_visible_to,
+    calls_with_phone_digits,
     chronology_page,
     current_premise_flags,
+    phone_digits_typed,
 )
 
 __all__ = [
     "active_calls_visible_to", "call_alarm_permit", "call_details_visible_to", "call_lookup", "call_place",
-    "call_shared_with", "calls_shared_with", "calls_visible_to", "chronology_page",
-    "current_premise_flags", "open_alerts", "open_alerts_visible_to", "recent_alerts",
+    "call_shared_with", "calls_shared_with", "calls_visible_to", "calls_with_phone_digits",
+    "chronology_page", "current_premise_flags", "open_alerts", "open_alerts_visible_to", "phone_digits_typed",
+    "recent_alerts",
 ]

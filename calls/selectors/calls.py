@@ -4,7 +4,8 @@ import re
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from cad import roles
@@ -17,6 +18,25 @@ from premises.selectors import alarm_permit_for
 NUMBER = re.compile(r"[0-9]{4}-[0-9]{1,8}")
 CHRONOLOGY_PAGE = 50
 ID = re.compile(r"[0-9]{1,18}")
+PHONE_TYPED = re.compile(r"[\d\s().+-]+")
+PHONE_MARKS = "-(). +"
+
+
+def phone_digits_typed(text: str) -> str | None:
+    """The digits of a phone number as typed (816-555-0142, (816) 555 0142), or None when the text
+    is not one (too few digits, or letters)."""
+    text = text.strip()
+    digits = re.sub(r"\D", "", text)
+    return digits if PHONE_TYPED.fullmatch(text) and len(digits) >= 7 else None
+
+
+def calls_with_phone_digits(calls: QuerySet[Call]) -> QuerySet[Call]:
+    """The calls with `caller_phone_digits`: the caller's number without its punctuation, so a
+    number is found however either side wrote it."""
+    digits = F("caller_phone")
+    for mark in PHONE_MARKS:
+        digits = Replace(digits, Value(mark), Value(""))
+    return calls.annotate(caller_phone_digits=digits)
 
 
 def calls_shared_with(agency_code: str) -> QuerySet[Call]:
@@ -81,7 +101,7 @@ def chronology_page(call_id: int, *, before: int | None = None, size: int = CHRO
         if anchor is None:
             raise LookupError(before)
         entries = entries.filter(Q(at__lt=anchor) | Q(at=anchor, pk__lt=before))
-    page = list(entries.select_related("by", "unit").order_by("-at", "-pk")[:size + 1])
+    page = list(entries.select_related("by", "unit", "corrects").order_by("-at", "-pk")[:size + 1])
     return page[:size][::-1], len(page) > size
 
 

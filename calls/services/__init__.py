@@ -1,9 +1,9 @@
 """The only ways calls, their assignments and their alerts change; each module a topic:
-entry (call taking), dispatch, closing, duplicates, chronology (notes), flags, alerts (the timers),
-and the steps they share (assignments, locks). A unit's own status is units.services'."""
+entry (call taking), dispatch, closing, duplicates, chronology (notes, supplements), flags, alerts
+(the timers), and the steps they share (assignments, locks). A unit's own status is units.services'."""
 
 from calls.services.alerts import alert_acknowledge, checks_answered, timers_check
-from calls.services.chronology import call_note_add
+from calls.services.chronology import call_note_add, call_supplement_add
 from calls.services.closing import call_close, call_reopen
 from calls.services.dispatch import call_dispatch
 from calls.services.duplicates import call_link
@@ -12,6 +12,7 @@ from calls.services.flags import call_premise_flags_read_record
 
 __all__ = [
     "alert_acknowledge", "call_close", "call_create", "call_dispatch", "call_link", "call_note_add",
-    "call_number_next", "call_premise_flags_read_record", "call_reopen", "call_update", "checks_answered",
+    "call_number_next", "call_premise_flags_read_record", "call_reopen", "call_supplement_add", "call_update",
+    "checks_answered",
     "timers_check",
 ]

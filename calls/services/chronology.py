@@ -1,4 +1,5 @@
-"""The call's chronology: every action, who and when, appended and never rewritten."""
+"""The call's chronology: every action, who and when, appended and never rewritten. A record is
+corrected by a supplement, a line of its own that may name the line it corrects."""
 
 from datetime import datetime
 
@@ -10,8 +11,8 @@ from cad.audit import AuditAction, audit_record, object_ref
 from cad.exceptions import Invalid
 from cad.history import actor
 from calls.choices import ChronologyKind
-from calls.events import note_announce
-from calls.models import Call, ChronologyEntry
+from calls.events import chronology_announce
+from calls.models import SUPPLEMENT_LONGEST, Call, ChronologyEntry
 from units.models import Unit
 
 
@@ -41,7 +42,34 @@ def call_note_add(*, call: Call, by: AbstractBaseUser | None, text: str) -> Chro
     now = timezone.now()
     entry = chronology_add(call, ChronologyKind.NOTE, by=by, at=now, text=text)
     call_touch(call, now)
-    note_announce(call, entry)
+    chronology_announce(call, entry)
     audit_record(action=AuditAction.CALL_NOTE, object=object_ref("call", call.pk), by=by,
                  detail={"number": call.number, "chronology_entry": entry.pk})
+    return entry
+
+
+@transaction.atomic
+def call_supplement_add(
+    *, call: Call, by: AbstractBaseUser | None, text: str, corrects: ChronologyEntry | int | None = None,
+) -> ChronologyEntry:
+    """Add a supplement to a call, open or closed: the only way a closed call's record is corrected."""
+    text = text.strip()
+    if not text:
+        raise Invalid({"text": ["A supplement needs some text."]})
+    if len(text) > SUPPLEMENT_LONGEST:
+        raise Invalid({"text": [f"Keep a supplement to {SUPPLEMENT_LONGEST:,} characters."]})
+    corrected = None
+    if corrects is not None:
+        corrected_id = corrects.pk if isinstance(corrects, ChronologyEntry) else corrects
+        corrected = ChronologyEntry.objects.filter(call_id=call.pk, pk=corrected_id).first()
+        if corrected is None:
+            raise Invalid({"corrects": [f"No chronology entry {corrected_id} on {call.number}."]})
+    now = timezone.now()
+    entry = ChronologyEntry.objects.create(call=call, kind=ChronologyKind.SUPPLEMENT, by=actor(by), at=now,
+                                           text=text, corrects=corrected)
+    call_touch(call, now)
+    chronology_announce(call, entry)
+    audit_record(action=AuditAction.CALL_SUPPLEMENT, object=object_ref("call", call.pk), by=by,
+                 detail={"number": call.number, "chronology_entry": entry.pk,
+                         "corrects": corrected.pk if corrected else None})
     return entry

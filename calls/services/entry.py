@@ -121,7 +121,8 @@ def call_update(*, call: Call, by: User | None, **changes: Any) -> Call:
     """Change what is known about an open call; every changed field is logged old → new."""
     call = call_locked(call)
     if call.is_closed:
-        raise Conflict(f"Call {call.number} is closed; add a note, or reopen it first.")
+        raise Conflict(f"Call {call.number} is closed: a closed call is not edited. Add a supplement "
+                       f"(POST /api/v1/calls/{call.pk}/supplements/) to correct it, or reopen it.")
     unknown = set(changes) - CHANGEABLE
     if unknown:
         raise Invalid({name: ["This field cannot be changed."] for name in sorted(unknown)})

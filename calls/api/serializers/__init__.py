@@ -18,6 +18,7 @@ from calls.api.serializers.inputs import (
     LinkInputSerializer,
     NoteInputSerializer,
     ReopenInputSerializer,
+    SupplementInputSerializer,
 )
 from calls.api.serializers.reference import CallTypeSerializer, DispositionSerializer, PrioritySerializer
 
@@ -27,5 +28,5 @@ __all__ = [
     "CallPremiseFlagSerializer", "CallSerializer", "CallTypeField", "CallTypeSerializer",
     "CallUpdateSerializer", "ChronologyEntrySerializer", "CloseInputSerializer", "DispatchInputSerializer",
     "DispositionSerializer", "LinkInputSerializer", "NoteInputSerializer", "PrioritySerializer",
-    "ReopenInputSerializer",
+    "ReopenInputSerializer", "SupplementInputSerializer",
 ]

@@ -150,13 +150,24 @@ class AssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ChronologyEntrySerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.username", default=None, allow_null=True)
-    unit = serializers.CharField(source="unit.callsign", default=None, allow_null=True)
+class CorrectedEntrySerializer(serializers.ModelSerializer):
+    """The line a supplement corrects, as the chronology shows it: "corrects 14:02:11 DISPATCH"."""
 
     class Meta:
         model = ChronologyEntry
-        fields = ["id", "at", "by", "kind", "unit", "text", "changes"]
+        fields = ["id", "at", "kind"]
+        read_only_fields = fields
+
+
+class ChronologyEntrySerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", default=None, allow_null=True)
+    unit = serializers.CharField(source="unit.callsign", default=None, allow_null=True)
+    corrects = CorrectedEntrySerializer(allow_null=True, read_only=True,
+                                        help_text="A supplement: the entry of this call it corrects")
+
+    class Meta:
+        model = ChronologyEntry
+        fields = ["id", "at", "by", "kind", "unit", "text", "changes", "corrects"]
         read_only_fields = fields
 
 

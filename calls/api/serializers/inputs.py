@@ -7,7 +7,7 @@ from rest_framework.settings import api_settings
 from cad.fields import CoordinateField, TimeField
 from cad.serializers import StrictInputSerializer
 from calls.choices import CallSource
-from calls.models import CallType, Disposition, Priority
+from calls.models import SUPPLEMENT_LONGEST, CallType, Disposition, Priority
 
 
 def location_problem(data: dict) -> tuple[str | None, str] | None:
@@ -142,6 +142,13 @@ class DispatchInputSerializer(StrictInputSerializer):
 
 class NoteInputSerializer(StrictInputSerializer):
     text = serializers.CharField(max_length=20000)
+
+
+class SupplementInputSerializer(StrictInputSerializer):
+    text = serializers.CharField(max_length=SUPPLEMENT_LONGEST,
+                                 help_text="What the record should also say, or say instead")
+    corrects = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                        help_text="The id of the chronology entry of this call it corrects")
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\s*[A-Za-z0-9]{1,8}\s*$",

@@ -1,5 +1,5 @@
-"""Calls for service in the API: enter, list, read, change, dispatch, note, close, reopen, link,
-recommend. `{id}` is the call's id or its number (YYYY-NNNNNN)."""
+"""Calls for service in the API: enter, list, read, change, dispatch, note, supplement, close, reopen,
+link, recommend. `{id}` is the call's id or its number (YYYY-NNNNNN)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from cad import roles
 from cad.exceptions import Conflict, Invalid
-from cad.permissions import IsCenterStaff, IsCenterStaffOrPartnerReading
+from cad.permissions import IsAnyCenterStaff, IsCenterStaff, IsCenterStaffOrPartnerReading
 from calls import services
 from calls.api.serializers import (
     CallCreateSerializer,
@@ -22,6 +22,7 @@ from calls.api.serializers import (
     LinkInputSerializer,
     NoteInputSerializer,
     ReopenInputSerializer,
+    SupplementInputSerializer,
 )
 from calls.api.serializers.calls import ChronologyPageSerializer, chronology_earlier_url
 from calls.api.serializers.duplicates import CallCreatedSerializer, possible_duplicates
@@ -35,6 +36,8 @@ from calls.selectors.recommend import recommend
 from units.selectors import units_named
 
 CONFLICT = OpenApiResponse(description='{"detail": …}: the change lost a race or is not allowed now')
+CLOSED = OpenApiResponse(description='{"detail": …}: the call is closed, and a closed call is not edited: '
+                                     'add a supplement (POST calls/{id}/supplements/), or reopen it')
 
 
 class CallViewSet(
@@ -95,8 +98,9 @@ class CallViewSet(
             call, calls=calls_visible_to(request.user))
         return response
 
-    @extend_schema(request=CallUpdateSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})
+    @extend_schema(request=CallUpdateSerializer, responses={200: CallDetailSerializer, 409: CLOSED})
     def partial_update(self, request, *args, **kwargs):
+        """Change what is known about an open call; a closed call is a 409: add a supplement instead."""
         call = self.get_object()
         data = self._input(CallUpdateSerializer, partial=True)
         return self._detail(services.call_update(call=call, by=request.user, **data.service_kwargs()))
@@ -117,6 +121,17 @@ class CallViewSet(
         call = self.get_object()
         text = self._input(NoteInputSerializer).validated_data["text"]
         entry = services.call_note_add(call=call, by=request.user, text=text)
+        return Response(ChronologyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SupplementInputSerializer, responses={201: ChronologyEntrySerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAnyCenterStaff])
+    def supplements(self, request, pk=None):
+        """Add a supplement to the call's record, open or closed: records clerks, supervisors and
+        dispatchers; `corrects` names the entry of this call it corrects, if any."""
+        call = self.get_object()
+        data = self._input(SupplementInputSerializer).validated_data
+        entry = services.call_supplement_add(call=call, by=request.user, text=data["text"],
+                                             corrects=data.get("corrects"))
         return Response(ChronologyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CloseInputSerializer, responses={200: CallDetailSerializer, 409: CONFLICT})

@@ -42,10 +42,13 @@ class Command(BaseCommand):
                             help="with --stream-scale: processes holding the consoles' sockets")
         parser.add_argument("--connect-rate", type=float, default=500.0,
                             help="with --stream-scale: consoles connecting a second (the burst: all at once)")
+        parser.add_argument("--export", action="store_true",
+                            help="only GET calls/export.csv of 100,000 calls: seconds and peak memory")
+        parser.add_argument("--calls", type=int, default=100_000, help="with --export")
 
     def handle(self, *args, rounds: int, street_file: bool, points: int, lookups: int, keep_db: bool,
-               history: bool, audit: bool, stream_scale: bool, consoles: int, client_processes: int,
-               connect_rate: float, **options):
+               history: bool, audit: bool, export: bool, calls: int, stream_scale: bool, consoles: int,
+               client_processes: int, connect_rate: float, **options):
         if stream_scale:
             scale = Scale(consoles=consoles, client_processes=client_processes, connect_rate=connect_rate)
             with throwaway_database("bench", keep=keep_db):
@@ -60,6 +63,11 @@ class Command(BaseCommand):
             with throwaway_database("bench", keep=keep_db):
                 call_command("seed_demo", stdout=io.StringIO())
                 DispatchBench(self.stdout.write).audit_cost(rounds)
+            return
+        if export:
+            with throwaway_database("bench", keep=keep_db):
+                call_command("seed_demo", stdout=io.StringIO())
+                DispatchBench(self.stdout.write).export(calls)
             return
         if history:
             with throwaway_database("bench", keep=keep_db):

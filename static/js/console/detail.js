@@ -12,7 +12,7 @@ import { setupDetailDuplicates } from "./duplicates.js";
 const KIND_LABEL = {
   created: "CREATED", changed: "CHANGED", note: "NOTE", dispatched: "DISPATCH", unit_status: "STATUS",
   closed: "CLOSED", reopened: "REOPENED", linked: "LINKED", duplicate_added: "DUPLICATE",
-  premise_flags: "FLAGS",
+  premise_flags: "FLAGS", supplement: "SUPPLEMENT",
 };
 
 export function setupDetail({ store, refs, say, onSelect }) {
@@ -325,7 +325,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
     const items = entries.map((e) => h("li", { "data-kind": e.kind, "data-entry": e.id },
       h("time", { datetime: e.at }, clock(e.at)),
       h("span", { class: "k" }, KIND_LABEL[e.kind] || e.kind.toUpperCase()),
-      h("span", { class: "t" }, e.text),
+      h("span", { class: "t" }, correction(e), e.text),
       h("span", { class: "by" }, e.by || "")));
     if (history.next) {
       items.push(h("li", { class: "chrono-more" },
@@ -389,6 +389,13 @@ export function setupDetail({ store, refs, say, onSelect }) {
     openNumber: () => openNo,
     focus: () => panel.focus(),
   };
+}
+
+// A supplement that corrects a line says which: "corrects 14:02:11 DISPATCH".
+function correction(e) {
+  if (!e.corrects) return null;
+  const kind = KIND_LABEL[e.corrects.kind] || e.corrects.kind.toUpperCase();
+  return h("span", { class: "corrects" }, `corrects ${clock(e.corrects.at)} ${kind}: `);
 }
 
 function clock(iso) {
