@@ -32,6 +32,7 @@ class AuditAction(StrEnum):
     LOGOUT = "logout"
     LOCKOUT = "lockout"
     DENIED = "denied"
+    REFUSED = "refused"  # a change the API refused as it stood (409): a closed call, a unit already taken
     CALL_CREATE = "call.create"
     CALL_CHANGE = "call.change"
     CALL_NOTE = "call.note"

@@ -30,14 +30,19 @@ class Conflict(ServiceError):
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         body = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
+        if isinstance(exc, Conflict):
+            # The change was refused and rolled back; the attempt stays on the record.
+            _audit_refusal(context["request"], AuditAction.REFUSED, Outcome.FAILED, exc.detail)
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
-        request = context["request"]
         reason = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-        audit_record(action=AuditAction.DENIED, object=request.path[:100], outcome=Outcome.DENIED,
-                     by=request.user, detail={"method": request.method, "path": request.path,
-                                              "reason": str(reason)})
+        _audit_refusal(context["request"], AuditAction.DENIED, Outcome.DENIED, reason)
     return response
+
+
+def _audit_refusal(request, action: AuditAction, outcome: Outcome, reason) -> None:
+    audit_record(action=action, object=request.path[:100], outcome=outcome, by=request.user,
+                 detail={"method": request.method, "path": request.path, "reason": str(reason)})

@@ -198,6 +198,18 @@ def test_a_refused_api_request_is_audited_as_denied(carol, as_carol):
     assert entry.detail["path"] == "/api/v1/calls/"
 
 
+def test_a_refused_patch_of_a_closed_call_is_audited_as_failed_and_the_call_is_unchanged(alice, as_alice):
+    call = new_call(alice)
+    services.call_close(call=call, disposition=Disposition.objects.get(code="02"), by=alice)
+    response = as_alice.patch(f"/api/v1/calls/{call.pk}/", {"narrative": "rewritten"}, format="json")
+    assert response.status_code == 409
+    entry = last("refused")
+    assert (entry.username, entry.outcome) == ("dispatcher1", "failed")
+    assert entry.object == f"/api/v1/calls/{call.pk}/"
+    assert entry.detail["method"] == "PATCH" and "supplement" in entry.detail["reason"]
+    assert not AuditEntry.objects.filter(action="call.change", object=f"call:{call.pk}").exists()
+
+
 def test_a_user_changed_in_the_admin_is_audited(admin_user, carol):
     client = Client()
     client.force_login(admin_user)
