@@ -104,6 +104,12 @@ def anonymous() -> APIClient:
     return APIClient()
 
 
+def listed(response) -> set[str]:
+    """The call numbers an admin change list shows."""
+    assert response.status_code == 200
+    return {call.number for call in response.context["cl"].result_list}
+
+
 def token_client(agency_code: str) -> APIClient:
     _, key = agency_token_create(agency=Agency.objects.get(code=agency_code))
     client = APIClient()

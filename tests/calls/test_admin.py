@@ -27,6 +27,7 @@ from calls.models import (
 )
 from calls.services import call_create, call_dispatch
 from premises.models import Intersection, PremiseFlagRead
+from tests.conftest import listed
 from units.models import Unit, UnitStatusChange
 
 CALLS = "/admin/calls/call/"
@@ -54,82 +55,72 @@ def dispatch(call: Call, callsign: str, by) -> Call:
     return call_dispatch(call=call, units=[Unit.objects.get(callsign=callsign)], by=by)
 
 
-def listed(response) -> set[str]:
-    assert response.status_code == 200
-    return {call.number for call in response.context["cl"].result_list}
-
-
-@pytest.fixture
-def clerk(carol) -> Client:
-    return client_for(carol)
-
-
-def test_a_records_clerk_finds_a_call_by_its_number(clerk, alice):
+def test_a_records_clerk_finds_a_call_by_its_number(as_carol, alice):
     wanted = new_call(alice)
     other = new_call(alice)
 
-    response = clerk.get(CALLS, {"q": wanted.number})
+    response = as_carol.get(CALLS, {"q": wanted.number})
 
     assert listed(response) == {wanted.number}
     assert other.number not in response.content.decode()
 
 
-def test_a_records_clerk_finds_calls_by_address(clerk, alice):
+def test_a_records_clerk_finds_calls_by_address(as_carol, alice):
     on_elm = new_call(alice, address="310 ELM ST")
     on_main = new_call(alice, address="310 MAIN ST")
 
-    found = listed(clerk.get(CALLS, {"q": "310 elm"}))
+    found = listed(as_carol.get(CALLS, {"q": "310 elm"}))
 
     assert on_elm.number in found
     assert on_main.number not in found
 
 
-def test_a_records_clerk_finds_the_calls_a_unit_was_sent_to(clerk, alice):
+def test_a_records_clerk_finds_the_calls_a_unit_was_sent_to(as_carol, alice):
     sent_1a11 = dispatch(new_call(alice), "1A11", alice)
     sent_1a12 = dispatch(new_call(alice, address="310 ELM ST"), "1A12", alice)
 
-    response = clerk.get(CALLS, {"q": "1a11"})
+    response = as_carol.get(CALLS, {"q": "1a11"})
 
     assert listed(response) == {sent_1a11.number}
     assert sent_1a12.number not in response.content.decode()
 
 
-def test_the_call_list_shows_the_units_on_each_call(clerk, alice):
+def test_the_call_list_shows_the_units_on_each_call(as_carol, alice):
     call = dispatch(new_call(alice), "1A11", alice)
 
-    response = clerk.get(CALLS, {"q": call.number})
+    response = as_carol.get(CALLS, {"q": call.number})
 
     assert '<td class="field-unit_callsigns">1A11</td>' in response.content.decode()
 
 
-def test_calls_filter_by_status_and_priority(clerk, alice):
+def test_calls_filter_by_status_and_priority(as_carol, alice):
     robbery = dispatch(new_call(alice, "ROBBERY"), "1A11", alice)
     noise = new_call(alice, "NOISE", address="310 ELM ST")
 
-    dispatched = listed(clerk.get(CALLS, {"status__exact": CallStatus.DISPATCHED}))
-    routine = listed(clerk.get(CALLS, {"priority__level__exact": 4}))
+    dispatched = listed(as_carol.get(CALLS, {"status__exact": CallStatus.DISPATCHED}))
+    routine = listed(as_carol.get(CALLS, {"priority__level__exact": 4}))
 
     assert robbery.number in dispatched and noise.number not in dispatched
     assert noise.number in routine and robbery.number not in routine
 
 
-def test_calls_filter_by_the_day_they_were_received(clerk, alice):
+def test_calls_filter_by_the_day_they_were_received(as_carol, alice):
     today = new_call(alice)
     last_week = new_call(alice, received_at=timezone.now() - timedelta(days=6))
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
     found = listed(
-        clerk.get(CALLS, {"received_at__gte": midnight, "received_at__lt": midnight + timedelta(1)})
+        as_carol.get(CALLS, {"received_at__gte": midnight, "received_at__lt": midnight + timedelta(1)})
     )
 
     assert today.number in found
     assert last_week.number not in found
 
 
-def test_the_call_page_shows_its_units_and_its_chronology(clerk, alice):
+def test_the_call_page_shows_its_units_and_its_chronology(as_carol, alice):
     call = dispatch(new_call(alice, narrative="Two suspects ran north"), "1A11", alice)
 
-    response = clerk.get(f"{CALLS}{call.pk}/change/")
+    response = as_carol.get(f"{CALLS}{call.pk}/change/")
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -139,14 +130,14 @@ def test_the_call_page_shows_its_units_and_its_chronology(clerk, alice):
     assert 'name="_save"' not in page
 
 
-def test_a_records_clerk_cannot_add_a_call(clerk):
-    assert clerk.get(f"{CALLS}add/").status_code == 403
+def test_a_records_clerk_cannot_add_a_call(as_carol):
+    assert as_carol.get(f"{CALLS}add/").status_code == 403
 
 
-def test_a_records_clerk_cannot_change_a_call(clerk, alice):
+def test_a_records_clerk_cannot_change_a_call(as_carol, alice):
     call = new_call(alice, narrative="as taken")
 
-    response = clerk.post(
+    response = as_carol.post(
         f"{CALLS}{call.pk}/change/", {"narrative": "rewritten", "status": CallStatus.CLOSED}
     )
 
@@ -183,12 +174,12 @@ def test_not_even_the_superuser_can_delete_a_chronology_entry(admin_user, alice)
     assert entry.text == "ROBBERY P1 at 310 MAIN ST"
 
 
-def test_the_chronology_is_searchable_by_call_number_and_unit(clerk, alice):
+def test_the_chronology_is_searchable_by_call_number_and_unit(as_carol, alice):
     call = dispatch(new_call(alice), "1A11", alice)
     entries = "/admin/calls/chronologyentry/"
 
-    by_number = clerk.get(entries, {"q": call.number})
-    by_unit = clerk.get(entries, {"q": "1A11", "kind__exact": "dispatched"})
+    by_number = as_carol.get(entries, {"q": call.number})
+    by_unit = as_carol.get(entries, {"q": "1A11", "kind__exact": "dispatched"})
 
     assert {e.call_id for e in by_number.context["cl"].result_list} == {call.pk}
     assert [e.text for e in by_unit.context["cl"].result_list] == ["1A11 dispatched"]
@@ -217,8 +208,8 @@ def test_a_supervisor_changes_a_priority_goal(sam):
     assert '<td class="field-response_goal">9:00</td>' in page
 
 
-def test_a_records_clerk_cannot_change_a_priority_goal(clerk):
-    response = clerk.post(
+def test_a_records_clerk_cannot_change_a_priority_goal(as_carol):
+    response = as_carol.post(
         "/admin/calls/priority/2/change/",
         {"name": "Urgent", "dispatch_goal_seconds": 1, "response_goal_seconds": 1},
     )
@@ -259,10 +250,10 @@ def test_the_token_pages_never_show_a_key_or_its_hash(admin_user):
     assert admin.get("/admin/cad/agencytoken/add/").status_code == 403
 
 
-def test_a_records_clerk_cannot_revoke_a_token(clerk):
+def test_a_records_clerk_cannot_revoke_a_token(as_carol):
     token, _ = agency_token_create(agency=Agency.objects.get(code="CPD"))
 
-    clerk.post("/admin/cad/agencytoken/", {"action": "revoke_tokens", "_selected_action": [token.pk]})
+    as_carol.post("/admin/cad/agencytoken/", {"action": "revoke_tokens", "_selected_action": [token.pk]})
 
     assert AgencyToken.objects.get(pk=token.pk).revoked_at is None
 
@@ -286,17 +277,17 @@ def test_an_agency_made_a_partner_in_the_admin_keeps_its_token_account_in_step(a
 
 
 def test_the_call_list_costs_the_same_queries_for_30_calls_as_for_3(
-    clerk, alice, django_assert_max_num_queries
+    as_carol, alice, django_assert_max_num_queries
 ):
     def changelist_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert clerk.get(CALLS).status_code == 200
+            assert as_carol.get(CALLS).status_code == 200
         return len(queries)
 
     units = list(Unit.objects.filter(agency__code="CPD").order_by("callsign")[:10])
     for unit in units[:3]:
         dispatch(new_call(alice), unit.callsign, alice)
-    clerk.get(CALLS)
+    as_carol.get(CALLS)
     with_3 = changelist_queries()
     for n in range(27):
         call = new_call(alice, "NOISE" if n % 2 else "ROBBERY")
@@ -304,7 +295,7 @@ def test_the_call_list_costs_the_same_queries_for_30_calls_as_for_3(
             dispatch(call, units[n + 3].callsign, alice)
 
     with django_assert_max_num_queries(CALL_LIST_MAX_QUERIES):
-        response = clerk.get(CALLS)
+        response = as_carol.get(CALLS)
     with_30 = changelist_queries()
 
     assert len(response.context["cl"].result_list) >= 30
