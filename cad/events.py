@@ -96,33 +96,34 @@ def writers_lock() -> None:
     serialises writers already."""
     if connection.vendor != "postgresql":
         return
-    table = connection.ops.quote_name(EventCounter._meta.db_table)
+    if _counter_row("SELECT last FROM {table} WHERE id = 1 FOR UPDATE") is None:
+        _counter_create()
+        writers_lock()
+
+
+def _next_seq() -> int:
+    last = _counter_row("UPDATE {table} SET last = last + 1 WHERE id = 1 RETURNING last")
+    if last is None:
+        _counter_create()
+        return _next_seq()  # the row exists now; take its lock
+    return last
+
+
+def _counter_row(sql: str) -> int | None:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last FROM {table} WHERE id = 1 FOR UPDATE")
-        if cursor.fetchone() is not None:
-            return
+        cursor.execute(sql.format(table=connection.ops.quote_name(EventCounter._meta.db_table)))
+        row = cursor.fetchone()
+    return row[0] if row is not None else None
+
+
+def _counter_create() -> None:
+    """The counter's one row, for the first event ever (or after a test flush): it starts after
+    whatever the table still holds. Another writer may have created it first."""
     try:
         with transaction.atomic():
             EventCounter.objects.create(pk=1, last=latest_seq())
     except IntegrityError:
-        pass  # another writer created it first
-    writers_lock()
-
-
-def _next_seq() -> int:
-    table = connection.ops.quote_name(EventCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE id = 1 RETURNING last")
-        row = cursor.fetchone()
-    if row is not None:
-        return row[0]
-    # First event ever (or after a test flush): start after whatever the table still holds.
-    try:
-        with transaction.atomic():
-            EventCounter.objects.create(pk=1, last=latest_seq() + 1)
-    except IntegrityError:
-        return _next_seq()  # another writer created it first; take the row lock now
-    return EventCounter.objects.get(pk=1).last
+        pass
 
 
 def _send(message: dict[str, Any]) -> None:
