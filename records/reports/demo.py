@@ -89,7 +89,7 @@ class _Unit:
     free_at: datetime
 
 
-def test_call_type() -> CallType:
+def seed_test_call_type() -> CallType:
     """The local call type a center enters line and radio tests under (reported as APCO NCRTESTF)."""
     code, description, common = TEST_CALL_TYPE
     call_type, created = CallType.objects.get_or_create(
@@ -111,11 +111,11 @@ class History:
         self.types = [(types[code], weight) for code, weight in MIX if code in types]
         self.type_weights = list(accumulate(w for _, w in self.types))
         self.disciplines = {t.pk: [d.code for d in t.disciplines.all()] for t, _ in self.types}
-        self.test_type = test_call_type()
+        self.test_type = seed_test_call_type()
         self.dispositions = {d.code: d.pk for d in Disposition.objects.all()}
         self.goals = {p.level: p.dispatch_goal_seconds for p in Priority.objects.all()}
         self.addresses = list(Address.objects.filter(beat__isnull=False).values_list(
-            "label", "lat", "lon", "beat_id", "pk"))
+            "label", "lat", "lon", "beat_id", "pk").order_by("pk"))
         if not self.addresses or not self.types:
             raise ValueError("The demo city is not loaded: run manage.py seed_demo first.")
         self.units: dict[str, list[_Unit]] = {}
@@ -202,7 +202,7 @@ class History:
                 else:
                     turnout = r.lognormvariate(math.log(45 if unit.discipline in ("fire", "ems") else 20),
                                                0.5)
-                    travel = r.lognormvariate(math.log(240 + 40 * priority), 0.4)
+                    travel = r.lognormvariate(math.log(150 + 50 * priority), 0.4)
                     enroute = sent + timedelta(seconds=turnout)
                     onscene = enroute + timedelta(seconds=travel)
                     if r.random() < NO_ENROUTE:
