@@ -26,20 +26,11 @@ from records.reports.workload import workload_figures
 from records.tasks import report_run_enqueue
 
 
-def may_read_reports(user) -> bool:
-    """Reports are the supervisors' and the records clerks' (and administrators')."""
-    return bool(
-        user
-        and user.is_authenticated
-        and (user.is_superuser or roles.roles_of(user) & {roles.SUPERVISOR, roles.RECORDS_CLERK})
-    )
-
-
 class ReadsReports(BasePermission):
     message = "Reports are for supervisors and records clerks."
 
     def has_permission(self, request, view) -> bool:
-        return may_read_reports(request.user) and roles.scoped_agency(request.user) is None
+        return roles.may_read_reports(request.user)
 
 
 RANGE = [
