@@ -41,6 +41,8 @@ class ReportQuery:
         """The parameters as JSON keeps them (a run's record, a URL's query)."""
         params = asdict(self)
         params["from"], params["to"] = params.pop("start").isoformat(), params.pop("end").isoformat()
+        if self.report != "compliance":
+            params.pop("standard")
         return {name: value for name, value in params.items() if value is not None}
 
     @classmethod

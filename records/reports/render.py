@@ -103,7 +103,8 @@ def local_time(iso: str) -> str:
 def seconds_text(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{value:.0f} s" if value < 120 else f"{int(value // 60)} min {value % 60:02.0f} s"
+    whole = round(value)
+    return f"{whole} s" if whole < 120 else f"{whole // 60} min {whole % 60:02d} s"
 
 
 def fraction_text(value: float | None) -> str:

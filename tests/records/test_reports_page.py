@@ -65,3 +65,9 @@ def test_dispatchers_are_refused_the_page(db, username, django_user_model):
 
 def test_anonymous_is_sent_to_sign_in(client, db):
     assert client.get("/reports/").status_code == 302
+
+
+def test_days_without_calls_show_empty_tables_not_an_error(page_client, db):
+    page = page_client.get("/reports/", {"from": "2024-12-20", "to": "2025-01-10"})
+    assert page.status_code == 200
+    assert "No calls received in these days." in page.content.decode()
