@@ -314,6 +314,8 @@ CAD_EXPORT_MAX_DAYS = envint("CAD_EXPORT_MAX_DAYS", 366, minimum=1)
 CAD_REPORTS_MAX_DAYS = envint("CAD_REPORTS_MAX_DAYS", 366, minimum=1)
 CAD_REPORTS_TEST_CALL_TYPES = envlist("CAD_REPORTS_TEST_CALL_TYPES", "TEST,NCRTESTF")
 CAD_REPORTS_DIR = Path(os.environ.get("CAD_REPORTS_DIR", VAR_DIR / "reports"))
+# PostgreSQL's work_mem for a report's own transaction: its percentiles and running counts sort in memory.
+CAD_REPORTS_WORK_MEM = os.environ.get("CAD_REPORTS_WORK_MEM", "256MB")
 
 # CJIS: lock an account after 5 failed logons for at least 10 minutes; 30 minutes idle ends a session.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)

@@ -19,7 +19,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
 from calls.choices import CallSource
 from calls.models import Assignment, Call, Priority
-from records.reports.query import ReportQuery
+from records.reports.query import ReportQuery, roomy_sorts
 from records.reports.standards import (
     INTERVALS,
     REASONS,
@@ -281,6 +281,7 @@ def _row(cell: Cell, goals: list[Goal], level: int | None, bucket, by: str | Non
     return row
 
 
+@roomy_sorts()
 def compliance_figures(query: ReportQuery, *, in_python: bool | None = None) -> dict:
     """The compliance report: for each interval, a row per priority (and per bucket of the breakdown),
     then the row of all priorities (priority null)."""

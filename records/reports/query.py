@@ -1,9 +1,11 @@
 """What a report is asked for, checked once: the API, the page and a report run all read it from here."""
 
+from contextlib import ContextDecorator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cad.exceptions import Invalid
@@ -48,6 +50,22 @@ class ReportQuery:
     @classmethod
     def from_params(cls, params: dict) -> "ReportQuery":
         return report_query(params.get("report", "compliance"), params)
+
+
+class roomy_sorts(ContextDecorator):  # noqa: N801  (used as a decorator, like transaction.atomic)
+    """A report sorts hundreds of thousands of times (percentiles, running counts): on PostgreSQL it
+    gets CAD_REPORTS_WORK_MEM for its own transaction, so they sort in memory, not on disk."""
+
+    def __enter__(self):
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.CAD_REPORTS_WORK_MEM])
+        return self
+
+    def __exit__(self, *exc):
+        return self.atomic.__exit__(*exc)
 
 
 def local_midnight(day: date) -> datetime:

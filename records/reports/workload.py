@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cad.models import Agency, Discipline
 from calls.models import Assignment, Call
-from records.reports.query import ReportQuery
+from records.reports.query import ReportQuery, roomy_sorts
 from units.choices import UnitStatus
 from units.models import Unit, UnitStatusChange
 
@@ -194,41 +194,51 @@ def _parse(value) -> datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
 
 
+def _seconds_between(start: str, end: str) -> str:
+    """SQL for the seconds from one timestamp to another, in this database's words."""
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+    return f"(julianday({end}) - julianday({start})) * 86400.0"
+
+
 def no_unit_free_seconds(query: ReportQuery) -> dict[str, float]:
     """For each discipline, the seconds in the range when every one of its staffed units was committed
     to a call: a running count of committed units (window function), kept where it reaches the count."""
-    counts = dict(staffed_units().values_list("discipline__code").annotate(n=Count("id")).order_by())
-    sent, unit, table = Assignment._meta.db_table, Unit._meta.db_table, Discipline._meta.db_table
-    agency = Agency._meta.db_table
+    sent, unit, agency = Assignment._meta.db_table, Unit._meta.db_table, Agency._meta.db_table
     since, until = _db(query.since), _db(query.until)
+    staffed = f"u.agency_id IN (SELECT id FROM {agency} WHERE kind <> %s)"
     sql = f"""
-        WITH moves AS (
-            SELECT d.code AS discipline,
+        WITH staff AS (
+            SELECT u.discipline_id, COUNT(*) AS units FROM {unit} u WHERE {staffed} GROUP BY u.discipline_id
+        ), moves AS (
+            SELECT u.discipline_id,
                    CASE WHEN a.dispatched_at < %s THEN %s ELSE a.dispatched_at END AS at, 1 AS delta
-              FROM {sent} a JOIN {unit} u ON u.id = a.unit_id JOIN {table} d ON d.id = u.discipline_id
-             WHERE a.dispatched_at < %s AND (a.cleared_at IS NULL OR a.cleared_at > %s)
-               AND u.agency_id IN (SELECT id FROM {agency} WHERE kind <> %s)
+              FROM {sent} a JOIN {unit} u ON u.id = a.unit_id
+             WHERE a.dispatched_at < %s AND (a.cleared_at IS NULL OR a.cleared_at > %s) AND {staffed}
             UNION ALL
-            SELECT d.code, a.cleared_at, -1
-              FROM {sent} a JOIN {unit} u ON u.id = a.unit_id JOIN {table} d ON d.id = u.discipline_id
-             WHERE a.cleared_at > %s AND a.cleared_at < %s AND a.dispatched_at < %s
-               AND u.agency_id IN (SELECT id FROM {agency} WHERE kind <> %s)
+            SELECT u.discipline_id, a.cleared_at, -1
+              FROM {sent} a JOIN {unit} u ON u.id = a.unit_id
+             WHERE a.cleared_at > %s AND a.cleared_at < %s AND a.dispatched_at < %s AND {staffed}
         ), running AS (
-            SELECT discipline, at,
-                   SUM(delta) OVER (PARTITION BY discipline ORDER BY at, delta
+            SELECT discipline_id, at,
+                   SUM(delta) OVER (PARTITION BY discipline_id ORDER BY at, delta
                                     ROWS UNBOUNDED PRECEDING) AS busy,
-                   LEAD(at) OVER (PARTITION BY discipline ORDER BY at, delta) AS next_at
+                   LEAD(at) OVER (PARTITION BY discipline_id ORDER BY at, delta) AS next_at
               FROM moves
         )
-        SELECT discipline, at, COALESCE(next_at, %s), busy FROM running WHERE next_at IS NULL OR next_at > at
+        SELECT r.discipline_id, SUM({_seconds_between("r.at", "COALESCE(r.next_at, %s)")})
+          FROM running r JOIN staff s ON s.discipline_id = r.discipline_id
+         WHERE r.busy >= s.units AND (r.next_at IS NULL OR r.next_at > r.at)
+         GROUP BY r.discipline_id
     """
-    staffed = Agency.Kind.PARTNER.value
+    partner = Agency.Kind.PARTNER.value
+    codes = dict(Discipline.objects.values_list("pk", "code"))
     seconds: dict[str, float] = defaultdict(float)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, since, until, since, staffed, since, until, until, staffed, until])
-        for discipline, start, end, busy in cursor.fetchall():
-            if busy >= counts.get(discipline, 1):
-                seconds[discipline] += max((_parse(end) - _parse(start)).total_seconds(), 0.0)
+        params = [partner, since, since, until, since, partner, since, until, until, partner, until]
+        cursor.execute(sql, params)
+        for discipline_id, total in cursor.fetchall():
+            seconds[codes[discipline_id]] += float(total or 0.0)
     return dict(seconds)
 
 
@@ -271,6 +281,7 @@ def beat_hour_grid(query: ReportQuery) -> dict:
     return {"beats": beats, "hours": list(range(24)), "counts": [grid[b] for b in beats]}
 
 
+@roomy_sorts()
 def workload_figures(query: ReportQuery) -> dict:
     return {
         "report": "workload",
