@@ -207,10 +207,14 @@ def no_unit_free_seconds(query: ReportQuery) -> dict[str, float]:
     sent, unit, agency = Assignment._meta.db_table, Unit._meta.db_table, Agency._meta.db_table
     since, until = _db(query.since), _db(query.until)
     staffed = f"u.agency_id IN (SELECT id FROM {agency} WHERE kind <> %s)"
+    # Each discipline's staffed units, written into the query: the running count is compared with it
+    # on every row, cheaper than a join over millions of rows.
+    counts = dict(staffed_units().values_list("discipline_id").annotate(n=Count("id")).order_by())
+    if not counts:
+        return {}
+    full = "CASE discipline_id " + " ".join("WHEN %s THEN %s" for _ in counts) + " END"
     sql = f"""
-        WITH staff AS (
-            SELECT u.discipline_id, COUNT(*) AS units FROM {unit} u WHERE {staffed} GROUP BY u.discipline_id
-        ), moves AS (
+        WITH moves AS (
             SELECT u.discipline_id,
                    CASE WHEN a.dispatched_at < %s THEN %s ELSE a.dispatched_at END AS at, 1 AS delta
               FROM {sent} a JOIN {unit} u ON u.id = a.unit_id
@@ -220,23 +224,21 @@ def no_unit_free_seconds(query: ReportQuery) -> dict[str, float]:
               FROM {sent} a JOIN {unit} u ON u.id = a.unit_id
              WHERE a.cleared_at > %s AND a.cleared_at < %s AND a.dispatched_at < %s AND {staffed}
         ), running AS (
-            SELECT discipline_id, at,
-                   SUM(delta) OVER (PARTITION BY discipline_id ORDER BY at, delta
-                                    ROWS UNBOUNDED PRECEDING) AS busy,
-                   LEAD(at) OVER (PARTITION BY discipline_id ORDER BY at, delta) AS next_at
+            SELECT discipline_id, at, SUM(delta) OVER w AS busy, LEAD(at) OVER w AS next_at
               FROM moves
+            WINDOW w AS (PARTITION BY discipline_id ORDER BY at, delta ROWS UNBOUNDED PRECEDING)
         )
-        SELECT r.discipline_id, SUM({_seconds_between("r.at", "COALESCE(r.next_at, %s)")})
-          FROM running r JOIN staff s ON s.discipline_id = r.discipline_id
-         WHERE r.busy >= s.units AND (r.next_at IS NULL OR r.next_at > r.at)
-         GROUP BY r.discipline_id
+        SELECT discipline_id, SUM({_seconds_between("at", "COALESCE(next_at, %s)")})
+          FROM running
+         WHERE busy >= {full} AND (next_at IS NULL OR next_at > at)
+         GROUP BY discipline_id
     """
     partner = Agency.Kind.PARTNER.value
     codes = dict(Discipline.objects.values_list("pk", "code"))
     seconds: dict[str, float] = defaultdict(float)
     with connection.cursor() as cursor:
-        params = [partner, since, since, until, since, partner, since, until, until, partner, until]
-        cursor.execute(sql, params)
+        params = [since, since, until, since, partner, since, until, until, partner, until]
+        cursor.execute(sql, [*params, *(v for pair in counts.items() for v in pair)])
         for discipline_id, total in cursor.fetchall():
             seconds[codes[discipline_id]] += float(total or 0.0)
     return dict(seconds)
