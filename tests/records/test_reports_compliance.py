@@ -9,7 +9,7 @@ from django.db import connection
 
 from calls.choices import CallSource
 from calls.models import Assignment
-from records.reports.compliance import compliance_figures, leg_rows
+from records.reports.compliance import compliance_figures, interval_histograms, leg_rows
 from records.reports.demo import seed_test_call_type
 from records.reports.query import report_query
 from tests.conftest import client_for, token_client
@@ -173,6 +173,7 @@ def test_postgresql_and_the_portable_path_give_the_same_numbers(db):
     for params in cases:
         query = report_query("compliance", {"from": "2025-02-19", "to": "2025-02-28", **params})
         assert compliance_figures(query, in_python=False) == compliance_figures(query, in_python=True)
+        assert interval_histograms(query, in_python=False) == interval_histograms(query, in_python=True)
 
 
 @pytest.mark.parametrize("who", ["alice", "cpd_token", "sheriff_token", "anonymous"])
