@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import views
+from records.reports import views
 
 urlpatterns = [
     path("reports/", views.reports, name="reports"),
