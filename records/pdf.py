@@ -30,13 +30,13 @@ BODY = ParagraphStyle("body", parent=_styles["Normal"], fontSize=8.5, leading=11
 LINE = ParagraphStyle("line", parent=BODY, leftIndent=12 * mm, firstLineIndent=-12 * mm, spaceAfter=2)
 SUPPLEMENT = ParagraphStyle(
     "supplement",
-    parent=LINE,
+    parent=BODY,
     backColor=colors.HexColor("#fff4d6"),
     borderColor=colors.HexColor("#c98a00"),
     borderWidth=0.5,
-    borderPadding=2,
-    spaceBefore=3,
-    spaceAfter=4,
+    borderPadding=3,
+    spaceBefore=5,
+    spaceAfter=6,
 )
 GRID = TableStyle(
     [
@@ -69,7 +69,8 @@ def _pairs(rows: list[tuple[str, str]], columns: int = 2) -> Table:
 
 def _units(record: CallRecord) -> Table:
     labels = [label for label, _ in record.units[0].times]
-    head = ["Unit", "Agency", *labels, "Dispatched by"]
+    head = [Paragraph(f"<b>{_text(label)}</b>", BODY)
+            for label in ("Unit", "Agency", *labels, "Dispatched by")]
     rows = [
         [
             Paragraph(_text(u.callsign), BODY),
@@ -80,26 +81,19 @@ def _units(record: CallRecord) -> Table:
         for u in record.units
     ]
     width = LETTER[0] - 2 * MARGIN
-    style = TableStyle(
-        [
-            *GRID.getCommands(),
-            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f2f2")]),
-        ]
-    )
-    small = width * 0.07
-    return Table(
-        [head, *rows],
-        colWidths=[small, small, *[(width - 3 * small) / len(labels)] * len(labels), small],
-        style=style,
-        repeatRows=1,
-        hAlign="LEFT",
-    )
+    style = TableStyle([
+        *GRID.getCommands(),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f2f2")]),
+    ])
+    unit, agency, by = width * 0.08, width * 0.08, width * 0.14
+    times = [(width - unit - agency - by) / len(labels)] * len(labels)
+    return Table([head, *rows], colWidths=[unit, agency, *times, by], style=style, repeatRows=1,
+                 hAlign="LEFT")
 
 
 def _line(line) -> Paragraph:
-    who = " · ".join(_text(part) for part in (line.unit, line.by) if part)
+    who = " · ".join(part for part in (_text(line.unit), f"by {_text(line.by)}") if part)
     text = f"<b>{_text(line.at)}</b> &nbsp;<b>{_text(line.kind)}</b> &nbsp;{who}"
     if line.text:
         text += f"<br/>{_text(line.text)}"

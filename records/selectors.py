@@ -85,12 +85,12 @@ def _name(user: AbstractBaseUser | None) -> str:
 
 
 UNIT_TIMES = [
-    ("dispatched", "dispatched_at"),
-    ("en route", "enroute_at"),
-    ("on scene", "onscene_at"),
-    ("transporting", "transporting_at"),
-    ("at hospital", "at_hospital_at"),
-    ("cleared", "cleared_at"),
+    ("Dispatched", "dispatched_at"),
+    ("En route", "enroute_at"),
+    ("On scene", "onscene_at"),
+    ("Transporting", "transporting_at"),
+    ("At hospital", "at_hospital_at"),
+    ("Cleared", "cleared_at"),
 ]
 
 
