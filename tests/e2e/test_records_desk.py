@@ -45,6 +45,10 @@ def test_a_clerk_adds_a_supplement_to_a_closed_call_and_prints_it_as_a_pdf(site,
     expect(clerk.locator(".toolbar")).to_be_visible()
     clerk.emulate_media(media="print")
     expect(clerk.locator(".toolbar")).to_be_hidden()  # no buttons or navigation on paper
+    printed = PdfReader(io.BytesIO(clerk.pdf(format="Letter"))).pages  # what the browser's Print gives
+    on_paper = " ".join(" ".join(page.extract_text() for page in printed).split())
+    assert "not Ruiz <as told to clerk1>." in on_paper and f"page 1 of {len(printed)}" in on_paper
+    assert "Back to the call" not in on_paper
     clerk.emulate_media(media="screen")
     assert violations(clerk) == [], violations(clerk)  # the page runs under the CSP: no inline script
 
