@@ -79,6 +79,20 @@ def test_a_note_is_audited(alice):
     assert last("call.note").detail["chronology_entry"] == entry.pk
 
 
+def test_a_calls_record_printed_is_audited_with_its_format_and_where_from(alice, carol):
+    call = new_call(alice)
+    client = client_for(carol)
+
+    assert client.get(f"/records/calls/{call.pk}/record/", REMOTE_ADDR="10.4.5.6").status_code == 200
+    page = last("call.print")
+    assert client.get(f"/records/calls/{call.pk}/record.pdf", REMOTE_ADDR="10.4.5.6").status_code == 200
+    pdf = last("call.print")
+
+    assert (page.detail["format"], pdf.detail["format"]) == ("html", "pdf")
+    assert {page.object, pdf.object} == {f"call:{call.pk}"}
+    assert {page.username, pdf.username} == {"clerk1"} and {page.source_ip, pdf.source_ip} == {"10.4.5.6"}
+
+
 def test_an_alert_acknowledged_is_audited(alice):
     call = new_call(alice)
     alert = Alert.objects.create(kind=Alert.Kind.DISPATCH_GOAL, call=call, text="Pending too long",
