@@ -30,5 +30,6 @@ admin.site.site_title = "CAD records"
 admin.site.index_title = "Records, reference data and units"
 
 handler400 = "cad.views.bad_request"
+handler403 = "cad.views.permission_denied"
 handler404 = "cad.views.not_found"
 handler500 = "cad.views.server_error"

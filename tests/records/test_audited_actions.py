@@ -212,6 +212,16 @@ def test_a_refused_api_request_is_audited_as_denied(carol, as_carol):
     assert entry.detail["path"] == "/api/v1/calls/"
 
 
+def test_a_refused_page_is_audited_as_denied_once(carol, as_carol):
+    assert as_carol.get("/console/").status_code == 403
+    entry = last("denied")
+    assert (entry.username, entry.outcome, entry.object) == ("clerk1", "denied", "/console/")
+    assert (entry.detail["method"], entry.detail["path"]) == ("GET", "/console/")
+    assert "dispatchers and supervisors" in entry.detail["reason"]
+    assert as_carol.post("/api/v1/calls/", {}, format="json").status_code == 403
+    assert AuditEntry.objects.filter(action="denied").count() == 2  # the API's 403 once, not twice
+
+
 def test_a_refused_patch_of_a_closed_call_is_audited_as_failed_and_the_call_is_unchanged(alice, as_alice):
     call = new_call(alice)
     services.call_close(call=call, disposition=Disposition.objects.get(code="02"), by=alice)
