@@ -65,6 +65,7 @@ class AuditAction(StrEnum):
     ADMIN_DELETE = "admin.delete"
     AUDIT_PRUNE = "audit.prune"
     EXPORT = "export"
+    REPORT_RUN = "report.run"  # a report asked for (its download is an export)
 
 
 class Outcome(StrEnum):

@@ -84,3 +84,11 @@ def may_read_confidential(user: User) -> bool:
     """The center's own people read confidential premise flags (and each read is recorded);
     no agency's program does."""
     return is_center_staff(user) and scoped_agency(user) is None
+
+
+def may_read_reports(user: User) -> bool:
+    """Reports (records/reports) are the supervisors' and the records clerks' (and administrators');
+    no agency's program reads them, not even the center's own, whose token acts as a dispatcher."""
+    if not user or not user.is_authenticated or service_agency(user) is not None:
+        return False
+    return bool(user.is_superuser or roles_of(user) & {SUPERVISOR, RECORDS_CLERK})

@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Goal timers and officer-safety status checks; each run is idempotent.
     "timers-check": {"task": "calls.tasks.timers_check", "schedule": CAD_TIMERS_SECONDS},
     "audit-prune": {"task": "records.tasks.audit_prune", "schedule": 86400.0},
+    # Last month's compliance and yesterday's workload, each made once (a hourly look is enough).
+    "reports-scheduled": {"task": "records.tasks.reports_scheduled", "schedule": 3600.0},
 }
 # An officer-safety check nobody acknowledged within this goes louder, to the supervisors' board.
 CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", 60, minimum=1)
@@ -307,6 +309,15 @@ CAD_TRUSTED_PROXIES = envnetworks("CAD_TRUSTED_PROXIES")
 CAD_CENTER_NAME = os.environ.get("CAD_CENTER_NAME", "")
 # The longest range of days one calls export (GET calls/export.csv) may cover.
 CAD_EXPORT_MAX_DAYS = envint("CAD_EXPORT_MAX_DAYS", 366, minimum=1)
+
+# Reports (records/reports/): the longest range one report covers; the call types (code or APCO common
+# type) whose calls are line and radio tests, left out of the figures; where finished report files
+# are kept (each with its SHA-256, never rewritten).
+CAD_REPORTS_MAX_DAYS = envint("CAD_REPORTS_MAX_DAYS", 366, minimum=1)
+CAD_REPORTS_TEST_CALL_TYPES = envlist("CAD_REPORTS_TEST_CALL_TYPES", "TEST,NCRTESTF")
+CAD_REPORTS_DIR = Path(os.environ.get("CAD_REPORTS_DIR", VAR_DIR / "reports"))
+# PostgreSQL's work_mem for a report's own transaction: its percentiles and running counts sort in memory.
+CAD_REPORTS_WORK_MEM = os.environ.get("CAD_REPORTS_WORK_MEM", "256MB")
 
 # CJIS: lock an account after 5 failed logons for at least 10 minutes; 30 minutes idle ends a session.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)

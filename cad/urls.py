@@ -15,6 +15,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("calls.urls")),  # the console and the board
+    path("", include("records.reports.urls")),  # the reports page
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

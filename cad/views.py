@@ -21,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": sorted(user_roles) or (["administrator"] if request.user.is_superuser else []),
         "can_dispatch": roles.can_dispatch(request.user),
         "is_center_staff": roles.is_center_staff(request.user),
+        "may_read_reports": roles.may_read_reports(request.user),
     })
 
 

@@ -55,3 +55,6 @@ class AuditDigest(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"entries {self.first_id}–{self.last_id} ({self.count}), pruned {self.created_at:%Y-%m-%d}"
+
+
+from records.reports.models import ReportRun  # noqa: E402,F401  (the reports' table, in its own package)

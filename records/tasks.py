@@ -3,8 +3,10 @@
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from records.audit import audit_prune as prune
+from records.reports import services as reports
 
 logger = logging.getLogger(__name__)
 
@@ -17,3 +19,19 @@ def audit_prune() -> int:
     if removed:
         logger.info("Pruned %d audit entries (digest archived)", removed)
     return removed
+
+
+@shared_task(name="records.tasks.report_run", ignore_result=True, acks_late=True)
+def report_run(run_id: int) -> None:
+    """Make a report run's file (PDF or CSV): idempotent, so a redelivery after a lost worker is safe."""
+    reports.report_run_make(run_id=run_id)
+
+
+def report_run_enqueue(run_id: int) -> None:
+    report_run.delay(run_id)
+
+
+@shared_task(name="records.tasks.reports_scheduled", ignore_result=True)
+def reports_scheduled() -> int:
+    """Last month's compliance and yesterday's workload, each asked for once whenever beat looks."""
+    return len(reports.scheduled_runs(today=timezone.localdate(), enqueue=report_run_enqueue))

@@ -1,7 +1,15 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from records.api.reports import ComplianceExclusionsView, ComplianceView, ReportRunViewSet, WorkloadView
 from records.api.views import AuditEntryViewSet
 
 router = SimpleRouter()
 router.register("audit", AuditEntryViewSet, basename="audit")
-urlpatterns = router.urls
+router.register("reports/runs", ReportRunViewSet, basename="report-run")
+router.register("reports/compliance/exclusions", ComplianceExclusionsView, basename="report-exclusion")
+urlpatterns = [
+    path("reports/compliance/", ComplianceView.as_view(), name="report-compliance"),
+    path("reports/workload/", WorkloadView.as_view(), name="report-workload"),
+    *router.urls,
+]

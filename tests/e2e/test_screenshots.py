@@ -178,3 +178,31 @@ def test_the_records_clerks_desk_as_a_clerk_meets_it(demo, browser_context, fold
 
     assert clerk.errors == [], clerk.errors
     assert sorted(p.name for p in folder.glob("*.png") if p.name in DESK_PICTURES) == sorted(DESK_PICTURES)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """A demo city of its own with a month of past calls (seed_history), for the reports page."""
+    from tests.servers import Site
+
+    site = Site(tmp_path_factory.mktemp("history"), name="history").prepare()
+    site.manage("seed_history", "--days", "30", "--end", "2026-11-01")
+    site.first = site.start()
+    yield site
+    site.stop()
+
+
+def test_the_reports_page_on_a_month_of_history(history, browser_context, folder):
+    page = sign_in(offline(browser_context(viewport={"width": 1400, "height": 1000})), history.first.url,
+                   "supervisor1", "/reports/")
+    csp = []
+    page.on("console", lambda message: csp.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    page.goto(f"{history.first.url}/reports/?report=compliance&from=2026-10-02&to=2026-10-31")
+    expect(page.locator("#compliance svg.chart")).to_have_count(5)  # four histograms, the months
+    expect(page.locator("#compliance")).to_contain_text("goal 60 s (P1)")
+    page.screenshot(path=str(folder / "reports.png"), full_page=True)
+    page.goto(f"{history.first.url}/reports/?report=workload&from=2026-10-02&to=2026-10-31&by=hour")
+    expect(page.locator("#heat-map tbody tr")).to_have_count(6)  # the six beats
+    page.screenshot(path=str(folder / "reports-workload.png"), full_page=True)
+    assert page.errors == [] and csp == [], (page.errors, csp)

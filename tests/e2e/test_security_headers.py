@@ -55,15 +55,20 @@ def test_every_page_runs_under_the_policy_without_a_violation(site, browser_cont
     docs = signed_in(browser_context, site, "dispatcher1", "/api/docs/")
     expect(docs.locator(".swagger-ui .info .title")).to_contain_text("CAD API")
 
+    reports = signed_in(browser_context, site, "clerk1", "/reports/")
+    expect(reports.locator("#compliance svg.chart").first).to_be_attached()
+    reports.goto(f"{site.first.url}/reports/?report=workload")
+    expect(reports.locator("#heat-map")).to_be_visible()
+
     login = watched(browser_context()).new_page()
     login.messages = []
     login.on("console", lambda message: login.messages.append(message.text))
     login.goto(f"{site.first.url}/accounts/login/")
     expect(login.get_by_label("Username")).to_be_visible()
 
-    for page in (console, board, admin, docs, login):
+    for page in (console, board, admin, docs, reports, login):
         assert violations(page) == [], (page.url, violations(page))
-    for page in (console, board, admin, docs):
+    for page in (console, board, admin, docs, reports):
         assert page.errors == [], page.errors
 
 
