@@ -63,6 +63,14 @@ class AuditAction(StrEnum):
     ADMIN_CHANGE = "admin.change"
     ADMIN_DELETE = "admin.delete"
     AUDIT_PRUNE = "audit.prune"
+    FEE_SCHEDULE_SAVE = "fee_schedule.save"
+    BILLING_RUN = "billing.run"
+    BILL_DRAFT = "bill.draft"
+    BILL_ISSUE = "bill.issue"
+    BILL_APPEAL = "bill.appeal"
+    BILL_DECISION = "bill.decision"
+    BILL_PAYMENT = "bill.payment"
+    BILL_OVERDUE = "bill.overdue"
     EXPORT = "export"
 
 

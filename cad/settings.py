@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -240,6 +241,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Goal timers and officer-safety status checks; each run is idempotent.
     "timers-check": {"task": "calls.tasks.timers_check", "schedule": CAD_TIMERS_SECONDS},
     "audit-prune": {"task": "records.tasks.audit_prune", "schedule": 86400.0},
+    # False-alarm billing: the month's bills on the 1st (through the day before), overdue ones daily.
+    "billing-run": {"task": "records.tasks.billing_run",
+                    "schedule": crontab(minute=0, hour=6, day_of_month=1)},
+    "bills-overdue": {"task": "records.tasks.bills_overdue", "schedule": crontab(minute=30, hour=6)},
 }
 # An officer-safety check nobody acknowledged within this goes louder, to the supervisors' board.
 CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", 60, minimum=1)

@@ -55,3 +55,21 @@ class AuditDigest(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"entries {self.first_id}–{self.last_id} ({self.count}), pruned {self.created_at:%Y-%m-%d}"
+
+
+# False-alarm billing's tables belong to this app; they live in its billing package.
+from records.billing.models import (  # noqa: E402
+    Appeal,
+    Bill,
+    BillingRun,
+    BillLine,
+    BillNumberCounter,
+    FalseAlarmCall,
+    FeeSchedule,
+    FeeTier,
+    Payment,
+    ScheduleDisposition,
+)
+
+__all__ = ["Appeal", "AuditDigest", "AuditEntry", "Bill", "BillLine", "BillNumberCounter", "BillingRun",
+           "FalseAlarmCall", "FeeSchedule", "FeeTier", "Payment", "ScheduleDisposition"]
