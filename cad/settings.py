@@ -248,6 +248,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # An officer-safety check nobody acknowledged within this goes louder, to the supervisors' board.
 CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", 60, minimum=1)
+# Who false-alarm notices come from, printed in the envelope's return window.
+CAD_BILLING_SENDER_NAME = os.environ.get("CAD_BILLING_SENDER_NAME", "Demo City Police Department")
+# Its address: lines separated by "\n" (written as a backslash and n in the environment).
+CAD_BILLING_SENDER_ADDRESS = os.environ.get(
+    "CAD_BILLING_SENDER_ADDRESS", r"False Alarm Billing\n1100 MAIN ST\nDEMO CITY MO 64015",
+).replace(r"\n", "\n")
 # Without Redis there is no beat process: the server runs the same schedule in a thread.
 CAD_INPROCESS_SCHEDULER = envbool("CAD_INPROCESS_SCHEDULER", not REDIS_URL)
 
@@ -413,6 +419,9 @@ SPECTACULAR_SETTINGS = {
         "ChronologyKindEnum": "calls.choices.ChronologyKind",
         "PremiseFlagKindEnum": "premises.choices.FlagKind",
         "PermitStatusEnum": "premises.choices.PermitStatus",
+        "AppealOutcomeEnum": "records.billing.choices.AppealOutcome",
+        "BillStatusEnum": "records.billing.choices.BillStatus",
+        "PaymentMethodEnum": "records.billing.choices.PaymentMethod",
     },
 }
 
