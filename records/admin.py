@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from cad.admin import ReadOnlyMixin, SupervisorsOnly, to_the_second
 from cad.audit import AuditAction, audit_record, object_ref
+from records.billing import admin as billing_admin  # noqa: F401  (registers billing's admin pages)
 from records.models import AuditDigest, AuditEntry
 
 entry_at = to_the_second("at", "at")
