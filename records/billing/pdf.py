@@ -52,8 +52,8 @@ def text(value: str) -> str:
     return escape(value or "").replace("\n", "<br/>")
 
 
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+def long_date(day) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _address_block(canvas, bill: Bill) -> None:
@@ -162,7 +162,7 @@ def _story(bill: Bill) -> list:
         )
     )
     story.append(table)
-    due = f"{bill.due_on:%B %d, %Y}" if bill.due_on else "(not issued)"
+    due = long_date(bill.due_on) if bill.due_on else "(not issued)"
     story += [
         Spacer(1, 10),
         KeepTogether(
@@ -180,7 +180,7 @@ def _story(bill: Bill) -> list:
     ]
     last_day = appeal_last_day(bill)
     appeal = (
-        f"You may appeal this bill in writing until {last_day:%B %d, %Y} ({schedule.appeal_days} days "
+        f"You may appeal this bill in writing until {long_date(last_day)} ({schedule.appeal_days} days "
         f"after the date of this notice). "
         if last_day
         else ""

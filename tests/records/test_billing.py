@@ -240,11 +240,11 @@ def test_the_command_prints_what_it_billed_and_bills_nothing_twice(five_false_an
     out = io.StringIO()
 
     call_command("billing_run", "--through", THROUGH.isoformat(), "--preview", stdout=out)
-    assert "1 bills, 2 alarms, $100.00 (nothing billed)" in out.getvalue() and Bill.objects.count() == 0
+    assert "1 bill, 2 alarms, $100.00 (nothing billed)" in out.getvalue() and Bill.objects.count() == 0
 
     call_command("billing_run", "--through", THROUGH.isoformat(), stdout=out)
     printed = out.getvalue()
-    assert "1 bills issued, 2 alarms, $100.00" in printed
+    assert "1 bill issued, 2 alarms, $100.00" in printed
     assert acme.number in printed and calls["4th"].number in printed and calls["5th"].number in printed
 
     again = io.StringIO()

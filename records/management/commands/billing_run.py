@@ -21,16 +21,16 @@ class Command(BaseCommand):
         through = through or timezone.localdate() - timezone.timedelta(days=1)
         if preview:
             plan = billing_preview(through=through)
-            self.stdout.write(f"Preview through {through:%Y-%m-%d}: {len(plan.bills)} bills, {plan.alarms} "
-                              f"alarms, {dollars(plan.total)} (nothing billed)")
+            self.stdout.write(f"Preview through {through:%Y-%m-%d}: {_n(len(plan.bills), 'bill')}, "
+                              f"{_n(plan.alarms, 'alarm')}, {dollars(plan.total)} (nothing billed)")
             for bill in plan.bills:
                 calls = [line.call.number for line in bill.lines]
                 self._bill("(draft)", bill.permit.number, bill.permit.holder_name, calls, bill.total, "")
             self._held([(v.call.number, v.permit and v.permit.number, v.site, v.held) for v in plan.held])
             return
         run = billing_run(through=through)
-        self.stdout.write(f"Billing run {run.pk} through {through:%Y-%m-%d}: {run.bills_issued} bills "
-                          f"issued, {run.alarms_billed} alarms, {dollars(run.total_billed)}")
+        self.stdout.write(f"Billing run {run.pk} through {through:%Y-%m-%d}: {_n(run.bills_issued, 'bill')} "
+                          f"issued, {_n(run.alarms_billed, 'alarm')}, {dollars(run.total_billed)}")
         for bill in Bill.objects.filter(run=run).select_related("permit").prefetch_related("lines"):
             calls = [line.call_number for line in bill.lines.all()]
             self._bill(bill.number or "(draft)", bill.permit.number, bill.holder_name, calls, bill.total,
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         self._held([(h["call"], h["permit"], h["site"], h["held"]) for h in run.held])
 
     def _bill(self, number: str, permit: str, holder: str, calls: list[str], total, due: str) -> None:
-        self.stdout.write(f"  {number}  {permit}  {holder}  {len(calls)} alarms ({', '.join(calls)})  "
+        self.stdout.write(f"  {number}  {permit}  {holder}  {_n(len(calls), 'alarm')} ({', '.join(calls)})  "
                           f"{dollars(total)}{due}")
 
     def _held(self, held: list[tuple]) -> None:
@@ -53,3 +53,7 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--through takes a day as YYYY-MM-DD, not {text!r}.") from None
+
+
+def _n(count: int, thing: str) -> str:
+    return f"{count} {thing}{'' if count == 1 else 's'}"
