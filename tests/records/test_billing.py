@@ -1,7 +1,7 @@
 """False-alarm billing by the ordinance: which alarms count, what they cost, the run, the bills."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,14 @@ from premises.services import alarm_permit_save
 from records.billing.choices import BillStatus, CountingWindow, RunStatus
 from records.billing.models import tiers_problem
 from records.billing.selectors import false_alarms
-from records.billing.services import billing_preview, billing_run, fee_schedule_create
+from records.billing.services import (
+    bill_appeal,
+    bill_payment_add,
+    billing_preview,
+    billing_run,
+    bills_overdue_mark,
+    fee_schedule_create,
+)
 from records.models import AuditEntry, Bill, BillLine, FeeSchedule
 from tests.records.billing import LAST_YEAR, alarm, day, permit
 
@@ -250,3 +257,27 @@ def test_the_command_prints_what_it_billed_and_bills_nothing_twice(five_false_an
     again = io.StringIO()
     call_command("billing_run", "--through", THROUGH.isoformat(), stdout=again)
     assert "0 bills issued, 0 alarms, $0.00" in again.getvalue()
+
+
+def test_a_bill_past_due_becomes_overdue_and_carries_the_late_fee_once(five_false_and_two_not, carol):
+    billing_run(through=THROUGH, on=ISSUE_DAY)
+    bill = Bill.objects.get()
+
+    assert bills_overdue_mark(on=bill.due_on) == 0  # due that day: not yet late
+    assert bills_overdue_mark(on=bill.due_on + timedelta(days=1)) == 1
+    assert bills_overdue_mark(on=bill.due_on + timedelta(days=2)) == 0
+
+    bill.refresh_from_db()
+    assert (bill.status, bill.late_fee, bill.balance) == ("overdue", Decimal("25.00"), Decimal("125.00"))
+    bill_payment_add(bill=bill, amount="125.00", method="cash", by=carol)
+    bill.refresh_from_db()
+    assert (bill.status, bill.balance) == ("paid", Decimal("0.00"))
+
+
+def test_an_appealed_bill_is_not_marked_overdue(five_false_and_two_not, carol):
+    billing_run(through=THROUGH, on=ISSUE_DAY)
+    bill = Bill.objects.get()
+    bill_appeal(bill=bill, reason="Storm", by=carol, on=ISSUE_DAY)
+
+    assert bills_overdue_mark(on=bill.due_on + timedelta(days=5)) == 0
+    assert Bill.objects.get().status == "appealed"
