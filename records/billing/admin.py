@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from records.billing.models import (
     ScheduleDisposition,
     tiers_problem,
 )
+from records.billing.pdf import notices_pdf
 from records.billing.selectors import dollars, false_alarms
 from records.billing.services import fee_schedule_audit
 
@@ -134,6 +135,26 @@ class AppealInline(ReadOnlyMixin, admin.StackedInline):
     readonly_fields = fields
 
 
+def notices_response(bills: QuerySet, filename: str) -> HttpResponse:
+    bills = bills.exclude(number__isnull=True).select_related("permit", "schedule").prefetch_related("lines")
+    response = HttpResponse(notices_pdf(bills.order_by("number")), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@admin.action(description="Print the selected bills' notices (one PDF)", permissions=["view"])
+def print_notices(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    return notices_response(queryset, "false-alarm-notices.pdf")
+
+
+@admin.action(description="Print the run's notices (one PDF)", permissions=["view"])
+def print_run_notices(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    runs = list(queryset.values_list("pk", flat=True))
+    return notices_response(
+        Bill.objects.filter(run__in=runs), f"false-alarm-notices-run-{'-'.join(map(str, runs))}.pdf"
+    )
+
+
 @admin.register(Bill)
 class BillAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
@@ -152,6 +173,7 @@ class BillAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_help_text = "A bill number, a holder, a site, a permit number or a call number"
     list_select_related = ["permit"]
     inlines = [BillLineInline, AppealInline, PaymentInline]
+    actions = [print_notices]
     fields = [
         "number",
         "status",
@@ -200,6 +222,7 @@ class BillingRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "finished_at",
     ]
     list_filter = ["status"]
+    actions = [print_run_notices]
     fields = [
         "through",
         "status",

@@ -1,6 +1,7 @@
 """False-alarm billing in the admin: the schedule as supervisors keep it, the false-alarm list, bills
 found by call and runs with their progress."""
 
+import re
 from datetime import date
 
 import pytest
@@ -113,3 +114,20 @@ def test_markup_in_a_holders_name_is_shown_as_text(alice, as_carol):
     page = as_carol.get("/admin/records/bill/").content.decode()
 
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_runs_notices_print_as_one_pdf_a_notice_from_a_page_of_its_own(alice, as_carol):
+    for number, address in (("AP-ONE", "310 MAIN ST"), ("AP-TWO", "330 MAIN ST")):
+        permit(number, address)
+        for month in (1, 2, 3, 4):
+            alarm(alice, day(month, 10), address=address)
+    run = billing_run(through=date(LAST_YEAR, 12, 31))
+
+    from_run = as_carol.post("/admin/records/billingrun/", {"action": "print_run_notices",
+                                                            "_selected_action": [run.pk]})
+    bills = list(Bill.objects.values_list("pk", flat=True))
+    from_bills = as_carol.post("/admin/records/bill/", {"action": "print_notices", "_selected_action": bills})
+
+    for answer in (from_run, from_bills):
+        assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+        assert len(re.findall(rb"/Type /Page[^s]", answer.content)) == 2
