@@ -71,6 +71,7 @@ class AuditAction(StrEnum):
     BILL_DECISION = "bill.decision"
     BILL_PAYMENT = "bill.payment"
     BILL_OVERDUE = "bill.overdue"
+    BILL_NOTICE_EMAIL = "bill.notice_email"
     EXPORT = "export"
 
 

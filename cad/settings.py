@@ -248,6 +248,14 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # An officer-safety check nobody acknowledged within this goes louder, to the supervisors' board.
 CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", 60, minimum=1)
+# Mail (false-alarm notices): printed to the server's output unless a backend is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "false-alarms@demo-city.example")
 # Who false-alarm notices come from, printed in the envelope's return window.
 CAD_BILLING_SENDER_NAME = os.environ.get("CAD_BILLING_SENDER_NAME", "Demo City Police Department")
 # Its address: lines separated by "\n" (written as a backslash and n in the environment).

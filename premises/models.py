@@ -256,6 +256,7 @@ class AlarmPermit(models.Model):
     holder_name = models.CharField(max_length=128)
     holder_mailing_address = models.TextField(
         blank=True, help_text="Where bills go; without one, false-alarm bills are held as needing an address")
+    holder_email = models.EmailField(blank=True, help_text="False-alarm notices are also emailed here")
     mail_returned_on = models.DateField(
         null=True, blank=True, help_text="A notice came back undeliverable on this day: bills are held until "
                                          "the mailing address is corrected and this is cleared")

@@ -67,9 +67,10 @@ from records.billing.models import (  # noqa: E402
     FalseAlarmCall,
     FeeSchedule,
     FeeTier,
+    NoticeSending,
     Payment,
     ScheduleDisposition,
 )
 
 __all__ = ["Appeal", "AuditDigest", "AuditEntry", "Bill", "BillLine", "BillNumberCounter", "BillingRun",
-           "FalseAlarmCall", "FeeSchedule", "FeeTier", "Payment", "ScheduleDisposition"]
+           "FalseAlarmCall", "FeeSchedule", "FeeTier", "NoticeSending", "Payment", "ScheduleDisposition"]

@@ -23,6 +23,7 @@ from records.billing.models import (
     FalseAlarmCall,
     FeeSchedule,
     FeeTier,
+    NoticeSending,
     Payment,
     ScheduleDisposition,
     tiers_problem,
@@ -120,6 +121,13 @@ class PaymentInline(ReadOnlyTabularInline):
     readonly_fields = fields
 
 
+class NoticeSendingInline(ReadOnlyTabularInline):
+    model = NoticeSending
+    fields = ["at", "to", "outcome", "error"]
+    readonly_fields = fields
+    verbose_name_plural = "notices emailed"
+
+
 class AppealInline(ReadOnlyMixin, admin.StackedInline):
     model = Appeal
     fields = [
@@ -172,7 +180,7 @@ class BillAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["number", "holder_name", "site", "permit__number", "lines__call_number"]
     search_help_text = "A bill number, a holder, a site, a permit number or a call number"
     list_select_related = ["permit"]
-    inlines = [BillLineInline, AppealInline, PaymentInline]
+    inlines = [BillLineInline, AppealInline, PaymentInline, NoticeSendingInline]
     actions = [print_notices]
     fields = [
         "number",

@@ -32,3 +32,8 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+
+
+class SendingOutcome(models.TextChoices):
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"

@@ -13,7 +13,14 @@ from django.db.models import F, Q
 from cad.history import AppendOnlyModel
 from calls.models import Call, Disposition
 from premises.models import AlarmPermit
-from records.billing.choices import AppealOutcome, BillStatus, CountingWindow, PaymentMethod, RunStatus
+from records.billing.choices import (
+    AppealOutcome,
+    BillStatus,
+    CountingWindow,
+    PaymentMethod,
+    RunStatus,
+    SendingOutcome,
+)
 
 ZERO = Decimal("0.00")
 
@@ -307,6 +314,23 @@ class Payment(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.amount} by {self.method} on {self.received_at:%Y-%m-%d}"
+
+
+class NoticeSending(AppendOnlyModel):
+    """One emailing of a bill's notice to its holder, and how it went; kept, never changed."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="sendings")
+    to = models.EmailField()
+    at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=SendingOutcome.choices)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.bill} to {self.to} ({self.outcome})"
 
 
 class FalseAlarmCall(Call):

@@ -29,8 +29,7 @@ from reportlab.platypus import (
 )
 
 from records.billing.models import Bill
-from records.billing.selectors import dollars, unpaid_before
-from records.billing.services import appeal_last_day
+from records.billing.selectors import appeal_last_day, dollars, unpaid_before
 
 WIDTH, HEIGHT = LETTER
 # A #10 double-window envelope: the return window at the top left, the address window below it.

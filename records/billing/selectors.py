@@ -252,3 +252,8 @@ def unpaid_before(bill: Bill) -> Decimal:
         status__in=[BillStatus.DRAFT, BillStatus.PAID, BillStatus.WAIVED]
     )
     return sum((b.balance for b in earlier), ZERO)
+
+
+def appeal_last_day(bill: Bill) -> date | None:
+    """The last day an appeal of the bill may be filed: the schedule's days after the notice."""
+    return bill.issued_on + timedelta(days=bill.schedule.appeal_days) if bill.issued_on else None

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,7 +23,14 @@ from cad.exceptions import Invalid
 from cad.history import actor
 from calls.models import Disposition
 from premises.models import AlarmPermit
-from records.billing.choices import AppealOutcome, BillStatus, CountingWindow, PaymentMethod, RunStatus
+from records.billing.choices import (
+    AppealOutcome,
+    BillStatus,
+    CountingWindow,
+    PaymentMethod,
+    RunStatus,
+    SendingOutcome,
+)
 from records.billing.models import (
     ZERO,
     Appeal,
@@ -31,11 +40,20 @@ from records.billing.models import (
     BillNumberCounter,
     FeeSchedule,
     FeeTier,
+    NoticeSending,
     Payment,
     ScheduleDisposition,
     tiers_problem,
 )
-from records.billing.selectors import AlarmVerdict, dollars, false_alarms, fee_schedules, schedule_in_effect
+from records.billing.pdf import bill_pdf
+from records.billing.selectors import (
+    AlarmVerdict,
+    appeal_last_day,
+    dollars,
+    false_alarms,
+    fee_schedules,
+    schedule_in_effect,
+)
 
 User = AbstractBaseUser | AnonymousUser | None
 PROGRESS_EVERY = 20  # permits between progress updates of a run
@@ -249,7 +267,7 @@ def _next_number(year: int) -> str:
 def bill_issue(*, bill_id: int, on: date) -> Bill | None:
     """Give a draft its number, issue and due dates; None when it was issued already."""
     with transaction.atomic():
-        bill = Bill.objects.select_for_update().select_related("schedule").get(pk=bill_id)
+        bill = Bill.objects.select_for_update().select_related("schedule", "permit").get(pk=bill_id)
         if bill.status != BillStatus.DRAFT:
             return None
         bill.number = _next_number(on.year)
@@ -295,9 +313,16 @@ def billing_run(*, through: date | None = None, by: User = None, on: date | None
                 BillingRun.objects.filter(pk=run.pk).update(**figures)
         # Drafts a killed run left are issued too: each bill reaches its holder once, numbered.
         drafts = Bill.objects.filter(status=BillStatus.DRAFT).order_by("pk").values_list("pk", flat=True)
-        issued = sum(bill_issue(bill_id=pk, on=on) is not None for pk in list(drafts))
+        issued = [bill for pk in list(drafts) if (bill := bill_issue(bill_id=pk, on=on)) is not None]
+        unsent = (
+            Bill.objects.filter(sendings__outcome=SendingOutcome.FAILED)
+            .exclude(sendings__outcome=SendingOutcome.SENT)
+            .select_related("permit")
+            .distinct()
+        )
+        bill_notices_email(bills=[*issued, *unsent])
         BillingRun.objects.filter(pk=run.pk).update(
-            **figures, bills_issued=issued, status=RunStatus.DONE, finished_at=timezone.now()
+            **figures, bills_issued=len(issued), status=RunStatus.DONE, finished_at=timezone.now()
         )
     except Exception as error:
         BillingRun.objects.filter(pk=run.pk).update(
@@ -352,10 +377,6 @@ def money_value(value, name: str = "amount") -> Decimal:
     if amount >= Decimal("100000000"):
         raise Invalid({name: ["That amount is too large."]})
     return amount.quantize(Decimal("0.01"))
-
-
-def appeal_last_day(bill: Bill) -> date | None:
-    return bill.issued_on + timedelta(days=bill.schedule.appeal_days) if bill.issued_on else None
 
 
 @transaction.atomic
@@ -505,3 +526,44 @@ def bills_overdue_mark(*, on: date | None = None) -> int:
             )
             marked += 1
     return marked
+
+
+def bill_notices_email(*, bills: list[Bill]) -> int:
+    """Email each issued bill's notice (the PDF attached) to its holder when the permit has an email
+    address and it was not sent already; every sending, sent or failed, is recorded. Returns how
+    many were sent."""
+    sent = 0
+    for bill in bills:
+        to = bill.permit.holder_email.strip()
+        if (
+            not to
+            or bill.status == BillStatus.DRAFT
+            or NoticeSending.objects.filter(bill=bill, outcome=SendingOutcome.SENT).exists()
+        ):
+            continue
+        message = EmailMessage(
+            subject=f"False alarm bill {bill.number} for {bill.site}",
+            to=[to],
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            body=(
+                f"{bill.holder_name},\n\nThe attached notice bills {dollars(bill.total)} for false alarms at "
+                f"{bill.site} (alarm permit {bill.permit.number}), due {bill.due_on:%Y-%m-%d}. "
+                f"It says how to pay and how to appeal.\n\n{settings.CAD_BILLING_SENDER_NAME}\n"
+            ),
+        )
+        message.attach(f"{bill.number}.pdf", bill_pdf(bill), "application/pdf")
+        try:
+            message.send()
+            outcome, error = SendingOutcome.SENT, ""
+            sent += 1
+        except Exception as failure:  # the mail server's problem is recorded; the next run tries again
+            outcome, error = SendingOutcome.FAILED, repr(failure)[:500]
+        with transaction.atomic():
+            NoticeSending.objects.create(bill=bill, to=to, at=timezone.now(), outcome=outcome, error=error)
+            audit_record(
+                action=AuditAction.BILL_NOTICE_EMAIL,
+                object=object_ref("bill", bill.pk),
+                outcome=Outcome.OK if outcome == SendingOutcome.SENT else Outcome.FAILED,
+                detail={"number": bill.number, "to": to, "error": error},
+            )
+    return sent

@@ -281,3 +281,46 @@ def test_an_appealed_bill_is_not_marked_overdue(five_false_and_two_not, carol):
 
     assert bills_overdue_mark(on=bill.due_on + timedelta(days=5)) == 0
     assert Bill.objects.get().status == "appealed"
+
+
+def test_a_holder_with_an_email_address_is_sent_the_notice_once(five_false_and_two_not, mailoutbox):
+    acme, _ = five_false_and_two_not
+    acme.holder_email = "billing@acme.example"
+    alarm_permit_save(permit=acme)
+
+    billing_run(through=THROUGH, on=ISSUE_DAY)
+    billing_run(through=THROUGH, on=ISSUE_DAY)
+
+    bill = Bill.objects.get()
+    assert [m.to for m in mailoutbox] == [["billing@acme.example"]]
+    assert bill.number in mailoutbox[0].subject
+    assert mailoutbox[0].attachments[0][0] == f"{bill.number}.pdf"
+    assert mailoutbox[0].attachments[0][1].startswith(b"%PDF")
+    assert [(s.to, s.outcome) for s in bill.sendings.all()] == [("billing@acme.example", "sent")]
+    assert AuditEntry.objects.filter(action="bill.notice_email", object=f"bill:{bill.pk}").count() == 1
+
+
+def test_a_notice_the_mail_server_refused_is_recorded_and_sent_by_the_next_run(five_false_and_two_not,
+                                                                              mailoutbox, monkeypatch):
+    acme, _ = five_false_and_two_not
+    acme.holder_email = "billing@acme.example"
+    alarm_permit_save(permit=acme)
+
+    def refused(self, fail_silently=False):
+        raise ConnectionRefusedError("mail server down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("django.core.mail.EmailMessage.send", refused)
+        billing_run(through=THROUGH, on=ISSUE_DAY)
+    bill = Bill.objects.get()
+    assert [s.outcome for s in bill.sendings.all()] == ["failed"] and mailoutbox == []
+
+    billing_run(through=THROUGH, on=ISSUE_DAY)
+
+    assert [s.outcome for s in bill.sendings.all()] == ["failed", "sent"] and len(mailoutbox) == 1
+
+
+def test_a_holder_without_an_email_address_is_sent_nothing(five_false_and_two_not, mailoutbox):
+    billing_run(through=THROUGH, on=ISSUE_DAY)
+
+    assert mailoutbox == [] and not Bill.objects.get().sendings.exists()
