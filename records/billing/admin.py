@@ -2,6 +2,7 @@
 status with search by holder, site, permit and call, and billing runs with their progress."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from cad.admin import ReadOnlyMixin, ReadOnlyTabularInline
+from premises.admin import AlarmPermitAdmin
 from premises.models import AlarmPermit
 from records.billing.models import (
     Appeal,
@@ -29,7 +31,7 @@ from records.billing.models import (
     tiers_problem,
 )
 from records.billing.pdf import notices_pdf
-from records.billing.selectors import dollars, false_alarms
+from records.billing.selectors import dollars, false_alarms, window_of
 from records.billing.services import fee_schedule_audit
 
 
@@ -299,6 +301,76 @@ class FalseAlarmAdmin(ReadOnlyMixin, admin.ModelAdmin):
             "call_url": reverse("admin:calls_call_changelist"),
         }
         return TemplateResponse(request, "admin/records/false_alarms.html", context)
+
+
+# A permit's page also shows its false alarms this window, its bills and what is owed: the records
+# app sits above premises, so it extends the permit's admin rather than premises reaching up.
+admin.site.unregister(AlarmPermit)
+
+
+@admin.register(AlarmPermit)
+class AlarmPermitBillingAdmin(AlarmPermitAdmin):
+    readonly_fields = (*AlarmPermitAdmin.readonly_fields, "false_alarms_this_window", "bills", "balance")
+    fieldsets = [
+        *AlarmPermitAdmin.fieldsets,
+        ("False alarms and bills", {"fields": ("false_alarms_this_window", "bills", "balance")}),
+    ]
+
+    @admin.display(description="false alarms this window")
+    def false_alarms_this_window(self, permit: AlarmPermit) -> str:
+        if permit.pk is None:
+            return "—"
+        start, end = window_of(permit, timezone.localdate())
+        verdicts = [v for v in false_alarms(start=start, end=end, permit=permit) if v.is_false]
+        if not verdicts:
+            return f"none since {start:%Y-%m-%d}"
+        return format_html_join(
+            "",
+            "<div>{} {} {}{}</div>",
+            (
+                (
+                    v.call.number,
+                    f"{timezone.localtime(v.call.received_at):%Y-%m-%d %H:%M}",
+                    v.reason,
+                    f" (bill {v.bill_number})" if v.bill_number else "",
+                )
+                for v in verdicts
+            ),
+        )
+
+    @admin.display(description="bills")
+    def bills(self, permit: AlarmPermit) -> str:
+        bills = (
+            list(Bill.objects.filter(permit=permit).exclude(number__isnull=True).order_by("-pk"))
+            if permit.pk
+            else []
+        )
+        if not bills:
+            return "none"
+        return format_html_join(
+            "",
+            '<div><a href="{}">{}</a> {} issued {}: {} of {} owed</div>',
+            (
+                (
+                    reverse("admin:records_bill_change", args=[b.pk]),
+                    b.number,
+                    b.get_status_display(),
+                    b.issued_on,
+                    f"{b.balance:.2f}",
+                    f"{b.amount + b.late_fee:.2f}",
+                )
+                for b in bills
+            ),
+        )
+
+    @admin.display(description="balance owed")
+    def balance(self, permit: AlarmPermit) -> str:
+        open_bills = (
+            Bill.objects.filter(permit=permit).exclude(status__in=["draft", "paid", "waived"])
+            if permit.pk
+            else []
+        )
+        return dollars(sum((b.balance for b in open_bills), start=Decimal("0.00")))
 
 
 def _day(text: str | None, default: date) -> date:

@@ -101,6 +101,14 @@ def _window_start(schedule: FeeSchedule, permit: AlarmPermit | None, at: datetim
     return timezone.make_aware(datetime.combine(start, time.min))
 
 
+def window_of(permit: AlarmPermit, on: date) -> tuple[date, date]:
+    """The days of the counting window `on` falls in, by the schedule in effect then."""
+    schedule = schedule_in_effect(fee_schedules(), on)
+    moment = timezone.make_aware(datetime.combine(on, time(12)))
+    start = _window_start(schedule, permit, moment) if schedule else moment - timedelta(days=365)
+    return timezone.localdate(start), on
+
+
 def _anniversary(issued: date, year: int) -> date:
     try:
         return issued.replace(year=year)

@@ -2,11 +2,12 @@
 found by call and runs with their progress."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
-from records.billing.services import billing_run
+from records.billing.services import billing_run, fee_schedule_create
 from records.models import AuditEntry, Bill, BillingRun, FeeSchedule
 from tests.conftest import client_for
 from tests.records.billing import LAST_YEAR, alarm, day, permit
@@ -131,3 +132,25 @@ def test_a_runs_notices_print_as_one_pdf_a_notice_from_a_page_of_its_own(alice, 
     for answer in (from_run, from_bills):
         assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
         assert len(re.findall(rb"/Type /Page[^s]", answer.content)) == 2
+
+
+def test_a_permits_page_shows_its_false_alarms_this_window_its_bills_and_balance(alice, as_carol):
+    fee_schedule_create(
+        schedule=FeeSchedule(name="Rolling 60", effective_from=date(LAST_YEAR, 1, 1), window="rolling_days",
+                             window_days=60),
+        tiers=[{"from_count": 1, "to_count": 1, "fee": "0"},
+               {"from_count": 2, "to_count": None, "fee": "40"}],
+        dispositions=[{"disposition": "FAB", "is_false": True, "reason": "no cause found"}])
+    acme = permit()
+    now = timezone.now()
+    old = alarm(alice, now - timedelta(days=90))
+    first, second = alarm(alice, now - timedelta(days=3)), alarm(alice, now - timedelta(days=2))
+    billing_run(through=timezone.localdate())
+    bill = Bill.objects.get()
+
+    page = as_carol.get(f"/admin/premises/alarmpermit/{acme.pk}/change/").content.decode()
+
+    listed = [f"<div>{call.number} " in page for call in (old, first, second)]
+    assert listed == [False, True, True]  # the alarm 90 days ago is outside the 60-day window
+    assert "2nd false alarm in 60 days: $40.00" in page and f"(bill {bill.number})" in page
+    assert bill.number in page and "$40.00" in page
