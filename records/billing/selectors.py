@@ -20,13 +20,14 @@ from calls.models import Call
 from calls.selectors import call_place
 from premises.choices import Occupancy, PermitStatus
 from premises.models import AlarmPermit
-from premises.selectors import alarm_permits_for_places
+from premises.selectors import alarm_permit_choose, alarm_permits_at_places
 from records.billing.choices import BillStatus, CountingWindow
 from records.billing.models import ZERO, Bill, BillLine, FeeSchedule, FeeTier, ScheduleDisposition
 
 CENT = Decimal("0.01")
 NO_PERMIT = "no permit on file"
 NEEDS_ADDRESS = "needs address"
+PLACES_AT_ONCE = 500  # distinct alarm sites looked up in one query
 
 
 def ordinal(n: int) -> str:
@@ -208,14 +209,19 @@ def _alarm_calls(since: datetime, until: datetime):
 
 
 def _permits_of(calls: list[Call]) -> dict[int, AlarmPermit | None]:
-    """Each call's alarm permit as it stood the day the call came in (one look-up per day)."""
-    by_day: dict[date, list[Call]] = defaultdict(list)
+    """Each call's alarm permit as it stood the day the call came in: the permits at each distinct
+    place are read once (a site has many alarms), then one is chosen for each call's day."""
+    places: dict[tuple, list[Call]] = defaultdict(list)
     for call in calls:
-        by_day[timezone.localdate(call.received_at)].append(call)
+        places[(call.address_point_id, call.address, call.lat, call.lon)].append(call)
+    keys = list(places)
     found: dict[int, AlarmPermit | None] = {}
-    for day, day_calls in by_day.items():
-        permits = alarm_permits_for_places([call_place(c) for c in day_calls], on=day)
-        found.update({call.pk: permit for call, permit in zip(day_calls, permits, strict=True)})
+    for first in range(0, len(keys), PLACES_AT_ONCE):
+        chunk = keys[first:first + PLACES_AT_ONCE]
+        candidates = alarm_permits_at_places([call_place(places[key][0]) for key in chunk])
+        for key, permits in zip(chunk, candidates, strict=True):
+            for call in places[key]:
+                found[call.pk] = alarm_permit_choose(permits, on=timezone.localdate(call.received_at))
     return found
 
 

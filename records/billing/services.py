@@ -56,7 +56,7 @@ from records.billing.selectors import (
 )
 
 User = AbstractBaseUser | AnonymousUser | None
-PROGRESS_EVERY = 20  # permits between progress updates of a run
+RUN_BATCH = 50  # permits drafted, or bills issued, in one transaction; progress is kept after each
 
 
 def _schedule_problems(
@@ -195,34 +195,43 @@ def held_text(verdict: AlarmVerdict) -> dict:
     }
 
 
-def bill_draft(*, run: BillingRun, planned: PlannedBill, schedule: FeeSchedule | None = None) -> Bill | None:
-    """The permit's draft bill for the planned lines not billed yet, or None when nothing is left
-    (another run billed them) or the permit has lost its mailing address since the preview."""
+def bills_draft(*, run: BillingRun, planned: list[PlannedBill], schedule: FeeSchedule | None) -> list[Bill]:
+    """Draft bills for a batch of permits in one transaction, under the permits' row locks: each with
+    the planned lines not billed yet. A permit whose lines another run billed meanwhile, or which lost
+    its mailing address since the preview, gets none."""
     with transaction.atomic():
-        permit = AlarmPermit.objects.select_for_update().get(pk=planned.permit.pk)
-        if permit.needs_address:
-            return None
-        taken = set(
-            BillLine.objects.filter(call_id__in=[line.call.pk for line in planned.lines]).values_list(
-                "call_id", flat=True
+        ids = sorted(plan.permit.pk for plan in planned)
+        permits = AlarmPermit.objects.select_for_update().filter(pk__in=ids).order_by("pk").in_bulk()
+        calls = [line.call.pk for plan in planned for line in plan.lines]
+        taken = set(BillLine.objects.filter(call_id__in=calls).values_list("call_id", flat=True))
+        now = timezone.now()
+        drafts: list[tuple[Bill, list[AlarmVerdict]]] = []
+        for plan in planned:
+            permit = permits[plan.permit.pk]
+            lines = [line for line in plan.lines if line.call.pk not in taken]
+            if permit.needs_address or not lines:
+                continue
+            total = sum((line.fee for line in lines), ZERO)
+            drafts.append(
+                (
+                    Bill(
+                        permit=permit,
+                        run=run,
+                        status=BillStatus.DRAFT,
+                        holder_name=permit.holder_name,
+                        mailing_address=permit.holder_mailing_address.strip(),
+                        site=permit.site,
+                        total=total,
+                        amount=total,
+                        schedule=schedule or lines[-1].schedule,
+                        created_at=now,
+                    ),
+                    lines,
+                )
             )
-        )
-        lines = [line for line in planned.lines if line.call.pk not in taken]
-        if not lines:
-            return None
-        total = sum((line.fee for line in lines), ZERO)
-        bill = Bill.objects.create(
-            permit=permit,
-            run=run,
-            status=BillStatus.DRAFT,
-            holder_name=permit.holder_name,
-            mailing_address=permit.holder_mailing_address.strip(),
-            site=permit.site,
-            total=total,
-            amount=total,
-            schedule=schedule or lines[-1].schedule,
-            created_at=timezone.now(),
-        )
+        if not drafts:
+            return []
+        bills = Bill.objects.bulk_create([bill for bill, _ in drafts])
         BillLine.objects.bulk_create(
             [
                 BillLine(
@@ -234,23 +243,32 @@ def bill_draft(*, run: BillingRun, planned: PlannedBill, schedule: FeeSchedule |
                     fee=line.fee,
                     reason=line.reason,
                 )
+                for bill, (_, lines) in zip(bills, drafts, strict=True)
                 for line in lines
             ]
         )
         audit_record(
             action=AuditAction.BILL_DRAFT,
-            object=object_ref("bill", bill.pk),
+            object=object_ref("billing_run", run.pk),
             detail={
-                "permit": permit.number,
-                "run": run.pk,
-                "total": str(total),
-                "calls": [line.call.number for line in lines],
+                "bills": [
+                    {
+                        "bill": bill.pk,
+                        "permit": bill.permit.number,
+                        "total": str(bill.total),
+                        "calls": [line.call.number for line in lines],
+                    }
+                    for bill, (_, lines) in zip(bills, drafts, strict=True)
+                ]
             },
         )
-    return bill
+        for bill, (_, lines) in zip(bills, drafts, strict=True):
+            bill.line_count = len(lines)
+    return bills
 
 
-def _next_number(year: int) -> str:
+def _next_numbers(year: int, count: int) -> list[str]:
+    """`count` bill numbers of the year, in order, under the year's counter row lock."""
     counter = BillNumberCounter.objects.select_for_update().filter(year=year).first()
     if counter is None:
         try:
@@ -259,38 +277,47 @@ def _next_number(year: int) -> str:
         except IntegrityError:
             pass  # another run made the year's row first
         counter = BillNumberCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
+    first = counter.last + 1
+    counter.last += count
     counter.save(update_fields=["last"])
-    return f"FA-{year}-{counter.last:06d}"
+    return [f"FA-{year}-{n:06d}" for n in range(first, counter.last + 1)]
 
 
-def bill_issue(*, bill_id: int, on: date) -> Bill | None:
-    """Give a draft its number, issue and due dates; None when it was issued already."""
+def bills_issue(*, bill_ids: list[int], on: date) -> list[Bill]:
+    """Give drafts their numbers, issue and due dates, in one transaction; those issued already are
+    left as they are. Returns the bills issued now."""
     with transaction.atomic():
-        bill = Bill.objects.select_for_update().select_related("schedule", "permit").get(pk=bill_id)
-        if bill.status != BillStatus.DRAFT:
-            return None
-        bill.number = _next_number(on.year)
-        bill.issued_on = on
-        bill.due_on = on + timedelta(days=bill.schedule.due_days)
-        bill.status = BillStatus.ISSUED
-        bill.save(update_fields=["number", "issued_on", "due_on", "status", "updated_at"])
-        audit_record(
-            action=AuditAction.BILL_ISSUE,
-            object=object_ref("bill", bill.pk),
-            detail={
-                "number": bill.number,
-                "permit_id": bill.permit_id,
-                "total": str(bill.total),
-                "due": bill.due_on.isoformat(),
-            },
+        bills = list(
+            Bill.objects.select_for_update(of=("self",))
+            .select_related("schedule", "permit")
+            .filter(pk__in=bill_ids, status=BillStatus.DRAFT)
+            .order_by("pk")
         )
-    return bill
+        if not bills:
+            return []
+        for bill, number in zip(bills, _next_numbers(on.year, len(bills)), strict=True):
+            bill.number = number
+            bill.issued_on = on
+            bill.due_on = on + timedelta(days=bill.schedule.due_days)
+            bill.status = BillStatus.ISSUED
+        Bill.objects.bulk_update(bills, ["number", "issued_on", "due_on", "status"])
+        for bill in bills:
+            audit_record(
+                action=AuditAction.BILL_ISSUE,
+                object=object_ref("bill", bill.pk),
+                detail={
+                    "number": bill.number,
+                    "permit": bill.permit.number,
+                    "total": str(bill.total),
+                    "due": bill.due_on.isoformat(),
+                },
+            )
+    return bills
 
 
 def billing_run(*, through: date | None = None, by: User = None, on: date | None = None) -> BillingRun:
     """Bill every billable alarm up to `through` (yesterday by default) not billed yet: a draft per
-    permit, then every draft issued. Its progress is kept on the run as it goes."""
+    permit, then every draft issued and its notice emailed. Progress is kept on the run as it goes."""
     on = on or timezone.localdate()
     through = through or on - timedelta(days=1)
     run = BillingRun.objects.create(through=through, started_at=timezone.now(), started_by=actor(by))
@@ -302,18 +329,22 @@ def billing_run(*, through: date | None = None, by: User = None, on: date | None
         run.save(update_fields=["permits_total", "held"])
         # The notice's terms (due and appeal days) are the ordinance's as it reads on the day of issue.
         schedule = schedule_in_effect(fee_schedules(), on)
-        for planned in preview.bills:
-            bill = bill_draft(run=run, planned=planned, schedule=schedule)
-            figures["permits_done"] += 1
-            if bill is not None:
-                figures["bills_created"] += 1
-                figures["alarms_billed"] += bill.lines.count()
-                figures["total_billed"] += bill.total
-            if figures["permits_done"] % PROGRESS_EVERY == 0:
-                BillingRun.objects.filter(pk=run.pk).update(**figures)
+        for first in range(0, len(preview.bills), RUN_BATCH):
+            batch = preview.bills[first : first + RUN_BATCH]
+            bills = bills_draft(run=run, planned=batch, schedule=schedule)
+            figures["permits_done"] += len(batch)
+            figures["bills_created"] += len(bills)
+            figures["alarms_billed"] += sum(bill.line_count for bill in bills)
+            figures["total_billed"] += sum((bill.total for bill in bills), ZERO)
+            BillingRun.objects.filter(pk=run.pk).update(**figures)
         # Drafts a killed run left are issued too: each bill reaches its holder once, numbered.
-        drafts = Bill.objects.filter(status=BillStatus.DRAFT).order_by("pk").values_list("pk", flat=True)
-        issued = [bill for pk in list(drafts) if (bill := bill_issue(bill_id=pk, on=on)) is not None]
+        drafts = list(
+            Bill.objects.filter(status=BillStatus.DRAFT).order_by("pk").values_list("pk", flat=True)
+        )
+        issued: list[Bill] = []
+        for first in range(0, len(drafts), RUN_BATCH):
+            issued += bills_issue(bill_ids=drafts[first : first + RUN_BATCH], on=on)
+            BillingRun.objects.filter(pk=run.pk).update(bills_issued=len(issued))
         unsent = (
             Bill.objects.filter(sendings__outcome=SendingOutcome.FAILED)
             .exclude(sendings__outcome=SendingOutcome.SENT)

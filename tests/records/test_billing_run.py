@@ -48,15 +48,16 @@ def a_thousand_permits_each_with_one_billable_alarm(db):
 def test_a_run_killed_half_way_and_run_again_bills_every_alarm_exactly_once(
         a_thousand_permits_each_with_one_billable_alarm, monkeypatch):
     drafted = []
-    real_draft = services.bill_draft
+    real_draft = services.bills_draft
 
-    def dies_at_the_500th(**kwargs):
+    def dies_after_the_500th(**kwargs):
         if len(drafted) == PERMITS // 2:
             raise RuntimeError("worker killed")
-        drafted.append(1)
-        return real_draft(**kwargs)
+        bills = real_draft(**kwargs)
+        drafted.extend(bills)
+        return bills
 
-    monkeypatch.setattr(services, "bill_draft", dies_at_the_500th)
+    monkeypatch.setattr(services, "bills_draft", dies_after_the_500th)
     with pytest.raises(RuntimeError):
         billing_run(through=THROUGH, on=ISSUE_DAY)
 
@@ -66,7 +67,7 @@ def test_a_run_killed_half_way_and_run_again_bills_every_alarm_exactly_once(
     assert Bill.objects.count() == PERMITS // 2
     assert not Bill.objects.exclude(status=BillStatus.DRAFT).exists()  # died before issuing any
 
-    monkeypatch.setattr(services, "bill_draft", real_draft)
+    monkeypatch.setattr(services, "bills_draft", real_draft)
     rerun = billing_run(through=THROUGH, on=ISSUE_DAY)
 
     assert rerun.status == RunStatus.DONE

@@ -13,6 +13,7 @@ from cad.bench import StreamBench, stream_scale_bench, throwaway_database
 from cad.stream_scale.cases import Scale
 from calls.bench import DispatchBench, p1_trial_bench
 from premises.bench import street_file_bench
+from records.bench import billing_bench
 
 
 class Command(BaseCommand):
@@ -45,10 +46,21 @@ class Command(BaseCommand):
         parser.add_argument("--export", action="store_true",
                             help="only GET calls/export.csv of 100,000 calls: seconds and peak memory")
         parser.add_argument("--calls", type=int, default=100_000, help="with --export")
+        parser.add_argument("--billing", action="store_true",
+                            help="only false-alarm billing: a run over 10,000 permits and 50,000 alarm "
+                                 "calls, and the PDF of 1,000 notices (seconds and peak memory)")
+        parser.add_argument("--permits", type=int, default=10_000, help="with --billing")
+        parser.add_argument("--alarms", type=int, default=50_000, help="with --billing")
 
     def handle(self, *args, rounds: int, street_file: bool, points: int, lookups: int, keep_db: bool,
                history: bool, audit: bool, export: bool, calls: int, stream_scale: bool, consoles: int,
-               client_processes: int, connect_rate: float, **options):
+               client_processes: int, connect_rate: float, billing: bool, permits: int, alarms: int,
+               **options):
+        if billing:
+            with throwaway_database("bench", keep=keep_db):
+                call_command("seed_demo", stdout=io.StringIO())
+                billing_bench(self.stdout.write, permits=permits, alarms=alarms)
+            return
         if stream_scale:
             scale = Scale(consoles=consoles, client_processes=client_processes, connect_rate=connect_rate)
             with throwaway_database("bench", keep=keep_db):
