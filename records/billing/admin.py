@@ -130,7 +130,7 @@ class NoticeSendingInline(ReadOnlyTabularInline):
     verbose_name_plural = "notices emailed"
 
 
-class AppealInline(ReadOnlyMixin, admin.StackedInline):
+class AppealInline(ReadOnlyTabularInline):
     model = Appeal
     fields = [
         "filed_at",
