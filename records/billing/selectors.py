@@ -261,9 +261,9 @@ def false_alarms(*, start: date, end: date, permit: AlarmPermit | None = None) -
 
 
 def unpaid_before(bill: Bill) -> Decimal:
-    """What the holder still owes on the permit's earlier bills (held amounts under appeal included)."""
+    """What the holder still owes on the permit's earlier bills; a fee held under appeal is not owed yet."""
     earlier = Bill.objects.filter(permit_id=bill.permit_id, pk__lt=bill.pk).exclude(
-        status__in=[BillStatus.DRAFT, BillStatus.PAID, BillStatus.WAIVED]
+        status__in=[BillStatus.DRAFT, BillStatus.PAID, BillStatus.WAIVED, BillStatus.APPEALED]
     )
     return sum((b.balance for b in earlier), ZERO)
 

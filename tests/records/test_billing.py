@@ -324,3 +324,30 @@ def test_a_holder_without_an_email_address_is_sent_nothing(five_false_and_two_no
     billing_run(through=THROUGH, on=ISSUE_DAY)
 
     assert mailoutbox == [] and not Bill.objects.get().sendings.exists()
+
+
+def test_the_monthly_task_bills_as_the_command_does_and_beat_runs_it_on_the_first(five_false_and_two_not,
+                                                                                  settings):
+    from records.tasks import billing_run as task
+
+    task.apply(kwargs={"through": THROUGH.isoformat()})
+
+    assert Bill.objects.get().total == Decimal("100.00")
+    entry = settings.CELERY_BEAT_SCHEDULE["billing-run"]
+    assert entry["task"] == "records.tasks.billing_run" and entry["schedule"].day_of_month == {1}
+
+
+def test_the_next_notice_shows_what_the_last_bill_still_owes_unless_it_is_under_appeal(
+        five_false_and_two_not, alice, carol):
+    from records.billing.selectors import unpaid_before
+
+    billing_run(through=THROUGH, on=ISSUE_DAY)
+    first = Bill.objects.get()
+    bill_payment_add(bill=first, amount="30.00", method="cash", by=carol)
+    alarm(alice, day(11, 3))
+    billing_run(through=THROUGH, on=ISSUE_DAY)
+    second = Bill.objects.exclude(pk=first.pk).get()
+
+    assert unpaid_before(second) == Decimal("70.00")
+    bill_appeal(bill=first, reason="Storm", by=carol, on=ISSUE_DAY)
+    assert unpaid_before(second) == Decimal("0.00")
