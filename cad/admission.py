@@ -13,14 +13,17 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from cad import roles
+from cad.audit import AuditAction, Outcome, audit_record
 from cad.authentication import tokens_from_keys
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+STREAM_PATH = "/ws/console/"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Credentials:
     token_key: str | None = None
     session_key: str | None = None
     token_malformed: bool = False
+    source_ip: str | None = None  # for the audit trail, when the socket is refused
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,9 @@ class Admission:
 REFUSED = Admission(refusal=CLOSE_UNAUTHENTICATED)
 
 
-def admit(batch: list[Credentials]) -> list[Admission]:
-    """The admission of each of `batch`, in its order."""
+def admit(batch: list[Credentials], *, audit_refusals: bool = False) -> list[Admission]:
+    """The admission of each of `batch`, in its order; with `audit_refusals` (sockets opening, not
+    the heartbeat's look again), each refusal is an entry in the audit trail, as a 403 of the API is."""
     tokens = tokens_from_keys({c.token_key for c in batch if c.token_key})
     sessions = _session_users({c.session_key for c in batch if c.session_key and not c.token_key})
     wanted = {t.agency.service_user_id for t in tokens.values()} | {uid for uid, _ in sessions.values()}
@@ -67,7 +72,27 @@ def admit(batch: list[Credentials]) -> list[Admission]:
             if user is not None and not constant_time_compare(session_hash, user.get_session_auth_hash()):
                 user = None  # the password changed since: that session is over
         admissions.append(_admission(user))
+    if audit_refusals:
+        _refusals_audit(batch, admissions)
     return admissions
+
+
+REFUSAL_REASONS = {
+    CLOSE_UNAUTHENTICATED: "no valid credentials: not signed in, or a token unknown, revoked or malformed",
+    CLOSE_FORBIDDEN: "this account's role may not follow the live stream",
+}
+
+
+def _refusals_audit(batch: list[Credentials], admissions: list[Admission]) -> None:
+    refused = [(c, a) for c, a in zip(batch, admissions, strict=True) if a.refusal is not None]
+    if not refused:
+        return
+    with transaction.atomic():
+        for credentials, answer in refused:
+            audit_record(action=AuditAction.DENIED, object=STREAM_PATH, outcome=Outcome.DENIED,
+                         by=answer.user, source_ip=credentials.source_ip,
+                         detail={"path": STREAM_PATH, "close": answer.refusal,
+                                 "reason": REFUSAL_REASONS[answer.refusal]})
 
 
 def _admission(user: AbstractBaseUser | None) -> Admission:

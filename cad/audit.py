@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     CALL_CHANGE = "call.change"
     CALL_NOTE = "call.note"
     CALL_SUPPLEMENT = "call.supplement"
+    CALL_PRINT = "call.print"  # a call's record printed or saved as a PDF
     CALL_DISPATCH = "call.dispatch"
     CALL_LINK = "call.link"
     CALL_CLOSE = "call.close"

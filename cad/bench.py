@@ -9,8 +9,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -27,7 +25,7 @@ from cad.models import Agency
 from cad.services import agency_token_create
 from cad.stream_scale.cases import Scale, StreamScale
 from cad.stream_scale.figures import percentile
-from cad.stream_scale.processes import free_port
+from cad.stream_scale.processes import ServeProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 # Debian's Chromium, driven by Playwright (which cannot fetch its own browser here).
@@ -36,46 +34,6 @@ CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-
-
-class DaphneProcess:
-    """`daphne cad.asgi:application` on a free port of 127.0.0.1, its output in `log_path`."""
-
-    def __init__(self, env: dict, log_path: Path, port: int | None = None):
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.ws_url = f"ws://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "cad.asgi:application"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        self._wait_until_up()
-
-    def _wait_until_up(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.log.flush()
-                raise RuntimeError(f"daphne exited: {self.log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):
-                    return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"daphne on port {self.port} did not answer within {timeout} s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        self.log.close()
 
 
 def summary(samples: list[float]) -> str:
@@ -119,8 +77,8 @@ class StreamBench:
         env = {**os.environ, "DATABASE_URL": database_url(), "ALLOWED_HOSTS": "127.0.0.1",
                "CHANNEL_LAYER_PREFIX": f"cad-bench-{os.getpid()}", "CAD_INPROCESS_SCHEDULER": "False"}
         folder = Path(tempfile.mkdtemp(prefix="cad-bench-"))
-        self.writer = DaphneProcess(env, folder / "writer.log")
-        self.reader = DaphneProcess(env, folder / "reader.log") if settings.REDIS_URL else self.writer
+        self.writer = ServeProcess(env, folder / "writer.log")
+        self.reader = ServeProcess(env, folder / "reader.log") if settings.REDIS_URL else self.writer
         where = ("two daphne processes sharing Redis (made on one, seen on the other)"
                  if self.reader is not self.writer else "one daphne process, in-memory channel layer")
         self.write(f"Live stream on {connection.vendor}, {where}:")

@@ -311,7 +311,8 @@ class StreamHub:
             await asyncio.sleep(0)  # let the sockets opening in this same moment join the batch
             batch, self.waiting = self.waiting, []
             try:
-                answers = await database_sync_to_async(admission.admit)([c for c, _ in batch])
+                answers = await database_sync_to_async(admission.admit)(
+                    [c for c, _ in batch], audit_refusals=True)
             except Exception as error:
                 for _, waiting in batch:
                     waiting.set_exception(error)

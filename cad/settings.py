@@ -322,6 +322,8 @@ CAD_AUDIT_RETENTION_DAYS = envdays_at_least("CAD_AUDIT_RETENTION_DAYS", 365)
 # The reverse proxies in front of the server: only from these is X-Forwarded-For believed, for the
 # source address an audit entry records.
 CAD_TRUSTED_PROXIES = envnetworks("CAD_TRUSTED_PROXIES")
+# The center's name at the head of a call's printed record; empty: the center's own agency's name.
+CAD_CENTER_NAME = os.environ.get("CAD_CENTER_NAME", "")
 # The longest range of days one calls export (GET calls/export.csv) may cover.
 CAD_EXPORT_MAX_DAYS = envint("CAD_EXPORT_MAX_DAYS", 366, minimum=1)
 

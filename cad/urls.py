@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("records/", include("records.urls")),  # a call's printable record
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", views.ApiDocsView.as_view(url_name="schema"), name="api-docs"),
@@ -29,5 +30,6 @@ admin.site.site_title = "CAD records"
 admin.site.index_title = "Records, reference data and units"
 
 handler400 = "cad.views.bad_request"
+handler403 = "cad.views.permission_denied"
 handler404 = "cad.views.not_found"
 handler500 = "cad.views.server_error"

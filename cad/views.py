@@ -2,7 +2,7 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.views import defaults
@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.negotiation import BaseContentNegotiation
 
 from cad import roles
+from cad.audit import AuditAction, Outcome, audit_record
 
 
 @login_required
@@ -73,6 +74,17 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": "Bad request (too large, or malformed)."}, status=400)
     return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A page refused (the console to a records clerk, an admin page beyond one's role, a record
+    printed by someone outside the center): on the audit trail as the API's 403s are."""
+    with transaction.atomic():
+        audit_record(action=AuditAction.DENIED, object=request.path[:100], outcome=Outcome.DENIED,
+                     detail={"method": request.method, "path": request.path, "reason": str(exception)})
+    if _wants_json(request):
+        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+    return defaults.permission_denied(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -2,12 +2,15 @@
 
 from urllib.parse import urlsplit
 
+from channels.db import database_sync_to_async
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
+from django.db import transaction
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
 from cad.admission import Credentials
+from cad.audit import AuditAction, Outcome, audit_record, client_address
 
 
 class BrowserOriginValidator:
@@ -22,6 +25,7 @@ class BrowserOriginValidator:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "websocket" and not _origin_allowed(scope):
+            await database_sync_to_async(_origin_refusal_audit)(scope)
             return await WebsocketDenier()(scope, receive, send)
         return await self.application(scope, receive, send)
 
@@ -62,11 +66,29 @@ class CredentialsMiddleware:
 
 def credentials_of(scope: dict) -> Credentials:
     headers = dict(scope.get("headers") or [])
+    source_ip = source_address(scope)
     header = headers.get(b"authorization")
     if header is not None:
         parts = header.decode(errors="replace").split()
         if len(parts) == 2 and parts[0].lower() == "token":
-            return Credentials(token_key=parts[1])
-        return Credentials(token_malformed=True)
+            return Credentials(token_key=parts[1], source_ip=source_ip)
+        return Credentials(token_malformed=True, source_ip=source_ip)
     cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin1"))
-    return Credentials(session_key=cookies.get(settings.SESSION_COOKIE_NAME) or None)
+    return Credentials(session_key=cookies.get(settings.SESSION_COOKIE_NAME) or None, source_ip=source_ip)
+
+
+def source_address(scope: dict) -> str | None:
+    """The socket's client as the audit trail names it (behind our own proxies, the one they name)."""
+    headers = dict(scope.get("headers") or [])
+    client = scope.get("client") or ("",)
+    return client_address({"REMOTE_ADDR": client[0] or "",
+                           "HTTP_X_FORWARDED_FOR": headers.get(b"x-forwarded-for", b"").decode("latin1")})
+
+
+def _origin_refusal_audit(scope: dict) -> None:
+    origin = dict(scope.get("headers") or []).get(b"origin", b"").decode("latin1")[:200]
+    with transaction.atomic():
+        audit_record(action=AuditAction.DENIED, object=scope.get("path", "")[:100], outcome=Outcome.DENIED,
+                     source_ip=source_address(scope),
+                     detail={"path": scope.get("path", ""), "origin": origin,
+                             "reason": "a websocket opened from another site's page"})

@@ -47,7 +47,12 @@ def _chain_lock() -> None:
 
 def _head() -> str:
     """The hash the next entry follows: the newest entry's, else the newest digest's, else ""."""
-    last = AuditEntry.objects.order_by("-pk").values_list("hash", flat=True).first()
+    # Read on every change the center makes: one plain statement, not a query built each time.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT hash FROM {connection.ops.quote_name(AuditEntry._meta.db_table)} "
+                       "ORDER BY id DESC LIMIT 1")
+        row = cursor.fetchone()
+    last = row[0] if row else None
     if last is None:
         last = AuditDigest.objects.order_by("-last_id").values_list("last_hash", flat=True).first()
     return last or ""

@@ -1,5 +1,6 @@
 """Real servers for tests that must cross process boundaries: a database set up the way
-`make run` sets it up (migrate, seed_demo), and daphne processes serving it.
+`make run` sets it up (migrate, seed_demo), and servers on it as production runs them
+(`manage.py serve`).
 
 With DATABASE_URL pointing at PostgreSQL the site gets its own database beside it (NAME_site);
 otherwise an SQLite file in a temporary folder. With REDIS_URL the servers share Redis under a
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from cad.bench import ROOT, DaphneProcess, free_port
+from cad.bench import ROOT
+from cad.stream_scale.processes import ServeProcess, free_port
 
 PASSWORD = "demo-password-for-tests"
 
@@ -88,11 +90,11 @@ class Site:
         self.servers.clear()
 
 
-class Server(DaphneProcess):
+class Server(ServeProcess):
     def __init__(self, site: Site, extra_env: dict):
         self.site = site
         port = free_port()
-        super().__init__({**site.env, **extra_env}, site.folder / f"daphne-{port}.log", port)
+        super().__init__({**site.env, **extra_env}, site.folder / f"serve-{port}.log", port=port)
 
     def api(self, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:
         request = urllib.request.Request(

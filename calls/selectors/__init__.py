@@ -4,6 +4,7 @@ from calls.selectors.alerts import open_alerts, open_alerts_visible_to, recent_a
 from calls.selectors.calls import (
     active_calls_visible_to,
     call_alarm_permit,
+    call_detail_as_entered,
     call_details_visible_to,
     call_lookup,
     call_place,
@@ -17,7 +18,8 @@ from calls.selectors.calls import (
 )
 
 __all__ = [
-    "active_calls_visible_to", "call_alarm_permit", "call_details_visible_to", "call_lookup", "call_place",
+    "active_calls_visible_to", "call_alarm_permit", "call_detail_as_entered", "call_details_visible_to",
+    "call_lookup", "call_place",
     "call_shared_with", "calls_shared_with", "calls_visible_to", "calls_with_phone_digits",
     "chronology_page", "current_premise_flags", "open_alerts", "open_alerts_visible_to", "phone_digits_typed",
     "recent_alerts",

@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models import F, Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Replace
 from django.utils import timezone
 
@@ -87,6 +87,14 @@ def call_details_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit__agency", "dispatched_by")),
         "duplicates",
     )
+
+
+def call_detail_as_entered(call: Call) -> Call:
+    """A call just entered (calls.services.call_create), ready for its detail without reading back
+    what it cannot have yet: units and duplicates (its flags are the ones call_create attached)."""
+    prefetch_related_objects([call], Prefetch("assignments", queryset=Assignment.objects.none()),
+                             Prefetch("duplicates", queryset=Call.objects.none()))
+    return call
 
 
 def chronology_page(call_id: int, *, before: int | None = None, size: int = CHRONOLOGY_PAGE

@@ -5,8 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cad.audit import AuditAction, audit_record, object_ref
@@ -35,16 +34,18 @@ LOGGED_FIELDS = (
 
 def call_number_next(*, year: int) -> str:
     """The next call number of `year`, e.g. 2026-000123; must run inside the creating transaction."""
-    updated = CallNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
-    if not updated:
+    table = connection.ops.quote_name(CallNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
-                CallNumberCounter.objects.create(year=year, last=1)
+                CallNumberCounter.objects.create(year=year, last=0)
         except IntegrityError:
-            # Another call opened the year first; its row now exists and is locked by the update.
-            CallNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
-    last = CallNumberCounter.objects.get(year=year).last
-    return f"{year:04d}-{last:06d}"
+            pass  # another call opened the year first; its row exists now
+        return call_number_next(year=year)
+    return f"{year:04d}-{row[0]:06d}"
 
 
 def _provisional_number() -> str:
@@ -96,7 +97,10 @@ def call_create(
     if not place.verified:
         text += " (location not verified)"
     chronology_add(call, ChronologyKind.CREATED, by=by, at=now, text=text)
-    premise_flags_attach(call, place, by=by, at=now)
+    # A new call has no units yet, and its flags are the ones just attached: its shapes (the event,
+    # the API's answer) need not read either back.
+    call.open_assignments = []
+    call.current_premise_flags = premise_flags_attach(call, place, by=by, at=now)
     # The number comes last. The year's counter is held to commit (the numbers stay gap-free), so
     # calls entered at once wait on each other for it: only for the counter, the event and the audit
     # entry, not for the look-ups and the event's payload, which are read before.

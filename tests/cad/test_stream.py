@@ -265,6 +265,54 @@ def test_an_account_without_a_role_is_refused():
     assert run(scenario) == 4403
 
 
+def denials() -> list[tuple]:
+    from records.models import AuditEntry
+
+    return list(AuditEntry.objects.filter(action="denied").order_by("pk").values_list(
+        "object", "outcome", "username", "source_ip", "detail"))
+
+
+def test_a_refused_socket_is_on_the_audit_trail_with_who_from_where_and_why():
+    get_user_model().objects.create_user("visitor", password="x-long-password-1")
+    behind_proxy = [ORIGIN, HOST, (b"x-forwarded-for", b"203.0.113.9")]
+
+    async def scenario():
+        anonymous = WebsocketCommunicator(application, "/ws/console/", headers=behind_proxy)
+        anonymous.scope["client"] = ("198.51.100.7", 50000)  # not a proxy of ours: its header is not believed
+        await anonymous.connect(timeout=WAIT)
+        assert (await anonymous.receive_output(timeout=WAIT))["code"] == 4401
+        return await refusal("visitor")
+
+    assert run(scenario) == 4403
+    (anonymous, visitor) = denials()
+    assert anonymous[:4] == ("/ws/console/", "denied", "", "198.51.100.7")
+    assert anonymous[4]["close"] == 4401 and "no valid credentials" in anonymous[4]["reason"]
+    assert visitor[:3] == ("/ws/console/", "denied", "visitor")
+    assert visitor[4]["close"] == 4403 and "may not follow" in visitor[4]["reason"]
+
+
+def test_a_socket_from_another_sites_page_is_on_the_audit_trail_with_its_origin():
+    headers = cookie_only("dispatcher1")
+
+    async def scenario():
+        return await connect([(b"origin", b"https://evil.example"), HOST, *headers])
+
+    assert not run(scenario)[1]
+    [(path, outcome, _, _, detail)] = denials()
+    assert (path, outcome, detail["origin"]) == ("/ws/console/", "denied", "https://evil.example")
+
+
+def test_a_console_let_in_leaves_no_denial():
+    async def scenario():
+        communicator, connected, _ = await connect("dispatcher1")
+        await communicator.receive_json_from(timeout=WAIT)  # its snapshot: it was admitted
+        await communicator.disconnect()
+        return connected
+
+    assert run(scenario)
+    assert denials() == []
+
+
 def cookie_only(username):
     return [h for h in session_headers(username) if h[0] == b"cookie"]
 

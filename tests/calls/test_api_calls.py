@@ -188,6 +188,27 @@ def test_it_creates_a_call_with_caller_narrative_and_source(as_alice):
     assert body["received_at"] and body["dispatched_at"] is None and body["closed_at"] is None
 
 
+@pytest.mark.parametrize("body", [
+    {"call_type": "ROBBERY", "location": {"address": "511 ELM ST"}},  # an officer-safety hazard
+    {"call_type": "ALRBA", "location": {"address": "171 OAK ST"}},  # an alarm site with a permit
+    {"call_type": "ALRBA", "location": {"address": "310 MAIN ST"}},  # an alarm site without one
+    {"call_type": "NOISE", "location": {"address": "9999 NOWHERE RD"}, "caller": {"name": "Pat Doe"},
+     "received_at": "an hour ago, in the caller's offset"},  # kept as typed
+])
+def test_the_new_calls_answer_is_the_call_as_its_detail_reads_it(as_alice, body):
+    """The create answer is built from the call as entered (none of its parts read back): it must be
+    what GET calls/{id}/ then says of the same call, to the byte."""
+    if "received_at" in body:
+        central = timezone.get_fixed_timezone(-360)
+        body = {**body, "received_at": (timezone.now() - timedelta(hours=1)).astimezone(central).isoformat()}
+    answer = as_alice.post(CALLS, body, format="json")
+    assert answer.status_code == 201, answer.json()
+    created = answer.json()
+    created.pop("possible_duplicates")
+
+    assert created == as_alice.get(f"{CALLS}{created['id']}/").json()
+
+
 def test_a_dispatcher_may_override_the_priority_of_a_new_call(as_alice):
     response = as_alice.post(CALLS, {**ROBBERY_AT_310_MAIN, "priority": 2}, format="json")
 

@@ -41,3 +41,16 @@ def test_a_call_detail_costs_a_fixed_number_of_queries(alice, as_alice, django_a
     for _ in range(5):
         as_alice.post(f"/api/v1/calls/{call_id}/notes/", {"text": "update"}, format="json")
     queries_for(as_alice, f"/api/v1/calls/{call_id}/", django_assert_max_num_queries, 14)
+
+
+def test_entering_a_call_costs_a_fixed_number_of_queries(as_alice, django_assert_max_num_queries):
+    """The answer is the call as entered (no part of it read back) and its likely duplicates: at an
+    address with a hazard and ten open calls nearby, as many queries as at a quiet one."""
+    body = {"call_type": "ROBBERY", "location": {"address": "511 ELM ST"}}
+    for _ in range(10):
+        assert as_alice.post("/api/v1/calls/", body, format="json").status_code == 201
+    with django_assert_max_num_queries(35):  # 44 when the answer read the call back
+        response = as_alice.post("/api/v1/calls/", body, format="json")
+    assert response.status_code == 201
+    assert len(response.json()["possible_duplicates"]) == 10
+    assert len(response.json()["premise_flags"]) == 1

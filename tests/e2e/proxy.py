@@ -4,7 +4,7 @@ import contextlib
 import socket
 import threading
 
-from cad.bench import free_port
+from cad.stream_scale.processes import free_port
 
 
 class CuttableProxy:

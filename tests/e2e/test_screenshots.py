@@ -21,6 +21,7 @@ pytestmark = pytest.mark.e2e
 FLAGGED = "511 ELM ST"  # seed_demo's officer-safety flag
 PICTURES = ["login.png", "home.png", "console.png", "console-map.png", "board.png", "admin.png",
             "admin-call.png", "admin-audit.png", "api-docs.png", "admin-false-alarms.png", "admin-bill.png"]
+DESK_PICTURES = ["admin-call-desk.png", "call-record.png"]
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +172,35 @@ def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, fo
     for page in (entrance, a, board, clerk, audit, home, docs, books):
         assert getattr(page, "errors", []) == [], page.errors
     assert sorted(p.name for p in folder.glob("*.png") if p.name in PICTURES) == sorted(PICTURES)
+
+
+def test_the_records_clerks_desk_as_a_clerk_meets_it(demo, browser_context, folder):
+    """A domestic call worked and closed; the clerk adds a supplement on its admin page and opens the
+    printable record (`make screenshots` writes admin-call-desk.png and call-record.png)."""
+    call = api(demo, "POST", "calls/", {
+        "call_type": "DVA", "location": {"address": "450 PINE ST"},
+        "caller": {"name": "Jordan Avery", "phone": "816-555-0199"},
+        "narrative": "neighbor reports shouting and something breaking upstairs"})
+    api(demo, "POST", f"calls/{call['id']}/dispatch/", {"units": ["3A11", "3A12"]})
+    for status in ("enroute", "onscene", "available"):
+        for callsign in ("3A11", "3A12"):
+            api(demo, "POST", f"units/{callsign}/status/", {"status": status})
+    api(demo, "POST", f"calls/{call['id']}/notes/", {"text": "Parties separated; no injuries."})
+    api(demo, "POST", f"calls/{call['id']}/close/", {"disposition": "02"})
+
+    page = f"/admin/calls/call/{call['id']}/change/"
+    clerk = sign_in(offline(browser_context()), demo.first.url, "clerk1", page)
+    form = clerk.locator("#add-supplement")
+    form.get_by_label("Supplement").fill("Caller's last name is Avery-Cole (per callback 10:14).")
+    form.get_by_label("Corrects").select_option(index=1)
+    form.get_by_role("button", name="Add supplement").click()
+    expect(clerk.locator(".messagelist")).to_contain_text("Supplement added")
+    form.get_by_label("Supplement").fill("Second caller, Sam Ortiz, 816-555-0123, heard the same.")
+    clerk.screenshot(path=str(folder / "admin-call-desk.png"), full_page=True)
+
+    clerk.get_by_role("link", name="Print record").click()
+    expect(clerk.locator(".chronology tr.supplement")).to_contain_text("Avery-Cole")
+    clerk.screenshot(path=str(folder / "call-record.png"), full_page=True)
+
+    assert clerk.errors == [], clerk.errors
+    assert sorted(p.name for p in folder.glob("*.png") if p.name in DESK_PICTURES) == sorted(DESK_PICTURES)

@@ -79,6 +79,20 @@ def test_a_note_is_audited(alice):
     assert last("call.note").detail["chronology_entry"] == entry.pk
 
 
+def test_a_calls_record_printed_is_audited_with_its_format_and_where_from(alice, carol):
+    call = new_call(alice)
+    client = client_for(carol)
+
+    assert client.get(f"/records/calls/{call.pk}/record/", REMOTE_ADDR="10.4.5.6").status_code == 200
+    page = last("call.print")
+    assert client.get(f"/records/calls/{call.pk}/record.pdf", REMOTE_ADDR="10.4.5.6").status_code == 200
+    pdf = last("call.print")
+
+    assert (page.detail["format"], pdf.detail["format"]) == ("html", "pdf")
+    assert {page.object, pdf.object} == {f"call:{call.pk}"}
+    assert {page.username, pdf.username} == {"clerk1"} and {page.source_ip, pdf.source_ip} == {"10.4.5.6"}
+
+
 def test_an_alert_acknowledged_is_audited(alice):
     call = new_call(alice)
     alert = Alert.objects.create(kind=Alert.Kind.DISPATCH_GOAL, call=call, text="Pending too long",
@@ -196,6 +210,16 @@ def test_a_refused_api_request_is_audited_as_denied(carol, as_carol):
     entry = last("denied")
     assert (entry.username, entry.outcome, entry.detail["method"]) == ("clerk1", "denied", "POST")
     assert entry.detail["path"] == "/api/v1/calls/"
+
+
+def test_a_refused_page_is_audited_as_denied_once(carol, as_carol):
+    assert as_carol.get("/console/").status_code == 403
+    entry = last("denied")
+    assert (entry.username, entry.outcome, entry.object) == ("clerk1", "denied", "/console/")
+    assert (entry.detail["method"], entry.detail["path"]) == ("GET", "/console/")
+    assert "dispatchers and supervisors" in entry.detail["reason"]
+    assert as_carol.post("/api/v1/calls/", {}, format="json").status_code == 403
+    assert AuditEntry.objects.filter(action="denied").count() == 2  # the API's 403 once, not twice
 
 
 def test_a_refused_patch_of_a_closed_call_is_audited_as_failed_and_the_call_is_unchanged(alice, as_alice):

@@ -31,7 +31,13 @@ from calls.api.serializers.recommendations import RecommendationSerializer
 from calls.api.views.duplicates import CallDuplicatesMixin
 from calls.filtersets import CallFilterSet
 from calls.models import Call
-from calls.selectors import call_details_visible_to, call_lookup, calls_visible_to, chronology_page
+from calls.selectors import (
+    call_detail_as_entered,
+    call_details_visible_to,
+    call_lookup,
+    calls_visible_to,
+    chronology_page,
+)
 from calls.selectors.recommend import recommend
 from units.selectors import units_named
 
@@ -93,7 +99,7 @@ class CallViewSet(
         """Enter a call; the answer also lists the open calls it may duplicate (`possible_duplicates`)."""
         data = self._input(CallCreateSerializer)
         call = services.call_create(by=request.user, **data.service_kwargs())
-        response = self._detail(call, status.HTTP_201_CREATED)
+        response = self._served(call_detail_as_entered(call), status.HTTP_201_CREATED)
         response.data["possible_duplicates"] = possible_duplicates(
             call, calls=calls_visible_to(request.user))
         return response
