@@ -64,6 +64,15 @@ class AuditAction(StrEnum):
     ADMIN_CHANGE = "admin.change"
     ADMIN_DELETE = "admin.delete"
     AUDIT_PRUNE = "audit.prune"
+    FEE_SCHEDULE_SAVE = "fee_schedule.save"
+    BILLING_RUN = "billing.run"
+    BILL_DRAFT = "bill.draft"
+    BILL_ISSUE = "bill.issue"
+    BILL_APPEAL = "bill.appeal"
+    BILL_DECISION = "bill.decision"
+    BILL_PAYMENT = "bill.payment"
+    BILL_OVERDUE = "bill.overdue"
+    BILL_NOTICE_EMAIL = "bill.notice_email"
     EXPORT = "export"
     REPORT_RUN = "report.run"  # a report asked for (its download is an export)
 

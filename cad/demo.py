@@ -41,13 +41,18 @@ DISPATCH_RULES = [
     f"{verb}_{model}" for model in ("station", "responseplan", "responseplanline", "statuscheckrule")
     for verb in ("add", "change", "delete")
 ]
+# The false-alarm ordinance (fee schedules, their tiers and dispositions): the supervisors' to set.
+BILLING_RULES = [
+    f"{verb}_{model}" for model in ("feeschedule", "feetier", "scheduledisposition")
+    for verb in ("add", "change", "delete")
+]
 # What each role may do in the admin; every change to calls and units still goes through services.
 ADMIN_PERMISSIONS = {
     roles.RECORDS_CLERK: ["view_", *PREMISE_RECORDS],
     roles.SUPERVISOR: ["view_", "change_priority", "change_calltype", "add_calltype", "change_unit",
                        "add_unit", "change_disposition", "add_disposition", *PREMISE_RECORDS,
                        "approve_premiseflag",  # flags that need a supervisor's approval
-                       *DISPATCH_RULES,
+                       *DISPATCH_RULES, *BILLING_RULES,
                        "delete_accessattempt"],  # unlock an account locked by failed sign-ins
     roles.DISPATCHER: [],
     roles.PARTNER: [],

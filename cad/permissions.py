@@ -24,6 +24,15 @@ class IsAnyCenterStaff(BasePermission):
         return roles.is_center_staff(request.user)
 
 
+class KeepsRecords(BasePermission):
+    """Records clerks and supervisors (appeals and payments on false-alarm bills)."""
+
+    message = "Only records clerks and supervisors may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.keeps_records(request.user)
+
+
 class IsSupervisor(BasePermission):
     """Supervisors only (the audit trail); every other role's request is a 403, itself audited."""
 

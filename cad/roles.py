@@ -62,6 +62,12 @@ def is_supervisor(user: User) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or SUPERVISOR in roles_of(user)))
 
 
+def keeps_records(user: User) -> bool:
+    """May file appeals and record payments on false-alarm bills: records clerks and supervisors."""
+    return bool(user and user.is_authenticated and (
+        user.is_superuser or roles_of(user) & {RECORDS_CLERK, SUPERVISOR}))
+
+
 def is_center_staff(user: User) -> bool:
     """May read the center's calls and units: dispatchers, supervisors, records clerks."""
     return bool(user and user.is_authenticated and (user.is_superuser or roles_of(user) & CENTER_ROLES))

@@ -8,6 +8,7 @@ Each task must be idempotent, as it must be under Celery beat (two schedulers ma
 import logging
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
@@ -39,12 +40,28 @@ def _interval(entry: dict) -> float:
     return float(schedule)
 
 
-def run_due(next_run: dict[str, float], now: float) -> None:
-    """Run every entry whose time has come and set its next time."""
+def _until_next(entry: dict, wall: datetime) -> float | None:
+    """Seconds from `wall` to a crontab entry's next time (the monthly billing run); None for an
+    entry that runs every so often."""
+    schedule = entry["schedule"]
+    if hasattr(schedule, "remaining_delta"):
+        last, delta, _ = schedule.remaining_delta(wall)  # the next time after `wall`, by the crontab alone
+        return max(((last + delta) - wall).total_seconds(), 1.0)
+    return None
+
+
+def run_due(next_run: dict[str, float], now: float, wall: datetime | None = None) -> None:
+    """Run every entry whose time has come and set its next time. An entry on a crontab waits for
+    its time, also at start-up (a monthly run does not run each time the server starts)."""
+    wall = wall or datetime.now(UTC)
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        until = _until_next(entry, wall)
+        if until is not None and name not in next_run:
+            next_run[name] = now + until
         if now < next_run.get(name, 0):
             continue
-        next_run[name] = now + _interval(entry)
+        next_run[name] = now + (_until_next(entry, wall + timedelta(seconds=1)) if until is not None
+                                else _interval(entry))
         close_old_connections()
         try:
             _task(entry["task"])(*entry.get("args", ()))  # the task's own code, in this thread

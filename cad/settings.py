@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -242,9 +243,27 @@ CELERY_BEAT_SCHEDULE: dict = {
     "audit-prune": {"task": "records.tasks.audit_prune", "schedule": 86400.0},
     # Last month's compliance and yesterday's workload, each made once (a hourly look is enough).
     "reports-scheduled": {"task": "records.tasks.reports_scheduled", "schedule": 3600.0},
+    # False-alarm billing: the month's bills on the 1st (through the day before), overdue ones daily.
+    "billing-run": {"task": "records.tasks.billing_run",
+                    "schedule": crontab(minute=0, hour=6, day_of_month=1)},
+    "bills-overdue": {"task": "records.tasks.bills_overdue", "schedule": crontab(minute=30, hour=6)},
 }
 # An officer-safety check nobody acknowledged within this goes louder, to the supervisors' board.
 CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", 60, minimum=1)
+# Mail (false-alarm notices): printed to the server's output unless a backend is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "false-alarms@demo-city.example")
+# Who false-alarm notices come from, printed in the envelope's return window.
+CAD_BILLING_SENDER_NAME = os.environ.get("CAD_BILLING_SENDER_NAME", "Demo City Police Department")
+# Its address: lines separated by "\n" (written as a backslash and n in the environment).
+CAD_BILLING_SENDER_ADDRESS = os.environ.get(
+    "CAD_BILLING_SENDER_ADDRESS", r"False Alarm Billing\n1100 MAIN ST\nDEMO CITY MO 64015",
+).replace(r"\n", "\n")
 # Without Redis there is no beat process: the server runs the same schedule in a thread.
 CAD_INPROCESS_SCHEDULER = envbool("CAD_INPROCESS_SCHEDULER", not REDIS_URL)
 
@@ -421,6 +440,9 @@ SPECTACULAR_SETTINGS = {
         "ChronologyKindEnum": "calls.choices.ChronologyKind",
         "PremiseFlagKindEnum": "premises.choices.FlagKind",
         "PermitStatusEnum": "premises.choices.PermitStatus",
+        "AppealOutcomeEnum": "records.billing.choices.AppealOutcome",
+        "BillStatusEnum": "records.billing.choices.BillStatus",
+        "PaymentMethodEnum": "records.billing.choices.PaymentMethod",
     },
 }
 

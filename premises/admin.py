@@ -358,7 +358,7 @@ class AlarmPermitAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     fieldsets = [
         (None, {"fields": ("number", "status", "occupancy", "issued_on", "expires_on")}),
-        ("Holder", {"fields": ("holder_name", "holder_mailing_address")}),
+        ("Holder", {"fields": ("holder_name", "holder_mailing_address", "holder_email", "mail_returned_on")}),
         ("Alarm site", {"fields": ("site_address", "site_text", "site_lat", "site_lon"),
                         "description": "An address in the street file, or the site as written and its "
                                        "point"}),

@@ -254,7 +254,12 @@ class AlarmPermit(models.Model):
 
     number = models.CharField(max_length=32, unique=True)
     holder_name = models.CharField(max_length=128)
-    holder_mailing_address = models.TextField()
+    holder_mailing_address = models.TextField(
+        blank=True, help_text="Where bills go; without one, false-alarm bills are held as needing an address")
+    holder_email = models.EmailField(blank=True, help_text="False-alarm notices are also emailed here")
+    mail_returned_on = models.DateField(
+        null=True, blank=True, help_text="A notice came back undeliverable on this day: bills are held until "
+                                         "the mailing address is corrected and this is cleared")
     site_address = models.ForeignKey(
         Address, on_delete=models.PROTECT, null=True, blank=True, related_name="alarm_permits",
         help_text="The alarm site in the street file; or leave empty and give its address and point",
@@ -290,6 +295,11 @@ class AlarmPermit(models.Model):
     @property
     def site(self) -> str:
         return self.site_address.label if self.site_address_id else self.site_text
+
+    @property
+    def needs_address(self) -> bool:
+        """Nothing can be mailed: no mailing address, or the last notice came back."""
+        return not self.holder_mailing_address.strip() or self.mail_returned_on is not None
 
     def standing(self, on: date) -> str:
         """"active", "expired", "suspended" or "revoked" on that day."""

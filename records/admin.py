@@ -19,6 +19,7 @@ from cad.exceptions import Invalid
 from calls.admin import CallAdmin
 from calls.models import Call
 from calls.services import call_supplement_add
+from records.billing import admin as billing_admin  # noqa: F401  (registers billing's admin pages)
 from records.forms import SupplementForm
 from records.models import AuditDigest, AuditEntry
 from records.selectors import call_audit_entries

@@ -57,4 +57,22 @@ class AuditDigest(AppendOnlyModel):
         return f"entries {self.first_id}–{self.last_id} ({self.count}), pruned {self.created_at:%Y-%m-%d}"
 
 
-from records.reports.models import ReportRun  # noqa: E402,F401  (the reports' table, in its own package)
+# False-alarm billing's tables belong to this app; they live in its billing package.
+from records.billing.models import (  # noqa: E402
+    Appeal,
+    Bill,
+    BillingRun,
+    BillLine,
+    BillNumberCounter,
+    FalseAlarmCall,
+    FeeSchedule,
+    FeeTier,
+    NoticeSending,
+    Payment,
+    ScheduleDisposition,
+)
+from records.reports.models import ReportRun  # noqa: E402  (the reports' table, in its own package)
+
+__all__ = ["Appeal", "AuditDigest", "AuditEntry", "Bill", "BillLine", "BillNumberCounter", "BillingRun",
+           "FalseAlarmCall", "FeeSchedule", "FeeTier", "NoticeSending", "Payment", "ReportRun",
+           "ScheduleDisposition"]

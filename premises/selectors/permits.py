@@ -19,6 +19,18 @@ def alarm_permits_for_places(places: Sequence[Place], *, on: date | None = None)
     """Each place's alarm permit: one valid on that day if there is one, else the latest (expired,
     suspended or revoked, so the dispatcher sees that), else None."""
     on = on or timezone.localdate()
+    return [alarm_permit_choose(permits, on=on) for permits in alarm_permits_at_places(places)]
+
+
+def alarm_permit_choose(permits: Sequence[AlarmPermit], *, on: date) -> AlarmPermit | None:
+    """Of a site's permits, the one that speaks for it on a day: valid ones first, then the latest."""
+    ranked = sorted(permits, key=lambda p: (p.standing(on) == PermitStatus.ACTIVE, p.expires_on, p.pk),
+                    reverse=True)
+    return ranked[0] if ranked else None
+
+
+def alarm_permits_at_places(places: Sequence[Place]) -> list[list[AlarmPermit]]:
+    """Every permit at each place, whatever its standing (alarm_permit_choose picks one for a day)."""
     own = own_addresses(places)
     all_ids = set().union(*own)
     labels = {p.address for p in places if p.address}
@@ -33,18 +45,26 @@ def alarm_permits_for_places(places: Sequence[Place], *, on: date | None = None)
         )
     permits = list(AlarmPermit.objects.filter(wanted).select_related("site_address")) if (
         all_ids or labels or located) else []
-    answer: list[AlarmPermit | None] = []
+    by_address: dict[int, list[AlarmPermit]] = {}
+    by_text: dict[str, list[AlarmPermit]] = {}
+    by_point: list[AlarmPermit] = []
+    for permit in permits:
+        if permit.site_address_id is not None:
+            by_address.setdefault(permit.site_address_id, []).append(permit)
+        else:
+            if permit.site_text:
+                by_text.setdefault(permit.site_text, []).append(permit)
+            if permit.site_lat is not None:
+                by_point.append(permit)
+    answer: list[list[AlarmPermit]] = []
     for place, own_ids in zip(places, own, strict=True):
-        mine = [
-            permit for permit in permits
-            if (permit.site_address_id is not None and permit.site_address_id in own_ids)
-            or (permit.site_address_id is None and permit.site_text and permit.site_text == place.address)
-            or (permit.site_address_id is None and permit.site_lat is not None and place.lat is not None
-                and distance_m(place.lat, place.lon, permit.site_lat, permit.site_lon)
-                <= PERMIT_SITE_METRES)
-        ]
-        mine.sort(key=lambda p: (p.standing(on) == PermitStatus.ACTIVE, p.expires_on, p.pk), reverse=True)
-        answer.append(mine[0] if mine else None)
+        mine = {permit.pk: permit for address_id in own_ids for permit in by_address.get(address_id, ())}
+        mine.update((permit.pk, permit) for permit in by_text.get(place.address, ()) if place.address)
+        if place.lat is not None:
+            mine.update((permit.pk, permit) for permit in by_point
+                        if distance_m(place.lat, place.lon, permit.site_lat, permit.site_lon)
+                        <= PERMIT_SITE_METRES)
+        answer.append(list(mine.values()))
     return answer
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from records.api.billing_views import BillViewSet, FalseAlarmListView
 from records.api.reports import ComplianceExclusionsView, ComplianceView, ReportRunViewSet, WorkloadView
 from records.api.views import AuditEntryViewSet
 
@@ -8,8 +9,10 @@ router = SimpleRouter()
 router.register("audit", AuditEntryViewSet, basename="audit")
 router.register("reports/runs", ReportRunViewSet, basename="report-run")
 router.register("reports/compliance/exclusions", ComplianceExclusionsView, basename="report-exclusion")
+router.register("bills", BillViewSet, basename="bill")
 urlpatterns = [
     path("reports/compliance/", ComplianceView.as_view(), name="report-compliance"),
     path("reports/workload/", WorkloadView.as_view(), name="report-workload"),
+    path("false-alarms/", FalseAlarmListView.as_view(), name="false-alarms"),
     *router.urls,
 ]

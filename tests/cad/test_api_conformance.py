@@ -9,6 +9,7 @@ requests reach each operation's own logic instead of stopping at 404.
 
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -30,11 +31,28 @@ def api_site(tmp_path_factory):
     status, answer = site.first.api("POST", f"calls/{call['id']}/dispatch/", cpd, {"units": ["S21"]})
     assert status == 200, answer
     site.call_id = call["id"]
+    site.bill_id = a_bill(site, cpd)
     yield site
     site.stop()
 
 
-def config(folder, call_id: int, callsign: str):
+def a_bill(site, token: str) -> int:
+    """Four false alarms at the demo's permitted market this week, billed: the 4th is on a bill."""
+    now = datetime.now(UTC)
+    for hours in (150, 120, 90, 60):
+        received = (now - timedelta(hours=hours)).isoformat(timespec="seconds")
+        status, alarm = site.first.api("POST", "calls/", token, {
+            "call_type": "ALRBA", "location": {"address": "171 OAK ST"}, "received_at": received})
+        assert status == 201, alarm
+        status, closed = site.first.api("POST", f"calls/{alarm['id']}/close/", token, {"disposition": "FAB"})
+        assert status == 200, closed
+    site.manage("billing_run", "--through", now.date().isoformat())
+    status, bills = site.first.api("GET", "bills/", token)
+    assert status == 200 and bills["count"] == 1, bills
+    return bills["results"][0]["id"]
+
+
+def config(folder, call_id: int, callsign: str, bill_id: int):
     path = folder / "schemathesis.toml"
     path.write_text(f"""
 [[operations]]
@@ -44,6 +62,10 @@ parameters = {{ "path.id" = "{call_id}" }}
 [[operations]]
 include-path-regex = "^/api/v1/units/"
 parameters = {{ "path.callsign" = "{callsign}" }}
+
+[[operations]]
+include-path-regex = "^/api/v1/bills/"
+parameters = {{ "path.id" = "{bill_id}" }}
 
 [[operations]]
 include-path-regex = "^/api/v1/call-types/"
@@ -59,7 +81,7 @@ parameters = {{ "path.code" = "02" }}
 @pytest.mark.parametrize("agency, callsign", [("CPD", "1A12"), ("DCSO", "S21")])
 def test_every_operation_answers_as_the_schema_says(api_site, tmp_path, agency, callsign):
     token = api_site.token(agency)
-    settings = config(tmp_path, api_site.call_id, callsign)
+    settings = config(tmp_path, api_site.call_id, callsign, api_site.bill_id)
     done = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "--config-file", str(settings), "run",
          f"{api_site.first.url}/api/schema/", "-H", f"Authorization: Token {token}",

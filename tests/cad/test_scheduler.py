@@ -36,3 +36,22 @@ def test_the_timers_run_through_it_as_under_beat(seeded_transactional_db):
     scheduler.run_due({}, now=0.0)
 
     assert Alert.objects.filter(call=call, kind=Alert.Kind.DISPATCH_GOAL).count() == 1
+
+
+def test_an_entry_on_a_crontab_waits_for_its_time_even_at_start_up(settings, monkeypatch, transactional_db):
+    from datetime import UTC, datetime
+
+    from celery.schedules import crontab
+
+    runs = []
+    monkeypatch.setattr("cad.tasks.events_prune.run", lambda: runs.append("monthly"))
+    settings.CELERY_BEAT_SCHEDULE = {"monthly": {"task": "cad.tasks.events_prune",
+                                                 "schedule": crontab(minute=0, hour=6, day_of_month=1)}}
+    next_run: dict[str, float] = {}
+
+    scheduler.run_due(next_run, now=0.0, wall=datetime(2026, 3, 31, 6, 0, tzinfo=UTC))
+    assert runs == [] and next_run["monthly"] == 86400.0
+    scheduler.run_due(next_run, now=86400.0, wall=datetime(2026, 4, 1, 6, 0, tzinfo=UTC))
+
+    assert runs == ["monthly"]
+    assert next_run["monthly"] > 86400.0 + 29 * 86400

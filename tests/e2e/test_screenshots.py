@@ -8,6 +8,7 @@ made fresh for this test, so nothing another test added shows in them.
 
 import os
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 FLAGGED = "511 ELM ST"  # seed_demo's officer-safety flag
 PICTURES = ["login.png", "home.png", "console.png", "console-map.png", "board.png", "admin.png",
-            "admin-call.png", "admin-audit.png", "api-docs.png"]
+            "admin-call.png", "admin-audit.png", "api-docs.png", "admin-false-alarms.png", "admin-bill.png"]
 DESK_PICTURES = ["admin-call-desk.png", "call-record.png"]
 
 
@@ -68,6 +69,22 @@ def calls_coming_in(site) -> dict:
         api(site, "POST", f"units/{callsign}/status/", {"status": "enroute"})
     api(site, "POST", "units/E3/status/", {"status": "onscene"})
     return {"crash": crash, "alarm": alarm, "fire": fire}
+
+
+def false_alarms_billed(site) -> dict:
+    """A week of alarms at the demo's permitted market: five false (one a few hours after another),
+    one in a storm; billed by the monthly run's command."""
+    now = datetime.now(UTC)
+    for hours, disposition in ((160, "FAB"), (130, "FAB"), (110, "17"), (100, "FAB"), (70, "FAB"),
+                               (60, "FAB"), (40, "FAB")):
+        alarm = api(site, "POST", "calls/", {
+            "call_type": "ALRBA", "location": {"address": "171 OAK ST"}, "source": "alarm_company",
+            "received_at": (now - timedelta(hours=hours)).isoformat(timespec="seconds")})
+        api(site, "POST", f"calls/{alarm['id']}/close/", {"disposition": disposition})
+    site.manage("billing_run", "--through", now.date().isoformat())
+    bills = api(site, "GET", "bills/")
+    assert bills["count"] == 1, bills
+    return {"bill": bills["results"][0]["id"]}
 
 
 def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, folder):
@@ -143,7 +160,16 @@ def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, fo
     expect(docs.locator(".opblock-summary-path", has_text="/api/v1/calls/").first).to_be_visible()
     docs.screenshot(path=str(folder / "api-docs.png"))
 
-    for page in (entrance, a, board, clerk, audit, home, docs):
+    billing = false_alarms_billed(demo)
+    books = sign_in(offline(browser_context()), demo.first.url, "clerk1", "/admin/records/falsealarmcall/")
+    expect(books.locator("#result_list")).to_contain_text("4th false alarm this permit year: $50.00")
+    expect(books.locator("#result_list")).to_contain_text("within 24 h of the last: counted once")
+    books.screenshot(path=str(folder / "admin-false-alarms.png"), full_page=True)
+    books.goto(f"{demo.first.url}/admin/records/bill/{billing['bill']}/change/")
+    expect(books.locator("#content")).to_contain_text("4th false alarm this permit year: $50.00")
+    books.screenshot(path=str(folder / "admin-bill.png"), full_page=True)
+
+    for page in (entrance, a, board, clerk, audit, home, docs, books):
         assert getattr(page, "errors", []) == [], page.errors
     assert sorted(p.name for p in folder.glob("*.png") if p.name in PICTURES) == sorted(PICTURES)
 

@@ -109,6 +109,8 @@ MAY_SEE = {
     "calls.responseplan": EVERYONE_ON_STAFF, "calls.statuscheckrule": EVERYONE_ON_STAFF,
     "calls.alert": EVERYONE_ON_STAFF, "calls.responseplanline": EVERYONE_ON_STAFF,
     "records.auditentry": SUPERVISORS, "records.auditdigest": SUPERVISORS,
+    "records.feeschedule": EVERYONE_ON_STAFF, "records.bill": EVERYONE_ON_STAFF,
+    "records.billingrun": EVERYONE_ON_STAFF, "records.falsealarmcall": EVERYONE_ON_STAFF,
 }
 ROLES = {"dispatcher": "alice", "clerk": "carol", "supervisor": "sam"}
 REGISTERED = sorted(model._meta.label_lower for model in admin.site._registry)
@@ -135,6 +137,7 @@ def test_each_role_sees_only_its_admin_lists(db, request, label, role):
 def test_a_clerks_admin_index_does_not_list_the_supervisors_records(as_carol):
     page = as_carol.get("/admin/").content.decode()
 
-    for hidden in ("/admin/axes/", "/admin/cad/agencytoken/", "/admin/cad/event/", "/admin/records/"):
+    for hidden in ("/admin/axes/", "/admin/cad/agencytoken/", "/admin/cad/event/",
+                   "/admin/records/auditentry/", "/admin/records/auditdigest/"):
         assert hidden not in page
     assert "/admin/calls/call/" in page

@@ -13,6 +13,8 @@ from cad.bench import StreamBench, stream_scale_bench, throwaway_database
 from cad.stream_scale.cases import Scale
 from calls.bench import DispatchBench, p1_trial_bench
 from premises.bench import street_file_bench
+from records.bench import billing_bench
+from records.reports.bench import reports_bench
 
 
 class Command(BaseCommand):
@@ -45,10 +47,31 @@ class Command(BaseCommand):
         parser.add_argument("--export", action="store_true",
                             help="only GET calls/export.csv of 100,000 calls: seconds and peak memory")
         parser.add_argument("--calls", type=int, default=100_000, help="with --export")
+        parser.add_argument("--billing", action="store_true",
+                            help="only false-alarm billing: a run over 10,000 permits and 50,000 alarm "
+                                 "calls, and the PDF of 1,000 notices (seconds and peak memory)")
+        parser.add_argument("--permits", type=int, default=10_000, help="with --billing")
+        parser.add_argument("--reports", action="store_true",
+                            help="only the reports: seed_history makes --history-calls calls over a "
+                                 "year, then the month's and the year's compliance and the year's "
+                                 "workload are timed")
+        parser.add_argument("--history-calls", type=int, default=1_000_000, help="with --reports")
+        parser.add_argument("--alarms", type=int, default=50_000, help="with --billing")
 
     def handle(self, *args, rounds: int, street_file: bool, points: int, lookups: int, keep_db: bool,
                history: bool, audit: bool, export: bool, calls: int, stream_scale: bool, consoles: int,
-               client_processes: int, connect_rate: float, **options):
+               client_processes: int, connect_rate: float, billing: bool, permits: int, alarms: int,
+               reports: bool, history_calls: int, **options):
+        if reports:
+            with throwaway_database("bench_reports", keep=keep_db):
+                call_command("seed_demo", stdout=io.StringIO())
+                reports_bench(self.stdout.write, calls=history_calls, rounds=3)
+            return
+        if billing:
+            with throwaway_database("bench", keep=keep_db):
+                call_command("seed_demo", stdout=io.StringIO())
+                billing_bench(self.stdout.write, permits=permits, alarms=alarms)
+            return
         if stream_scale:
             scale = Scale(consoles=consoles, client_processes=client_processes, connect_rate=connect_rate)
             with throwaway_database("bench", keep=keep_db):

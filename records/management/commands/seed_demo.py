@@ -10,11 +10,13 @@ from calls.demo import (
     seed_status_check_rules,
 )
 from premises.demo import build_demo_city
+from records.demo import seed_fee_schedule
 from units.demo import seed_units
 
 
 class Command(BaseCommand):
-    help = "Load the demo city, agencies, call types, units and demo users. Safe to run again."
+    help = ("Load the demo city, agencies, call types, units, the false-alarm fee schedule and demo users. "
+            "Safe to run again.")
 
     def add_arguments(self, parser):
         parser.add_argument("--site-url", default="http://127.0.0.1:8000",
@@ -31,6 +33,7 @@ class Command(BaseCommand):
             plans = seed_response_plans()
             seed_status_check_rules()
             units = seed_units()
+            seed_fee_schedule()
             password, generated = demo_password()
             logins = seed_users(password, reset_passwords=not generated)
         self.stdout.write(
