@@ -73,6 +73,7 @@ class AuditAction(StrEnum):
     BILL_PAYMENT = "bill.payment"
     BILL_OVERDUE = "bill.overdue"
     BILL_NOTICE_EMAIL = "bill.notice_email"
+    BILL_REMINDER_EMAIL = "bill.reminder_email"
     EXPORT = "export"
     REPORT_RUN = "report.run"  # a report asked for (its download is an export)
 

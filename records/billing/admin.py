@@ -125,9 +125,9 @@ class PaymentInline(ReadOnlyTabularInline):
 
 class NoticeSendingInline(ReadOnlyTabularInline):
     model = NoticeSending
-    fields = ["at", "to", "outcome", "error"]
+    fields = ["at", "kind", "to", "outcome", "error"]
     readonly_fields = fields
-    verbose_name_plural = "notices emailed"
+    verbose_name_plural = "notices and overdue reminders emailed"
 
 
 class AppealInline(ReadOnlyTabularInline):

@@ -37,3 +37,9 @@ class RunStatus(models.TextChoices):
 class SendingOutcome(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    NO_EMAIL = "no_email", "Not sent: no email address on the permit"
+
+
+class SendingKind(models.TextChoices):
+    NOTICE = "notice", "Notice"
+    REMINDER = "reminder", "Overdue reminder"

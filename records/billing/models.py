@@ -19,6 +19,7 @@ from records.billing.choices import (
     CountingWindow,
     PaymentMethod,
     RunStatus,
+    SendingKind,
     SendingOutcome,
 )
 
@@ -317,10 +318,12 @@ class Payment(AppendOnlyModel):
 
 
 class NoticeSending(AppendOnlyModel):
-    """One emailing of a bill's notice to its holder, and how it went; kept, never changed."""
+    """One emailing of a bill's notice, or of its overdue reminder, to its holder, and how it went
+    (a reminder for a permit with no email address is recorded as not sent); kept, never changed."""
 
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="sendings")
-    to = models.EmailField()
+    kind = models.CharField(max_length=10, choices=SendingKind.choices, default=SendingKind.NOTICE)
+    to = models.EmailField(blank=True)
     at = models.DateTimeField()
     outcome = models.CharField(max_length=10, choices=SendingOutcome.choices)
     error = models.TextField(blank=True)
@@ -330,7 +333,7 @@ class NoticeSending(AppendOnlyModel):
         triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
-        return f"{self.bill} to {self.to} ({self.outcome})"
+        return f"{self.bill} {self.kind} to {self.to or '(no email address)'} ({self.outcome})"
 
 
 class FalseAlarmCall(Call):

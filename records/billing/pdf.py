@@ -1,8 +1,9 @@
 """A bill's notice as the holder receives it: a US letter page whose holder and mailing address sit
 where a #10 window envelope shows them (the sender in the small window at the top left), then the
 alarm site, each alarm's date, time, call number and fee, the earlier unpaid balance, the total, the
-due date, how to pay and how to appeal. Text from users (names, addresses, reasons) is escaped
-before it reaches a Paragraph, which would read it as markup.
+due date, how to pay and how to appeal. An overdue bill's reminder is the same notice titled as an
+overdue reminder, with the late fee and the new balance first. Text from users (names, addresses,
+reasons) is escaped before it reaches a Paragraph, which would read it as markup.
 """
 
 import io
@@ -74,13 +75,17 @@ def _sender_block(canvas) -> None:
         canvas.drawString(left, top - 10 - 11 * n, line)
 
 
-def _first_page(bill: Bill):
+def _first_page(bill: Bill, reminder: bool = False):
     def draw(canvas, doc) -> None:
         canvas.saveState()
         _sender_block(canvas)
         _address_block(canvas, bill)
         canvas.setFont("Helvetica-Bold", 11)
-        canvas.drawRightString(WIDTH - 0.75 * inch, HEIGHT - 0.6 * inch, "FALSE ALARM NOTICE")
+        canvas.drawRightString(
+            WIDTH - 0.75 * inch,
+            HEIGHT - 0.6 * inch,
+            "OVERDUE REMINDER: FALSE ALARM BILL" if reminder else "FALSE ALARM NOTICE",
+        )
         canvas.setFont("Helvetica", 9)
         canvas.drawRightString(WIDTH - 0.75 * inch, HEIGHT - 0.8 * inch, f"Bill {bill.number or '(draft)'}")
         canvas.drawRightString(
@@ -102,11 +107,27 @@ def _later_page(canvas, doc) -> None:
     canvas.restoreState()
 
 
-def _story(bill: Bill) -> list:
+def _overdue(bill: Bill, earlier) -> list:
+    """The reminder's opening: the bill is overdue, the late fee added, the balance now owed."""
+    due = long_date(bill.due_on) if bill.due_on else "its due date"
+    return [
+        Paragraph(
+            f"<b>This bill was due {due} and is overdue.</b> A late fee of {dollars(bill.late_fee)} has been "
+            f"added. The new balance of this bill is <b>{dollars(bill.balance)}</b>"
+            + (f" ({dollars(bill.balance + earlier)} with the earlier unpaid balance)" if earlier else "")
+            + ", due now. If you have paid since, please disregard this reminder.",
+            BODY,
+        ),
+        Spacer(1, 8),
+    ]
+
+
+def _story(bill: Bill, reminder: bool = False) -> list:
     earlier = unpaid_before(bill)
     schedule = bill.schedule
     story = [
-        Paragraph("False alarm bill", TITLE),
+        Paragraph("Overdue reminder: false alarm bill" if reminder else "False alarm bill", TITLE),
+        *(_overdue(bill, earlier) if reminder else []),
         Paragraph(
             f"Alarm permit <b>{text(bill.permit.number)}</b> &nbsp; Alarm site: <b>{text(bill.site)}</b>",
             BODY,
@@ -162,16 +183,17 @@ def _story(bill: Bill) -> list:
     )
     story.append(table)
     due = long_date(bill.due_on) if bill.due_on else "(not issued)"
+    amount_due = (
+        f"<b>Amount due now {dollars(bill.balance + earlier)}</b> (it was due {due})."
+        if reminder
+        else f"<b>Amount due {dollars(bill.balance + earlier)} by {due}.</b> "
+        f"A bill unpaid after its due date is charged a late fee of {dollars(schedule.late_fee)}."
+    )
     story += [
         Spacer(1, 10),
         KeepTogether(
             [
-                Paragraph(
-                    f"<b>Amount due {dollars(bill.balance + earlier)} by {due}.</b> "
-                    f"A bill unpaid after its due date is charged a late fee of "
-                    f"{dollars(schedule.late_fee)}.",
-                    BODY,
-                ),
+                Paragraph(amount_due, BODY),
                 Paragraph("How to pay", HEADING),
                 Paragraph(text(schedule.payment_instructions), BODY),
             ]
@@ -202,21 +224,27 @@ def _story(bill: Bill) -> list:
     return story
 
 
-def notices_pdf(bills: Iterable[Bill]) -> bytes:
-    """The notices of `bills`, each starting on a page of its own (one file to print a run's)."""
+def notices_pdf(bills: Iterable[Bill], *, reminder: bool = False) -> bytes:
+    """The notices of `bills` (or, with `reminder`, their overdue reminders), each starting on a page
+    of its own (one file to print a run's)."""
     bills = list(bills)
     buffer = io.BytesIO()
     document = BaseDocTemplate(
         buffer,
         pagesize=LETTER,
         author=settings.CAD_BILLING_SENDER_NAME,
-        title="False alarm notices" if len(bills) != 1 else f"False alarm bill {bills[0]}",
+        title=(
+            ("Overdue reminders" if reminder else "False alarm notices")
+            if len(bills) != 1
+            else f"{'Overdue reminder: false alarm bill' if reminder else 'False alarm bill'} {bills[0]}"
+        ),
     )
     first = Frame(0.75 * inch, 0.75 * inch, WIDTH - 1.5 * inch, BODY_TOP - 0.75 * inch)
     later = Frame(0.75 * inch, 0.75 * inch, WIDTH - 1.5 * inch, HEIGHT - 1.5 * inch)
     # The document opens on the first template: the first bill's first page.
     templates = [
-        PageTemplate(id=f"bill-{n}", frames=[first], onPage=_first_page(b)) for n, b in enumerate(bills)
+        PageTemplate(id=f"bill-{n}", frames=[first], onPage=_first_page(b, reminder))
+        for n, b in enumerate(bills)
     ]
     document.addPageTemplates(
         [*templates[:1], PageTemplate(id="later", frames=[later], onPage=_later_page), *templates[1:]]
@@ -225,10 +253,15 @@ def notices_pdf(bills: Iterable[Bill]) -> bytes:
     for index, bill in enumerate(bills):
         if index:
             story += [NextPageTemplate(f"bill-{index}"), PageBreak()]
-        story += [NextPageTemplate("later"), *_story(bill)]
+        story += [NextPageTemplate("later"), *_story(bill, reminder)]
     document.build(story or [Paragraph("No notices.", BODY)])
     return buffer.getvalue()
 
 
 def bill_pdf(bill: Bill) -> bytes:
     return notices_pdf([bill])
+
+
+def reminder_pdf(bill: Bill) -> bytes:
+    """An overdue bill's reminder, as emailed to its holder."""
+    return notices_pdf([bill], reminder=True)

@@ -29,6 +29,7 @@ from records.billing.choices import (
     CountingWindow,
     PaymentMethod,
     RunStatus,
+    SendingKind,
     SendingOutcome,
 )
 from records.billing.models import (
@@ -45,7 +46,7 @@ from records.billing.models import (
     ScheduleDisposition,
     tiers_problem,
 )
-from records.billing.pdf import bill_pdf
+from records.billing.pdf import bill_pdf, reminder_pdf
 from records.billing.selectors import (
     AlarmVerdict,
     appeal_last_day,
@@ -345,9 +346,10 @@ def billing_run(*, through: date | None = None, by: User = None, on: date | None
         for first in range(0, len(drafts), RUN_BATCH):
             issued += bills_issue(bill_ids=drafts[first : first + RUN_BATCH], on=on)
             BillingRun.objects.filter(pk=run.pk).update(bills_issued=len(issued))
+        notices = NoticeSending.objects.filter(kind=SendingKind.NOTICE)
         unsent = (
-            Bill.objects.filter(sendings__outcome=SendingOutcome.FAILED)
-            .exclude(sendings__outcome=SendingOutcome.SENT)
+            Bill.objects.filter(pk__in=notices.filter(outcome=SendingOutcome.FAILED).values("bill"))
+            .exclude(pk__in=notices.filter(outcome=SendingOutcome.SENT).values("bill"))
             .select_related("permit")
             .distinct()
         )
@@ -539,7 +541,8 @@ def bill_payment_add(*, bill: Bill, amount, method: str, reference: str = "", by
 
 def bills_overdue_mark(*, on: date | None = None) -> int:
     """Issued bills past their due day with a balance become overdue, and carry the schedule's late
-    fee once; appealed bills wait for the decision. Returns how many."""
+    fee once; appealed bills wait for the decision. Then each overdue bill's holder is sent its
+    reminder (bill_reminders_email). Returns how many bills became overdue."""
     on = on or timezone.localdate()
     marked = 0
     for pk in Bill.objects.filter(status=BillStatus.ISSUED, due_on__lt=on).values_list("pk", flat=True):
@@ -556,7 +559,76 @@ def bills_overdue_mark(*, on: date | None = None) -> int:
                 detail={"number": bill.number, "late_fee": str(bill.late_fee), "balance": str(bill.balance)},
             )
             marked += 1
+    bill_reminders_email()
     return marked
+
+
+def bill_reminders_email() -> int:
+    """Email the overdue reminder (the notice titled as a reminder, with the late fee and the new
+    balance) to the holder of each overdue bill not reminded yet, when the permit has an email
+    address; every sending is recorded and audited. A reminder the mail server refused is tried
+    again by the next call; one for a permit with no email address is recorded once as not sent and
+    goes out when an address is added. A bill is reminded once, whatever reruns or overlaps: the
+    bill's row lock is held while its reminder is sent. Returns how many were sent."""
+    reminders = NoticeSending.objects.filter(kind=SendingKind.REMINDER)
+    pending = (
+        Bill.objects.filter(status=BillStatus.OVERDUE)
+        .exclude(pk__in=reminders.filter(outcome=SendingOutcome.SENT).values("bill"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for pk in pending:
+        with transaction.atomic():
+            bill = Bill.objects.select_for_update().select_related("schedule", "permit").get(pk=pk)
+            earlier = list(reminders.filter(bill=bill).values_list("outcome", flat=True))
+            to = bill.permit.holder_email.strip()
+            if bill.status != BillStatus.OVERDUE or SendingOutcome.SENT in earlier:
+                continue
+            if not to:
+                if SendingOutcome.NO_EMAIL in earlier:
+                    continue  # recorded as not sent already; the paper notice is the clerks' to mail
+                outcome, error = SendingOutcome.NO_EMAIL, ""
+            else:
+                outcome, error = _reminder_send(bill, to)
+                sent += outcome == SendingOutcome.SENT
+            NoticeSending.objects.create(
+                bill=bill, kind=SendingKind.REMINDER, to=to, at=timezone.now(), outcome=outcome, error=error
+            )
+            audit_record(
+                action=AuditAction.BILL_REMINDER_EMAIL,
+                object=object_ref("bill", bill.pk),
+                outcome=Outcome.OK if outcome == SendingOutcome.SENT else Outcome.FAILED,
+                detail={
+                    "number": bill.number,
+                    "to": to,
+                    "outcome": outcome,
+                    "late_fee": str(bill.late_fee),
+                    "balance": str(bill.balance),
+                    "error": error,
+                },
+            )
+    return sent
+
+
+def _reminder_send(bill: Bill, to: str) -> tuple[str, str]:
+    message = EmailMessage(
+        subject=f"Overdue: false alarm bill {bill.number} for {bill.site}",
+        to=[to],
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        body=(
+            f"{bill.holder_name},\n\nFalse alarm bill {bill.number} for {bill.site} (alarm permit "
+            f"{bill.permit.number}) was due {bill.due_on:%Y-%m-%d} and is overdue. A late fee of "
+            f"{dollars(bill.late_fee)} has been added: the balance is now {dollars(bill.balance)}. "
+            f"The attached reminder says how to pay.\n\n{settings.CAD_BILLING_SENDER_NAME}\n"
+        ),
+    )
+    message.attach(f"{bill.number}-overdue.pdf", reminder_pdf(bill), "application/pdf")
+    try:
+        message.send()
+    except Exception as failure:  # the mail server's problem is recorded; the next run tries again
+        return SendingOutcome.FAILED, repr(failure)[:500]
+    return SendingOutcome.SENT, ""
 
 
 def bill_notices_email(*, bills: list[Bill]) -> int:
@@ -569,7 +641,9 @@ def bill_notices_email(*, bills: list[Bill]) -> int:
         if (
             not to
             or bill.status == BillStatus.DRAFT
-            or NoticeSending.objects.filter(bill=bill, outcome=SendingOutcome.SENT).exists()
+            or NoticeSending.objects.filter(
+                bill=bill, kind=SendingKind.NOTICE, outcome=SendingOutcome.SENT
+            ).exists()
         ):
             continue
         message = EmailMessage(
