@@ -351,13 +351,15 @@ class PermitStandingFilter(admin.SimpleListFilter):
 class AlarmPermitAdmin(admin.ModelAdmin):
     list_display = ("number", "holder_name", "site", "occupancy", "status", "standing_today",
                     "issued_on", "expires_on", "alarm_company")
-    list_filter = ("status", PermitStandingFilter, "occupancy")
+    list_filter = ("status", PermitStandingFilter, ("suspension_flagged_on", admin.EmptyFieldListFilter),
+                   "occupancy")
     search_fields = ("number", "holder_name", "site_address__label", "site_text", "alarm_company")
     list_select_related = ("site_address",)
     autocomplete_fields = ("site_address",)
     readonly_fields = ("created_at", "updated_at")
     fieldsets = [
-        (None, {"fields": ("number", "status", "occupancy", "issued_on", "expires_on")}),
+        (None, {"fields": ("number", "status", "suspension_flagged_on", "occupancy", "issued_on",
+                           "expires_on")}),
         ("Holder", {"fields": ("holder_name", "holder_mailing_address", "holder_email", "mail_returned_on")}),
         ("Alarm site", {"fields": ("site_address", "site_text", "site_lat", "site_lon"),
                         "description": "An address in the street file, or the site as written and its "

@@ -274,6 +274,11 @@ class AlarmPermit(models.Model):
     issued_on = models.DateField()
     expires_on = models.DateField()
     status = models.CharField(max_length=16, choices=PermitStatus.choices, default=PermitStatus.ACTIVE)
+    suspension_flagged_on = models.DateField(
+        null=True, blank=True,
+        help_text="The day its false alarms reached the ordinance's suspension threshold (set by the billing "
+                  "run). Information for the clerks who decide, and for dispatchers on its alarm calls: it "
+                  "never holds a dispatch back. Clear it when the matter is settled")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -32,7 +32,7 @@ class AlarmPermitSerializer(serializers.ModelSerializer):
     class Meta:
         model = AlarmPermit
         fields = ("number", "status", "standing", "occupancy", "holder_name", "site", "alarm_company",
-                  "company_contact", "company_phone", "issued_on", "expires_on")
+                  "company_contact", "company_phone", "issued_on", "expires_on", "suspension_flagged_on")
 
     def get_standing(self, permit: AlarmPermit) -> str:
         return permit.standing(self.context["today"])

@@ -18,7 +18,7 @@ from premises.services.importing import (
     segments_import,
     street_segments_derive,
 )
-from premises.services.permits import alarm_permit_save
+from premises.services.permits import alarm_permit_save, alarm_permits_flag_for_suspension
 from premises.services.street_file import (
     address_label,
     address_upsert,
@@ -32,7 +32,8 @@ from premises.services.street_file import (
 
 __all__ = [
     "ImportReport", "address_label", "confidential_reads_audit",
-    "address_upsert", "addresses_import", "alarm_permit_save", "beat_upsert",
+    "address_upsert", "addresses_import", "alarm_permit_save", "alarm_permits_flag_for_suspension",
+    "beat_upsert",
     "beats_import", "common_place_save", "common_places_import", "csv_text", "intersections_rebuild",
     "places_rebeat", "premise_flag_approve", "premise_flag_read_record", "premise_flag_save",
     "premise_flags_read_record", "read_csv", "segments_import", "street_get_or_create",

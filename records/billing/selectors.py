@@ -137,6 +137,14 @@ def _window_words(schedule: FeeSchedule) -> str:
     return "this permit year"  # a calendar-year ordinance's permit year is the calendar year
 
 
+def suspension_reached_by(verdict: AlarmVerdict, *, on: date) -> bool:
+    """The alarm took its permit to the suspension threshold in the counting window `on` is in."""
+    if not verdict.suspension or verdict.permit is None:
+        return False
+    at = timezone.make_aware(datetime.combine(on, time.max))
+    return verdict.call.received_at >= _window_start(verdict.schedule, verdict.permit, at)
+
+
 def _judge(verdict: AlarmVerdict, state: _Site) -> None:
     call, schedule, permit = verdict.call, verdict.schedule, verdict.permit
     if schedule is None:

@@ -23,6 +23,7 @@ from cad.exceptions import Invalid
 from cad.history import actor
 from calls.models import Disposition
 from premises.models import AlarmPermit
+from premises.services import alarm_permits_flag_for_suspension
 from records.billing.choices import (
     AppealOutcome,
     BillStatus,
@@ -54,6 +55,7 @@ from records.billing.selectors import (
     false_alarms,
     fee_schedules,
     schedule_in_effect,
+    suspension_reached_by,
 )
 
 User = AbstractBaseUser | AnonymousUser | None
@@ -154,6 +156,7 @@ class Preview:
     through: date
     bills: list[PlannedBill] = field(default_factory=list)
     held: list[AlarmVerdict] = field(default_factory=list)
+    suspension: set[int] = field(default_factory=set)  # permits at the threshold in the current window
 
     @property
     def total(self) -> Decimal:
@@ -173,6 +176,8 @@ def billing_preview(*, through: date) -> Preview:
         return preview
     by_permit: dict[int, PlannedBill] = {}
     for verdict in false_alarms(start=min(s.effective_from for s in schedules), end=through):
+        if suspension_reached_by(verdict, on=through):
+            preview.suspension.add(verdict.permit.pk)
         if not verdict.billable or verdict.bill_number is not None:
             continue
         if verdict.held:
@@ -354,6 +359,9 @@ def billing_run(*, through: date | None = None, by: User = None, on: date | None
             .distinct()
         )
         bill_notices_email(bills=[*issued, *unsent])
+        alarm_permits_flag_for_suspension(
+            permit_ids=preview.suspension, on=on,
+            reason=f"false alarms reached the ordinance's suspension threshold (billing run {run.pk})")
         BillingRun.objects.filter(pk=run.pk).update(
             **figures, bills_issued=len(issued), status=RunStatus.DONE, finished_at=timezone.now()
         )

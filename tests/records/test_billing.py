@@ -351,3 +351,27 @@ def test_the_next_notice_shows_what_the_last_bill_still_owes_unless_it_is_under_
     assert unpaid_before(second) == Decimal("70.00")
     bill_appeal(bill=first, reason="Storm", by=carol, on=ISSUE_DAY)
     assert unpaid_before(second) == Decimal("0.00")
+
+
+def test_a_run_flags_a_permit_whose_false_alarms_reach_the_threshold_and_dispatch_is_never_held(
+        five_false_and_two_not, alice, as_alice):
+    acme, _ = five_false_and_two_not
+    FeeSchedule.objects.update(suspension_threshold=5)
+    quiet = permit("AP-TEST-2", "410 MAIN ST", holder="QUIET CAFE")
+    for month in (1, 2, 3, 4):
+        alarm(alice, day(month, 12), address="410 MAIN ST")  # four: under the threshold
+
+    billing_run(through=THROUGH, on=ISSUE_DAY)
+    billing_run(through=THROUGH, on=ISSUE_DAY + timedelta(days=1))  # flagged once: the day stays
+
+    acme.refresh_from_db(), quiet.refresh_from_db()
+    assert (acme.suspension_flagged_on, quiet.suspension_flagged_on) == (ISSUE_DAY, None)
+    [entry] = [e for e in AuditEntry.objects.filter(action="permit.change", object=f"permit:{acme.pk}")
+               if "suspension threshold" in e.detail.get("reason", "")]
+    assert entry.detail["changes"] == {"suspension_flagged_on": [None, ISSUE_DAY.isoformat()]}
+    # A dispatcher sees it on the next alarm there, as information: the call is sent as any other.
+    call = as_alice.post("/api/v1/calls/", {"call_type": "ALRBA", "location": {"address": "310 MAIN ST"}},
+                         format="json").json()
+    assert call["alarm_permit"]["suspension_flagged_on"] == ISSUE_DAY.isoformat()
+    sent = as_alice.post(f"/api/v1/calls/{call['id']}/dispatch/", {"units": ["3A11"]}, format="json")
+    assert sent.status_code == 200 and sent.json()["status"] == "dispatched"
