@@ -620,21 +620,26 @@ def bill_reminders_email() -> int:
 
 
 def _reminder_send(bill: Bill, to: str) -> tuple[str, str]:
-    message = EmailMessage(
-        subject=f"Overdue: false alarm bill {bill.number} for {bill.site}",
-        to=[to],
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    return _mail(
+        to, subject=f"Overdue: false alarm bill {bill.number} for {bill.site}",
         body=(
             f"{bill.holder_name},\n\nFalse alarm bill {bill.number} for {bill.site} (alarm permit "
             f"{bill.permit.number}) was due {bill.due_on:%Y-%m-%d} and is overdue. A late fee of "
             f"{dollars(bill.late_fee)} has been added: the balance is now {dollars(bill.balance)}. "
             f"The attached reminder says how to pay.\n\n{settings.CAD_BILLING_SENDER_NAME}\n"
         ),
+        attachment=(f"{bill.number}-overdue.pdf", reminder_pdf(bill)),
     )
-    message.attach(f"{bill.number}-overdue.pdf", reminder_pdf(bill), "application/pdf")
+
+
+def _mail(to: str, *, subject: str, body: str, attachment: tuple[str, bytes]) -> tuple[str, str]:
+    """One email to a holder with its PDF: (outcome, error). A mail server's refusal is recorded by
+    the caller, and the next run tries again."""
+    message = EmailMessage(subject=subject, to=[to], from_email=settings.DEFAULT_FROM_EMAIL, body=body)
+    message.attach(*attachment, "application/pdf")
     try:
         message.send()
-    except Exception as failure:  # the mail server's problem is recorded; the next run tries again
+    except Exception as failure:
         return SendingOutcome.FAILED, repr(failure)[:500]
     return SendingOutcome.SENT, ""
 
@@ -654,23 +659,16 @@ def bill_notices_email(*, bills: list[Bill]) -> int:
             ).exists()
         ):
             continue
-        message = EmailMessage(
-            subject=f"False alarm bill {bill.number} for {bill.site}",
-            to=[to],
-            from_email=settings.DEFAULT_FROM_EMAIL,
+        outcome, error = _mail(
+            to, subject=f"False alarm bill {bill.number} for {bill.site}",
             body=(
                 f"{bill.holder_name},\n\nThe attached notice bills {dollars(bill.total)} for false alarms at "
                 f"{bill.site} (alarm permit {bill.permit.number}), due {bill.due_on:%Y-%m-%d}. "
                 f"It says how to pay and how to appeal.\n\n{settings.CAD_BILLING_SENDER_NAME}\n"
             ),
+            attachment=(f"{bill.number}.pdf", bill_pdf(bill)),
         )
-        message.attach(f"{bill.number}.pdf", bill_pdf(bill), "application/pdf")
-        try:
-            message.send()
-            outcome, error = SendingOutcome.SENT, ""
-            sent += 1
-        except Exception as failure:  # the mail server's problem is recorded; the next run tries again
-            outcome, error = SendingOutcome.FAILED, repr(failure)[:500]
+        sent += outcome == SendingOutcome.SENT
         with transaction.atomic():
             NoticeSending.objects.create(bill=bill, to=to, at=timezone.now(), outcome=outcome, error=error)
             audit_record(
