@@ -17,6 +17,7 @@ from calls.models import (
     Call,
     CallNumberCounter,
     CallPremiseFlag,
+    CallShare,
     CallType,
     ChronologyEntry,
     Disposition,
@@ -219,6 +220,16 @@ class PremiseFlagCopyInline(ReadOnlyTabularInline):
         return _copy_text(copy)
 
 
+class CallShareInline(ReadOnlyTabularInline):
+    model = CallShare
+    verbose_name_plural = "shared with partner agencies"
+    fields = ("agency", "relay", "note", "shared_at", "shared_by", "ended_at", "ended_by")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("agency", "shared_by", "ended_by")
+
+
 @admin.register(Call)
 class CallAdmin(ReadOnlyAdmin):
     """A call is a record: it changes only through the call services, never here.
@@ -249,6 +260,7 @@ class CallAdmin(ReadOnlyAdmin):
         )}),
         ("Location", {"fields": ("address", "lat", "lon", "beat", "location_verified")}),
         ("Caller", {"fields": ("caller_name", "caller_phone", "narrative")}),
+        ("Partner", {"fields": ("sent_by", "sent_by_incident")}),
         ("Times", {"fields": (
             received_at, entered_at, dispatched_at, enroute_at, onscene_at, closed_at,
             "created_by", updated_at,
@@ -258,7 +270,7 @@ class CallAdmin(ReadOnlyAdmin):
         "duplicate_calls", received_at, entered_at, dispatched_at, enroute_at, onscene_at,
         closed_at, updated_at,
     )
-    inlines = [AssignmentInline, PremiseFlagCopyInline, ChronologyInline]
+    inlines = [AssignmentInline, CallShareInline, PremiseFlagCopyInline, ChronologyInline]
     actions = ["export_csv"]
 
     @admin.action(description="Export selected calls as CSV", permissions=["view"])
@@ -298,6 +310,20 @@ class CallAdmin(ReadOnlyAdmin):
             ", ", '<a href="{}">{}</a>',
             ((reverse("admin:calls_call_change", args=[d.pk]), d.number) for d in duplicates),
         ) or "-"
+
+
+@admin.register(CallShare)
+class CallShareAdmin(ReadOnlyAdmin):
+    """Who a call was shared with or relayed to, and when it ended: made from the console or the
+    API, never here."""
+
+    list_display = ("call", "agency", "relay", "shared_at", "shared_by", "ended_at")
+    list_filter = ("agency", "relay", ("ended_at", admin.EmptyFieldListFilter))
+    search_fields = ("call__number",)
+    search_help_text = "Call number"
+    date_hierarchy = "shared_at"
+    list_select_related = ("call", "agency", "shared_by")
+    show_full_result_count = False
 
 
 @admin.register(Assignment)

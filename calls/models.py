@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from cad.history import AppendOnlyModel
-from cad.models import Discipline
+from cad.models import Agency, Discipline
 from calls.choices import CallSource, CallStatus, ChronologyKind
 from premises.choices import FlagKind
 from premises.models import Address, Beat, PremiseFlag
@@ -132,6 +132,13 @@ class Call(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="calls_sent",
+        help_text="The partner agency that sent this call in (source partner), which follows it",
+    )
+    sent_by_incident = models.CharField(
+        max_length=64, blank=True, help_text="The sending agency's own incident number or id",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -364,3 +371,37 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text}"
+
+
+class CallShare(models.Model):
+    """A call shared with a partner agency (it sees the call, its chronology and its events), or
+    relayed to it (it takes responsibility; the call stays on the board marked as relayed).
+
+    Kept as history: ending a share stamps it, and sharing again starts a new one. At most one
+    share of a call with an agency is open at a time.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="shares")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="call_shares")
+    relay = models.BooleanField(default=False, help_text="The partner took responsibility for the call")
+    note = models.CharField(max_length=500, blank=True)
+    shared_at = models.DateTimeField()
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-shared_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "agency"], condition=Q(ended_at__isnull=True),
+                                    name="call_share_one_open_per_agency"),
+        ]
+        indexes = [models.Index(fields=["agency", "ended_at"])]
+
+    def __str__(self) -> str:
+        what = "relayed to" if self.relay else "shared with"
+        return f"{self.call} {what} {self.agency.code}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cad import roles
 from calls.choices import CallStatus
-from calls.models import Assignment, Call, CallPremiseFlag, ChronologyEntry
+from calls.models import Assignment, Call, CallPremiseFlag, CallShare, ChronologyEntry
 from premises.models import AlarmPermit
 from premises.places import Place
 from premises.selectors import alarm_permit_for
@@ -40,10 +40,15 @@ def calls_with_phone_digits(calls: QuerySet[Call]) -> QuerySet[Call]:
 
 
 def calls_shared_with(agency_code: str) -> QuerySet[Call]:
-    """The calls an agency's program may see: those its units were sent to. The one rule the API
-    and the live stream both apply."""
+    """The calls a partner agency may see: those shared or relayed with it (while the share is
+    open), those it sent in, and those its units were sent to. The one rule the API, the live
+    stream, EIDO and webhooks all apply."""
     return Call.objects.filter(
-        pk__in=Assignment.objects.filter(unit__agency__code=agency_code).values("call_id"))
+        Q(pk__in=Assignment.objects.filter(unit__agency__code=agency_code).values("call_id"))
+        | Q(pk__in=CallShare.objects.filter(agency__code=agency_code, ended_at__isnull=True)
+            .values("call_id"))
+        | Q(sent_by__code=agency_code)
+    )
 
 
 def call_shared_with(call_id: int, agency_code: str) -> bool:

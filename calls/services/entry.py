@@ -12,6 +12,7 @@ from cad.audit import AuditAction, audit_record, object_ref
 from cad.events import EventName
 from cad.exceptions import Conflict, Invalid
 from cad.history import actor
+from cad.models import Agency
 from calls.choices import CallSource, ChronologyKind
 from calls.events import call_announce, call_shape
 from calls.models import Call, CallNumberCounter, CallType, Priority, received_at_problem
@@ -72,7 +73,11 @@ def call_create(
     caller_phone: str = "",
     narrative: str = "",
     received_at: datetime | None = None,
+    sent_by: Agency | None = None,
+    sent_by_incident: str = "",
 ) -> Call:
+    """A new pending call. A call a partner agency sent in carries `sent_by` (that agency, which
+    follows it from then on) and its own incident number."""
     now = timezone.now()
     received_at = received_at or now
     problem = received_at_problem(received_at, now=now)
@@ -91,11 +96,15 @@ def call_create(
         entered_at=now,
         created_by=actor(by),
         premise_flags_at=now,
+        sent_by=sent_by,
+        sent_by_incident=sent_by_incident,
         **_place_fields(place),
     )
     text = f"{call_type.code} P{call.priority_id} at {call.address}"
     if not place.verified:
         text += " (location not verified)"
+    if sent_by is not None:
+        text += f"; sent in by {sent_by.code}" + (f" ({sent_by_incident})" if sent_by_incident else "")
     chronology_add(call, ChronologyKind.CREATED, by=by, at=now, text=text)
     # A new call has no units yet, and its flags are the ones just attached: its shapes (the event,
     # the API's answer) need not read either back.
@@ -110,7 +119,8 @@ def call_create(
     call_announce(call, EventName.CALL_CREATED, shape={**shape, "number": call.number})
     audit_record(action=AuditAction.CALL_CREATE, object=object_ref("call", call.pk), by=by, detail={
         "number": call.number, "call_type": call_type.code, "priority": call.priority_id,
-        "address": call.address, "source": source})
+        "address": call.address, "source": source,
+        **({"sent_by": sent_by.code, "sent_by_incident": sent_by_incident} if sent_by else {})})
     return call
 
 

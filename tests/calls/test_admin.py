@@ -21,6 +21,7 @@ from calls.models import (
     Call,
     CallNumberCounter,
     CallPremiseFlag,
+    CallShare,
     CallType,
     ChronologyEntry,
     Priority,
@@ -36,7 +37,7 @@ CALL_LIST_MAX_QUERIES = 18
 ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallPremiseFlag, CallNumberCounter, UnitStatusChange, AgencyToken,
-    Intersection, Event, EventCounter, PremiseFlagRead, Alert,
+    Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare,
 }
 
 
