@@ -15,6 +15,16 @@ ADMIN_ACTIONS = {
     DELETION: (AuditAction.ADMIN_DELETE, AuditAction.USER_DELETE),
 }
 
+# What their services record themselves, with the fields old → new: the admin's log of the same
+# save would be a second entry for one change.
+AUDITED_BY_SERVICES = {
+    ADDITION: {"units.unit", "units.station", "premises.premiseflag", "premises.alarmpermit",
+               "records.feeschedule"},
+    CHANGE: {"units.unit", "units.station", "premises.premiseflag", "premises.alarmpermit",
+             "records.feeschedule"},
+    DELETION: {"units.station"},
+}
+
 
 def _address(request: HttpRequest | None) -> str | None:
     return client_address(request.META) if request is not None else None
@@ -47,6 +57,8 @@ def admin_logged(sender, instance: LogEntry, created: bool, **kwargs) -> None:
     if not created:
         return
     model = instance.content_type.model_class() if instance.content_type_id else None
+    if model is not None and model._meta.label_lower in AUDITED_BY_SERVICES[instance.action_flag]:
+        return
     is_account = model is get_user_model()
     action = ADMIN_ACTIONS[instance.action_flag][1 if is_account else 0]
     kind = "user" if is_account else (instance.content_type.model if instance.content_type_id else "object")

@@ -2,6 +2,7 @@
 one that stops being audited is named)."""
 
 import ipaddress
+import json
 from datetime import timedelta
 
 import pytest
@@ -269,3 +270,21 @@ def test_the_source_address_believes_forwarded_for_only_from_trusted_proxies(rem
                                                                             expected):
     with override_settings(CAD_TRUSTED_PROXIES=[ipaddress.ip_network(n) for n in trusted]):
         assert client_address({"REMOTE_ADDR": remote, "HTTP_X_FORWARDED_FOR": forwarded}) == expected
+
+
+def test_a_unit_changed_in_the_admin_is_one_audit_entry_with_its_fields(sam):
+    unit = Unit.objects.get(callsign="1A12")
+    client = Client()
+    client.force_login(sam)
+    page = client.get(f"/admin/units/unit/{unit.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: v for k, v in data.items() if v is not None}
+    data["capabilities"] = json.dumps([*unit.capabilities, "thermal_camera"])
+    before = AuditEntry.objects.count()
+    response = client.post(f"/admin/units/unit/{unit.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    made = list(AuditEntry.objects.order_by("id")[before:].values_list("action", "object"))
+    assert made == [("unit.change", f"unit:{unit.pk}")]
+    assert last("unit.change").detail["changes"]["capabilities"] == [
+        unit.capabilities, [*unit.capabilities, "thermal_camera"]]
