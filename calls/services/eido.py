@@ -2,6 +2,7 @@
 its incident already made, through call entry's own services. Its notes are added once each, by
 their ids, however often the EIDO is posted again."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -123,11 +124,18 @@ def _changes(call: Call, incoming: IncomingIncident) -> dict:
     place = place_for_location(incoming.location)
     if place.address != call.address or _moved(place.lat, place.lon, call.lat, call.lon):
         changes["location"] = incoming.location
-    for name in ("caller_name", "caller_phone", "narrative"):
+    for name in ("caller_name", "narrative"):
         value = getattr(incoming, name)
         if value and value != getattr(call, name):
             changes[name] = value
+    # A number comes back as a tel: URI's digits: 816-555-0142 is still 8165550142.
+    if incoming.caller_phone and _digits(incoming.caller_phone) != _digits(call.caller_phone):
+        changes["caller_phone"] = incoming.caller_phone
     return changes
+
+
+def _digits(phone: str) -> str:
+    return re.sub(r"[^\d+]", "", phone)
 
 
 def _moved(lat, lon, old_lat, old_lon) -> bool:
