@@ -35,6 +35,7 @@ class Credentials:
     session_key: str | None = None
     token_malformed: bool = False
     source_ip: str | None = None  # for the audit trail, when the socket is refused
+    path: str = STREAM_PATH  # the socket's path (/ws/console/, /ws/eido/), for the same
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,9 @@ def _refusals_audit(batch: list[Credentials], admissions: list[Admission]) -> No
         return
     with transaction.atomic():
         for credentials, answer in refused:
-            audit_record(action=AuditAction.DENIED, object=STREAM_PATH, outcome=Outcome.DENIED,
+            audit_record(action=AuditAction.DENIED, object=credentials.path, outcome=Outcome.DENIED,
                          by=answer.user, source_ip=credentials.source_ip,
-                         detail={"path": STREAM_PATH, "close": answer.refusal,
+                         detail={"path": credentials.path, "close": answer.refusal,
                                  "reason": REFUSAL_REASONS[answer.refusal]})
 
 

@@ -1,5 +1,9 @@
 """The live stream's hub: one per server process, between the channel layer and its consoles.
 
+A console is any follower with the ConsoleConsumer's few methods (offer, fall_behind, beat, end)
+and attributes (user, credentials, audience, last_seq): other apps' sockets (the calls' EIDO
+conveyance, /ws/eido/) follow the same one subscription rather than reading the table each.
+
 Each event reaches the process once (the hub is the process's one member of the consoles' group,
 whatever the number of consoles), is encoded once, and is written to every console that follows
 it; whether an agency's programs may see it is decided once per event and agency. A gap (a
@@ -30,7 +34,7 @@ from django.utils import timezone
 from cad import admission, events, stream
 
 if TYPE_CHECKING:
-    from cad.consumers import ConsoleConsumer
+    from cad.consumers import ConsoleConsumer  # or any follower with its methods
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +53,14 @@ class Entry:
     agency_code: str
     shared: dict[str, bool] = field(default_factory=dict)
     frame: bytes | None = None
+    event: str = ""
 
     @classmethod
     def of(cls, announcement: dict) -> "Entry":
         text = json.dumps({"event": announcement["event"], "seq": announcement["seq"],
                            "data": announcement["data"]})
         return cls(announcement["seq"], text, announcement.get("call_id"),
-                   announcement.get("agency_code") or "")
+                   announcement.get("agency_code") or "", event=announcement["event"])
 
     def text_for(self, audience: str | None) -> str:
         """What a console of `audience` is sent (decided beforehand for an agency)."""

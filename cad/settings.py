@@ -8,6 +8,7 @@ import importlib.util
 import ipaddress
 import math
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -278,6 +279,19 @@ CAD_STREAM_HEARTBEAT_SECONDS = envfloat("CAD_STREAM_HEARTBEAT_SECONDS", 15.0)
 CAD_STREAM_REPLAY_LIMIT = envint("CAD_STREAM_REPLAY_LIMIT", 5000, minimum=1)
 # How many daphne processes `manage.py serve` starts behind its one address.
 CAD_SERVER_PROCESSES = envint("CAD_SERVER_PROCESSES", 1, minimum=1)
+
+# EIDO (NENA-STA-021) and its conveyance (STA-024, /ws/eido/). The domain ends every id this center
+# gives an incident, a call or a note (urn:emergency:uid:incidentid:2026-000123:DOMAIN): set it to
+# the center's own, so that ids from two centers never meet. An incident type that maps to none of
+# ours arrives as the general type. A subscription's keepalive comes at least every minRate seconds
+# and it lasts CAD_EIDO_EXPIRES_SECONDS unless the subscriber asks for less.
+CAD_EIDO_DOMAIN = os.environ.get("CAD_EIDO_DOMAIN", "cad.invalid").strip().lower()
+if not re.fullmatch(r"[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?", CAD_EIDO_DOMAIN):
+    raise ImproperlyConfigured(f"CAD_EIDO_DOMAIN: give a domain name (e.g. psap.example.gov), not "
+                               f"{CAD_EIDO_DOMAIN!r}.")
+CAD_EIDO_GENERAL_CALL_TYPE = os.environ.get("CAD_EIDO_GENERAL_CALL_TYPE", "ASSIST").strip().upper()
+CAD_EIDO_MIN_RATE_SECONDS = envint("CAD_EIDO_MIN_RATE_SECONDS", 30, minimum=1)
+CAD_EIDO_EXPIRES_SECONDS = envint("CAD_EIDO_EXPIRES_SECONDS", 3600, minimum=10)
 
 # An address (or intersection) sent with coordinates must agree with them to within this; further
 # apart the call is refused naming both, never saved at one with the other dropped.

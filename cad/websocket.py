@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
-from cad.admission import Credentials
+from cad.admission import STREAM_PATH, Credentials
 from cad.audit import AuditAction, Outcome, audit_record, client_address
 
 
@@ -66,15 +66,15 @@ class CredentialsMiddleware:
 
 def credentials_of(scope: dict) -> Credentials:
     headers = dict(scope.get("headers") or [])
-    source_ip = source_address(scope)
+    where = {"source_ip": source_address(scope), "path": (scope.get("path") or STREAM_PATH)[:100]}
     header = headers.get(b"authorization")
     if header is not None:
         parts = header.decode(errors="replace").split()
         if len(parts) == 2 and parts[0].lower() == "token":
-            return Credentials(token_key=parts[1], source_ip=source_ip)
-        return Credentials(token_malformed=True, source_ip=source_ip)
+            return Credentials(token_key=parts[1], **where)
+        return Credentials(token_malformed=True, **where)
     cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin1"))
-    return Credentials(session_key=cookies.get(settings.SESSION_COOKIE_NAME) or None, source_ip=source_ip)
+    return Credentials(session_key=cookies.get(settings.SESSION_COOKIE_NAME) or None, **where)
 
 
 def source_address(scope: dict) -> str | None:

@@ -15,6 +15,7 @@ from calls.models import (
     Alert,
     Assignment,
     Call,
+    CallNoteReceived,
     CallNumberCounter,
     CallPremiseFlag,
     CallShare,
@@ -310,6 +311,20 @@ class CallAdmin(ReadOnlyAdmin):
             ", ", '<a href="{}">{}</a>',
             ((reverse("admin:calls_call_change", args=[d.pk]), d.number) for d in duplicates),
         ) or "-"
+
+
+@admin.register(CallNoteReceived)
+class CallNoteReceivedAdmin(ReadOnlyAdmin):
+    """Notes other centers' EIDOs brought (POST eido/), by their ids: kept so that each is added to
+    its call once. Made by the EIDO's arrival, never here."""
+
+    list_display = ("call", "eido_id", "agency", "received_at", "entry")
+    list_filter = ("agency",)
+    search_fields = ("call__number", "eido_id")
+    search_help_text = "Call number or the note's EIDO id"
+    date_hierarchy = "received_at"
+    list_select_related = ("call", "agency", "entry")
+    show_full_result_count = False
 
 
 @admin.register(CallShare)

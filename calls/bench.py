@@ -28,7 +28,9 @@ from cad.bench import CHROMIUM, CHROMIUM_FLAGS, percentile
 from cad.exceptions import Conflict
 from calls import services
 from calls.choices import ChronologyKind
+from calls.eido.build import eido_build
 from calls.models import Assignment, Call, CallType, ChronologyEntry, Disposition
+from calls.selectors.eido import eido_calls, eido_context
 from calls.selectors.recommend import recommend
 from premises.demo import grid_point
 from premises.models import Beat
@@ -222,6 +224,59 @@ class DispatchBench:
         self.write(f"export.csv of {lines - 1:,} calls ({size / 1e6:.1f} MB, two units each) on "
                    f"{connection.vendor}: {took:.2f} s end to end through the test client; peak RSS "
                    f"+{growth / 1024:.1f} MiB while streaming ({calls:,} calls made in {made:.1f} s)")
+
+    def eido(self, rounds: int, calls: int = 50) -> None:
+        """The EIDO of a call as a partner gets it (two units sent, a few notes, some closed): built
+        from its rows (the builder alone), read and built (what GET calls/{id}/eido/ and each
+        notify of /ws/eido/ cost), through the API, and for `calls` calls read and built together."""
+        robbery, closing = CallType.objects.get(code="ROBBERY"), Disposition.objects.get(code="02")
+        made = []
+        for i in range(calls):
+            call = services.call_create(
+                call_type=robbery, location={"address": f"{300 + 2 * (i % 40)} MAIN ST"}, by=self.alice,
+                caller_name="Bench Caller", caller_phone="816-555-0100", narrative="Two men, a knife")
+            units = [u for u in Unit.objects.filter(status="available").order_by("?")[:2]]
+            services.call_dispatch(call=call, units=units, by=self.alice)
+            for n in range(3):
+                services.call_note_add(call=call, by=self.alice, text=f"update {n}: suspect heading north")
+            if i % 3 == 0:
+                services.call_close(call=call, disposition=closing, by=self.alice)
+            else:
+                for unit in units:
+                    unit_status_set(unit=unit, status="available", by=self.alice)
+            made.append(call.pk)
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(self.alice)
+        built, read, served = [], [], []
+        for i in range(rounds):
+            pk = made[i % len(made)]
+            start = time.perf_counter()
+            call = eido_calls(Call.objects.filter(pk=pk)).get()
+            context = eido_context()
+            middle = time.perf_counter()
+            eido_build(call, context=context)
+            end = time.perf_counter()
+            built.append((end - middle) * 1000)
+            read.append((end - start) * 1000)
+            start = time.perf_counter()
+            response = client.get(f"/api/v1/calls/{pk}/eido/")
+            served.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                raise CommandError(f"GET calls/{pk}/eido/ answered {response.status_code}")
+        together = []
+        for _ in range(max(1, rounds // 20)):
+            start = time.perf_counter()
+            context = eido_context()
+            documents = [eido_build(c, context=context) for c in eido_calls(Call.objects.filter(pk__in=made))]
+            together.append((time.perf_counter() - start) * 1000 / len(documents))
+        self._row("EIDO built from its rows (per call)", built)
+        self._row("EIDO read + built, one call", read)
+        self._row("GET calls/{id}/eido/", served)
+        self._row(f"EIDOs of {len(made)} calls read + built (per call)", together)
+        self.write(f"EIDO build per call: median {statistics.median(built):.2f} ms, p95 "
+                   f"{percentile(built, 0.95):.2f} ms (target < 5 ms); read + built "
+                   f"{statistics.median(read):.2f} ms, {statistics.median(together):.2f} ms per call in a "
+                   f"batch of {len(made)}")
 
     def print(self) -> None:
         self.write(f"Dispatch core on {connection.vendor}, demo city, times in milliseconds")

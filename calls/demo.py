@@ -51,7 +51,7 @@ APCO_CALL_TYPES = {
     "DISVEH": (4, [P], False), "LARCENY": (4, [P], False), "SHOPLIFT": (3, [P], False),
     "VANDAL": (4, [P], False), "FRAUD": (5, [P], False), "PERMISS": (2, [P], False),
     "CITASST": (4, [P], False), "PUBWKS": (4, [W], False), "WIRES": (2, [F, W], False),
-    "INFO": (5, [P], False),
+    "INFO": (5, [P], False), "ASSIST": (3, [P], False),
 }
 
 # Where APCO's text reads as a note rather than a name.

@@ -138,7 +138,8 @@ class Call(models.Model):
         help_text="The partner agency that sent this call in (source partner), which follows it",
     )
     sent_by_incident = models.CharField(
-        max_length=64, blank=True, help_text="The sending agency's own incident number or id",
+        max_length=255, blank=True,
+        help_text="The sending agency's own incident number or id (an EIDO's incident id, when it sent one)",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -405,3 +406,23 @@ class CallShare(models.Model):
     def __str__(self) -> str:
         what = "relayed to" if self.relay else "shared with"
         return f"{self.call} {what} {self.agency.code}"
+
+
+class CallNoteReceived(models.Model):
+    """A note another center's EIDO brought (its notes' `$id`), and the chronology entry it became:
+    the same EIDO posted again, or a later one repeating the note, adds nothing."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="notes_received")
+    eido_id = models.CharField(max_length=255, help_text="The note's $id in the EIDO")
+    entry = models.OneToOneField(ChronologyEntry, on_delete=models.PROTECT, related_name="received_as")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               help_text="The partner whose EIDO brought it")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["call", "eido_id"], name="call_note_received_once")]
+        verbose_name_plural = "notes received"
+
+    def __str__(self) -> str:
+        return f"{self.call} note {self.eido_id}"

@@ -7,6 +7,7 @@ from calls.api.views import (
     CallTypeViewSet,
     CallViewSet,
     DispositionViewSet,
+    EidoReceiveView,
     PriorityViewSet,
     StatsTodayView,
 )
@@ -20,5 +21,6 @@ router.register("alerts", AlertViewSet, basename="alert")
 urlpatterns = [
     re_path(r"^calls/export\.csv$", CallExportView.as_view(), name="call-export"),
     *router.urls,
+    re_path(r"^eido/$", EidoReceiveView.as_view(), name="eido-receive"),
     re_path(r"^stats/today/$", StatsTodayView.as_view(), name="stats-today"),
 ]

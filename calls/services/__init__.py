@@ -7,11 +7,13 @@ from calls.services.chronology import call_note_add, call_supplement_add
 from calls.services.closing import call_close, call_reopen
 from calls.services.dispatch import call_dispatch
 from calls.services.duplicates import call_link
+from calls.services.eido import call_eido_receive
 from calls.services.entry import call_create, call_number_next, call_update
 from calls.services.flags import call_premise_flags_read_record
 
 __all__ = [
-    "alert_acknowledge", "call_close", "call_create", "call_dispatch", "call_link", "call_note_add",
+    "alert_acknowledge", "call_close", "call_create", "call_dispatch", "call_eido_receive", "call_link",
+    "call_note_add",
     "call_number_next", "call_premise_flags_read_record", "call_reopen", "call_supplement_add", "call_update",
     "checks_answered",
     "timers_check",

@@ -19,6 +19,7 @@ from calls.models import (
     Alert,
     Assignment,
     Call,
+    CallNoteReceived,
     CallNumberCounter,
     CallPremiseFlag,
     CallShare,
@@ -37,7 +38,7 @@ CALL_LIST_MAX_QUERIES = 18
 ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallPremiseFlag, CallNumberCounter, UnitStatusChange, AgencyToken,
-    Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare,
+    Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare, CallNoteReceived,
 }
 
 

@@ -18,10 +18,10 @@ from records.reports.bench import reports_bench
 
 
 class Command(BaseCommand):
-    help = ("Measure the dispatch core (service and API latencies, a 50-way dispatch race, the live "
-            "stream, the P1 trial in the console, recommendations); with --street-file, a "
-            "100,000-point street file instead; with --stream-scale, the live stream at a thousand consoles "
-            "beside a bare websockets broadcast server.")
+    help = ("Measure the dispatch core (service and API latencies, a call's EIDO, a 50-way dispatch race, "
+            "the live stream, the P1 trial in the console, recommendations); with --eido, the EIDO alone; "
+            "with --street-file, a 100,000-point street file instead; with --stream-scale, the live stream "
+            "at a thousand consoles beside a bare websockets broadcast server.")
 
     def add_arguments(self, parser):
         parser.add_argument("--rounds", type=int, default=200, help="samples per measurement")
@@ -57,11 +57,14 @@ class Command(BaseCommand):
                                  "workload are timed")
         parser.add_argument("--history-calls", type=int, default=1_000_000, help="with --reports")
         parser.add_argument("--alarms", type=int, default=50_000, help="with --billing")
+        parser.add_argument("--eido", action="store_true",
+                            help="only the EIDO: a call's EIDO built, read and built, served, and 50 "
+                                 "together")
 
     def handle(self, *args, rounds: int, street_file: bool, points: int, lookups: int, keep_db: bool,
                history: bool, audit: bool, export: bool, calls: int, stream_scale: bool, consoles: int,
                client_processes: int, connect_rate: float, billing: bool, permits: int, alarms: int,
-               reports: bool, history_calls: int, **options):
+               reports: bool, history_calls: int, eido: bool, **options):
         if reports:
             with throwaway_database("bench_reports", keep=keep_db):
                 call_command("seed_demo", stdout=io.StringIO())
@@ -92,6 +95,13 @@ class Command(BaseCommand):
                 call_command("seed_demo", stdout=io.StringIO())
                 DispatchBench(self.stdout.write).export(calls)
             return
+        if eido:
+            with throwaway_database("bench", keep=keep_db):
+                call_command("seed_demo", stdout=io.StringIO())
+                core = DispatchBench(self.stdout.write)
+                core.eido(rounds)
+                core.print()
+            return
         if history:
             with throwaway_database("bench", keep=keep_db):
                 call_command("seed_demo", stdout=io.StringIO())
@@ -105,6 +115,7 @@ class Command(BaseCommand):
                 stream.snapshot("the demo city as seeded")
                 core.services(rounds)
                 core.api(rounds)
+                core.eido(rounds)
                 core.print()
                 core.audit_cost(rounds)
                 core.race()
