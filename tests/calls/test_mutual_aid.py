@@ -28,16 +28,18 @@ ENGINE_FROM_NFPD = {"agency": "NFPD", "capability": "engine", "count": 1, "note"
 
 
 def new_call(by, code: str = "FSTRU", address: str = "430 ELM ST") -> Call:
-    return services.call_create(call_type=CallType.objects.get(code=code), location={"address": address}, by=by)
+    return services.call_create(call_type=CallType.objects.get(code=code), location={"address": address},
+                                by=by)
 
 
 def ask(client, call: Call, **changes):
     return client.post(f"{CALLS}{call.pk}/mutual-aid/", {**ENGINE_FROM_NFPD, **changes}, format="json")
 
 
-def asked(by, call: Call, agency: str = "NFPD", capability: str = "engine", count: int = 1) -> MutualAidRequest:
-    return services.mutual_aid_request(call=call, agency=Agency.objects.get(code=agency), capability=capability,
-                                       count=count, by=by)
+def asked(by, call: Call, agency: str = "NFPD", capability: str = "engine", count: int = 1
+          ) -> MutualAidRequest:
+    return services.mutual_aid_request(call=call, agency=Agency.objects.get(code=agency),
+                                       capability=capability, count=count, by=by)
 
 
 def unit(callsign: str) -> Unit:
@@ -67,7 +69,8 @@ def dcso():
 # Asking
 
 
-def test_a_dispatcher_asks_a_fire_district_for_an_engine(as_alice, alice, fire, django_capture_on_commit_callbacks):
+def test_a_dispatcher_asks_a_fire_district_for_an_engine(
+        as_alice, alice, fire, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = ask(as_alice, fire)
 
@@ -83,7 +86,8 @@ def test_a_dispatcher_asks_a_fire_district_for_an_engine(as_alice, alice, fire, 
     event = Event.objects.get(event="mutual_aid.requested")
     assert (event.call_id, event.agency_code, event.data["id"]) == (fire.pk, "NFPD", body["id"])
     audit = AuditEntry.objects.get(action="mutual_aid.request")
-    assert (audit.object, audit.username, audit.detail["agency"]) == (f"call:{fire.pk}", "dispatcher1", "NFPD")
+    assert (audit.object, audit.username, audit.detail["agency"]) == (
+        f"call:{fire.pk}", "dispatcher1", "NFPD")
 
 
 def test_the_capability_and_agency_may_be_given_in_any_case(as_alice, fire):
@@ -136,7 +140,8 @@ def test_asking_the_same_agency_again_for_the_same_capability_while_it_has_not_a
     again = ask(as_alice, fire)
     assert again.status_code == 409
     assert "has not answered yet" in again.json()["detail"]
-    assert ask(as_alice, fire, capability="medic").status_code == 201  # another capability is another question
+    # Another capability is another question.
+    assert ask(as_alice, fire, capability="medic").status_code == 201
     assert MutualAidRequest.objects.count() == 2
 
 
@@ -325,11 +330,12 @@ def test_only_the_partner_asked_answers_not_the_center(alice, fire, as_alice):
 def test_the_partner_declines_with_a_reason(alice, fire, nfpd, as_alice):
     request = asked(alice, fire)
 
-    response = nfpd.post(f"{AID}{request.pk}/decline/", {"reason": "E51 committed to a barn fire"}, format="json")
+    reason = "E51 committed to a barn fire"
+    response = nfpd.post(f"{AID}{request.pk}/decline/", {"reason": reason}, format="json")
 
     assert response.status_code == 200
     body = response.json()
-    assert (body["state"], body["decline_reason"], body["units"]) == ("declined", "E51 committed to a barn fire", [])
+    assert (body["state"], body["decline_reason"], body["units"]) == ("declined", reason, [])
     assert body["answered_at"] is not None and body["answer_seconds"] >= 0
     assert lines(fire)[-1].startswith("NFPD declined mutual aid (1 × engine): E51 committed to a barn fire")
     assert as_alice.get(f"{AID}{request.pk}/").json()["state"] == "declined"
@@ -346,7 +352,8 @@ def test_a_decline_needs_a_reason(alice, fire, nfpd, body):
     assert request.state == "pending"
 
 
-def test_a_dispatcher_cancels_a_pending_request_and_the_partner_can_no_longer_answer(alice, fire, as_alice, nfpd):
+def test_a_dispatcher_cancels_a_pending_request_and_the_partner_can_no_longer_answer(
+        alice, fire, as_alice, nfpd):
     request = asked(alice, fire)
 
     response = as_alice.post(f"{AID}{request.pk}/cancel/", {"reason": "E2 freed up"}, format="json")
@@ -407,7 +414,7 @@ def test_an_accept_and_a_decline_racing_only_one_wins(seeded_transactional_db):
         request = asked(alice, call)
         barrier = threading.Barrier(2)
 
-        def act(i, request=request):
+        def act(i, request=request, barrier=barrier):
             try:
                 barrier.wait()
                 if i == 0:
