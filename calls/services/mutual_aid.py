@@ -222,7 +222,7 @@ def _asked(request: MutualAidRequest) -> str:
 
 
 def _took(seconds: float | None) -> str:
-    seconds = round(seconds or 0)
+    seconds = int(seconds or 0)  # whole seconds gone by, as the console's clocks count them
     if seconds < 60:
         return f"{seconds} s"
     minutes, seconds = divmod(seconds, 60)
