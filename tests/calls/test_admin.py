@@ -24,6 +24,7 @@ from calls.models import (
     CallShare,
     CallType,
     ChronologyEntry,
+    MutualAidRequest,
     Priority,
 )
 from calls.services import call_create, call_dispatch
@@ -37,7 +38,7 @@ CALL_LIST_MAX_QUERIES = 18
 ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallPremiseFlag, CallNumberCounter, UnitStatusChange, AgencyToken,
-    Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare,
+    Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare, MutualAidRequest,
 }
 
 
