@@ -70,10 +70,11 @@ def test_a_district_accepting_shows_live_with_its_engine_dispatched(site, browse
         assert list(mine) == ["NFPD"] and mine["NFPD"]["call"]["location"]["address"] == "650 CEDAR ST"
         assert site.first.api("GET", f"calls/{call['id']}/", nfpd)[0] == 404
 
-        status, accepted = site.first.api("POST", f"mutual-aid/{mine['NFPD']['id']}/accept/", nfpd,
+        # Through the other server where there are two: the console hears it across processes.
+        status, accepted = site.second.api("POST", f"mutual-aid/{mine['NFPD']['id']}/accept/", nfpd,
                                           {"units": ["E51"]})
         assert status == 200, accepted
-        status, declined = site.first.api("POST", f"mutual-aid/{asked['SFPD']['id']}/decline/", sfpd,
+        status, declined = site.second.api("POST", f"mutual-aid/{asked['SFPD']['id']}/decline/", sfpd,
                                           {"reason": "E61 committed to a barn fire"})
         assert status == 200, declined
 
