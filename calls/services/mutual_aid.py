@@ -40,14 +40,16 @@ def mutual_aid_request(*, call: Call, agency: Agency, capability: str, count: in
         return _request(call=call, agency=agency, capability=capability, count=count, by=by, note=note)
     except IntegrityError as exc:
         # The one-pending-request constraint caught a second ask that slipped past the check.
-        raise Conflict(f"{agency.code} was just asked for {capability.strip().lower()} on this call; "
+        raise Conflict(f"{agency.code} was just asked for {capability.strip()} on this call; "
                        "wait for its answer.") from exc
 
 
 @transaction.atomic
 def _request(*, call: Call, agency: Agency, capability: str, count: int, by: User | None,
              note: str) -> MutualAidRequest:
-    capability = capability.strip().lower()
+    typed = capability.strip()
+    # Named as units and plans spell it, whatever case it was typed in.
+    capability = {known.lower(): known for known in capabilities_known()}.get(typed.lower())
     note = note.strip()
     errors = {}
     if agency.kind == Agency.Kind.CENTER:
@@ -59,8 +61,8 @@ def _request(*, call: Call, agency: Agency, capability: str, count: int, by: Use
         errors["count"] = [f"Ask for 1 to {MUTUAL_AID_MOST_UNITS} units."]
     if len(note) > NOTE_LONGEST:
         errors["note"] = [f"Keep the note to {NOTE_LONGEST} characters."]
-    if capability not in capabilities_known():
-        errors["capability"] = [f"Unknown capability {capability!r}: no unit has it and no response plan "
+    if capability is None:
+        errors["capability"] = [f"Unknown capability {typed!r}: no unit has it and no response plan "
                                 "asks for it."]
     elif "agency" not in errors:
         theirs = agency_capabilities(agency)
