@@ -44,6 +44,10 @@ class EventName(StrEnum):
     ALERT_RAISED = "alert.raised"
     ALERT_ESCALATED = "alert.escalated"
     ALERT_ACKNOWLEDGED = "alert.acknowledged"
+    MUTUAL_AID_REQUESTED = "mutual_aid.requested"
+    MUTUAL_AID_ACCEPTED = "mutual_aid.accepted"
+    MUTUAL_AID_DECLINED = "mutual_aid.declined"
+    MUTUAL_AID_CANCELLED = "mutual_aid.cancelled"
 
 
 def publish(event: EventName, data: dict[str, Any], *, call_id: int | None = None,
@@ -51,7 +55,9 @@ def publish(event: EventName, data: dict[str, Any], *, call_id: int | None = Non
     """Record `event` in the current transaction; announce it after commit. Each app builds its
     payloads in its own events module, with the serializer its API answers with.
 
-    `call_id` and `agency_code` say whom it concerns, so partners see only their own.
+    `call_id` and `agency_code` say whom it concerns, so partners see only their own: an event
+    with `agency_code` is addressed to that agency alone (its unit, a mutual-aid request put to it,
+    whatever call it is about); one with only `call_id` goes to whoever may see that call.
     """
     with transaction.atomic():
         seq = _next_seq()

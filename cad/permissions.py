@@ -62,3 +62,14 @@ class IsCenterStaffOrPartnerReading(BasePermission):
         if request.method in SAFE_METHODS and roles.scoped_agency(request.user) is not None:
             return True
         return IsCenterStaff().has_permission(request, view)
+
+
+class IsPartnerAgency(BasePermission):
+    """A partner agency's program answering what was put to its agency (a mutual-aid request); the
+    view's queryset holds only its own, so another agency's is a 404."""
+
+    message = "Only the partner agency asked may answer this."
+
+    def has_permission(self, request, view) -> bool:
+        agency = roles.scoped_agency(request.user)
+        return agency is not None and agency.is_partner

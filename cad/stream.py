@@ -36,9 +36,10 @@ def snapshot(user: AbstractBaseUser) -> dict[str, list[dict]]:
 
 
 def shared_with(announcement: dict, agency_code: str) -> bool:
-    """Partners see events about their own units (the event names the agency), and events about
-    the calls the calls app says they may see; nothing else. `announcement` is an event as
-    Event.announcement() gives it."""
+    """Partners see the events addressed to their agency (their own units, a mutual-aid request put
+    to them, even about a call they may not see yet), and events about the calls the calls app says
+    they may see; nothing else. Decided from the event alone for the first: no query. `announcement`
+    is an event as Event.announcement() gives it."""
     if announcement.get("agency_code"):
         return announcement["agency_code"] == agency_code
     if announcement.get("call_id") is None:

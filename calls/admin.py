@@ -22,6 +22,7 @@ from calls.models import (
     CallType,
     ChronologyEntry,
     Disposition,
+    MutualAidRequest,
     Priority,
     ResponsePlan,
     ResponsePlanLine,
@@ -231,6 +232,22 @@ class CallShareInline(ReadOnlyTabularInline):
         return super().get_queryset(request).select_related("agency", "shared_by", "ended_by")
 
 
+class MutualAidRequestInline(ReadOnlyTabularInline):
+    model = MutualAidRequest
+    verbose_name_plural = "mutual aid asked of partner agencies"
+    fields = ("agency", "capability", "count", "note", "state", "requested_at", "requested_by", "answered_at",
+              "answered_by", "accepted_units", "decline_reason", "cancelled_at", "cancel_reason")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related(
+            "agency", "requested_by", "answered_by").prefetch_related("units")
+
+    @admin.display(description="units")
+    def accepted_units(self, request: MutualAidRequest) -> str:
+        return ", ".join(sorted(unit.callsign for unit in request.units.all())) or "-"
+
+
 @admin.register(Call)
 class CallAdmin(ReadOnlyAdmin):
     """A call is a record: it changes only through the call services, never here.
@@ -271,7 +288,8 @@ class CallAdmin(ReadOnlyAdmin):
         "duplicate_calls", received_at, entered_at, dispatched_at, enroute_at, onscene_at,
         closed_at, updated_at,
     )
-    inlines = [AssignmentInline, CallShareInline, PremiseFlagCopyInline, ChronologyInline]
+    inlines = [AssignmentInline, CallShareInline, MutualAidRequestInline, PremiseFlagCopyInline,
+               ChronologyInline]
     actions = ["export_csv"]
 
     @admin.action(description="Export selected calls as CSV", permissions=["view"])
@@ -339,6 +357,33 @@ class CallShareAdmin(ReadOnlyAdmin):
     date_hierarchy = "shared_at"
     list_select_related = ("call", "agency", "shared_by")
     show_full_result_count = False
+
+
+@admin.register(MutualAidRequest)
+class MutualAidRequestAdmin(ReadOnlyAdmin):
+    """Mutual aid asked of partners and how each answered, with the time it took: made from the
+    console or the API, never here."""
+
+    list_display = ("call", "agency", "capability", "count", "state", "requested_at", "answered_in",
+                    "accepted_units")
+    list_filter = ("state", "agency", "capability")
+    search_fields = ("call__number",)
+    search_help_text = "Call number"
+    date_hierarchy = "requested_at"
+    list_select_related = ("call", "agency")
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("units")
+
+    @admin.display(description="answered in")
+    def answered_in(self, request: MutualAidRequest) -> str:
+        seconds = request.answer_seconds
+        return "-" if seconds is None else f"{seconds:.0f} s"
+
+    @admin.display(description="units")
+    def accepted_units(self, request: MutualAidRequest) -> str:
+        return ", ".join(sorted(unit.callsign for unit in request.units.all())) or "-"
 
 
 @admin.register(Assignment)

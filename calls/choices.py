@@ -39,3 +39,13 @@ class ChronologyKind(models.TextChoices):
     ALERT = "alert", "Alert"
     STATUS_CHECK = "status_check", "Status check"
     SUPPLEMENT = "supplement", "Supplement"
+    MUTUAL_AID = "mutual_aid", "Mutual aid"
+
+
+class MutualAidState(models.TextChoices):
+    """A mutual-aid request's life: asked, then answered by the partner or withdrawn by the center."""
+
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"

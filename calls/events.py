@@ -2,7 +2,8 @@
 
 from cad.events import EventName, publish
 from calls.api.serializers import AlertSerializer, CallSerializer, ChronologyEntrySerializer
-from calls.models import Alert, Call, ChronologyEntry
+from calls.api.serializers.mutual_aid import MutualAidRequestSerializer
+from calls.models import Alert, Call, ChronologyEntry, MutualAidRequest
 
 
 def call_shape(call: Call) -> dict:
@@ -27,3 +28,11 @@ def alert_announce(alert: Alert, name: EventName) -> None:
     one about a call concerns whoever may see the call."""
     agency = alert.unit.agency.code if alert.unit_id and alert.call_id is None else ""
     publish(name, AlertSerializer(alert).data, call_id=alert.call_id, agency_code=agency)
+
+
+def mutual_aid_announce(request: MutualAidRequest, name: EventName) -> None:
+    """mutual_aid.requested, .accepted, .declined or .cancelled, as GET mutual-aid/{id}/ answers:
+    addressed to the agency asked (and the center's consoles and board), even while that agency
+    may not see the call yet, and to no other partner."""
+    publish(name, MutualAidRequestSerializer(request).data, call_id=request.call_id,
+            agency_code=request.agency.code)

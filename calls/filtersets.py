@@ -2,8 +2,9 @@ import django_filters
 from django.db.models import QuerySet
 
 from cad.filters import CodeFilter, IsoDateTimeFilter
-from calls.choices import ACTIVE_STATUSES, OPEN_STATUSES, CallStatus
-from calls.models import Call, CallType
+from cad.models import Agency
+from calls.choices import ACTIVE_STATUSES, OPEN_STATUSES, CallStatus, MutualAidState
+from calls.models import Call, CallType, MutualAidRequest
 from premises.models import Beat
 from units.models import Unit
 
@@ -40,3 +41,18 @@ class CallFilterSet(django_filters.FilterSet):
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(status__in=STATUS_GROUPS.get(value, {value}))
+
+
+class MutualAidFilterSet(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=MutualAidState.choices,
+                                        help_text="pending, accepted, declined or cancelled")
+    call = django_filters.NumberFilter(field_name="call_id", min_value=1, max_value=10**18,
+                                       help_text="A call's id: its requests")
+    agency = CodeFilter(field_name="agency", queryset=Agency.objects.all(),
+                        listing="/api/v1/mutual-aid/partners/", help_text="The agency asked, e.g. NFPD")
+    since = IsoDateTimeFilter(field_name="requested_at", lookup_expr="gte",
+                              help_text="Requests made at or after this time")
+
+    class Meta:
+        model = MutualAidRequest
+        fields = ["state", "call", "agency", "since"]

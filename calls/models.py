@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from cad.history import AppendOnlyModel
 from cad.models import Agency, Discipline
-from calls.choices import CallSource, CallStatus, ChronologyKind
+from calls.choices import CallSource, CallStatus, ChronologyKind, MutualAidState
 from premises.choices import FlagKind
 from premises.models import Address, Beat, PremiseFlag
 from units.choices import UnitStatus
@@ -426,3 +426,58 @@ class CallNoteReceived(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call} note {self.eido_id}"
+
+
+MUTUAL_AID_MOST_UNITS = 20  # a request asks for at most this many units of one capability
+
+
+class MutualAidRequest(models.Model):
+    """The center asks a partner agency for units of one capability on a call; the partner accepts
+    with its units (dispatched on the call at once) or declines with a reason, and a dispatcher may
+    withdraw a request still pending. How long the partner took to answer is kept."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="mutual_aid_requests")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="mutual_aid_requests",
+                               help_text="The partner agency asked")
+    capability = models.SlugField(max_length=32, help_text='As in units\' capabilities, e.g. "engine"')
+    count = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MUTUAL_AID_MOST_UNITS)],
+        help_text="How many units asked for")
+    note = models.CharField(max_length=500, blank=True)
+    state = models.CharField(max_length=16, choices=MutualAidState.choices, default=MutualAidState.PENDING)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, help_text="Accepted or declined")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=500, blank=True)
+    units = models.ManyToManyField(Unit, blank=True, related_name="+", help_text="The units it accepted with")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One open question per partner and capability on a call: asking twice is a 409.
+            models.UniqueConstraint(fields=["call", "agency", "capability"],
+                                    condition=Q(state=MutualAidState.PENDING),
+                                    name="mutual_aid_one_pending_per_capability"),
+            models.CheckConstraint(condition=Q(count__gte=1), name="mutual_aid_count_at_least_one"),
+        ]
+        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["state", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.call} {self.agency.code} {self.count} × {self.capability} ({self.state})"
+
+    @property
+    def answer_seconds(self) -> float | None:
+        """How long the partner took to answer (None while pending, or when withdrawn unanswered)."""
+        if self.answered_at is None:
+            return None
+        return (self.answered_at - self.requested_at).total_seconds()

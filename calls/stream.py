@@ -1,11 +1,15 @@
-"""The calls' part of the live stream: open calls and open alerts in a console's snapshot, and
-which calls' events an agency's program may see (the API's rule, calls.selectors)."""
+"""The calls' part of the live stream: open calls, open alerts and the mutual-aid requests on open
+calls in a console's snapshot, and which calls' events an agency's program may see (the API's rule,
+calls.selectors). A mutual-aid event is addressed to the agency asked (calls.events), so it needs
+no rule here: that agency sees it before it may see the call."""
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from cad import stream
 from calls.api.serializers import AlertSerializer, CallSerializer
+from calls.api.serializers.mutual_aid import MutualAidRequestSerializer
 from calls.selectors import active_calls_visible_to, call_shared_with, open_alerts_visible_to
+from calls.selectors.mutual_aid import mutual_aid_open_visible_to
 
 
 def calls_snapshot(user: AbstractBaseUser) -> list[dict]:
@@ -16,7 +20,12 @@ def alerts_snapshot(user: AbstractBaseUser) -> list[dict]:
     return AlertSerializer(open_alerts_visible_to(user), many=True).data
 
 
+def mutual_aid_snapshot(user: AbstractBaseUser) -> list[dict]:
+    return MutualAidRequestSerializer(mutual_aid_open_visible_to(user), many=True).data
+
+
 def register() -> None:
     stream.snapshot_part("calls", calls_snapshot)
     stream.snapshot_part("alerts", alerts_snapshot)
+    stream.snapshot_part("mutual_aid", mutual_aid_snapshot)
     stream.call_audience(call_shared_with)

@@ -8,6 +8,7 @@ from calls.api.views import (
     CallViewSet,
     DispositionViewSet,
     EidoReceiveView,
+    MutualAidViewSet,
     PriorityViewSet,
     StatsTodayView,
 )
@@ -18,6 +19,7 @@ router.register("call-types", CallTypeViewSet, basename="call-type")
 router.register("dispositions", DispositionViewSet, basename="disposition")
 router.register("priorities", PriorityViewSet, basename="priority")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("mutual-aid", MutualAidViewSet, basename="mutual-aid")
 urlpatterns = [
     re_path(r"^calls/export\.csv$", CallExportView.as_view(), name="call-export"),
     *router.urls,

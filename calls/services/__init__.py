@@ -1,6 +1,7 @@
 """The only ways calls, their assignments and their alerts change; each module a topic:
 entry (call taking), dispatch, closing, duplicates, chronology (notes, supplements), flags, alerts
-(the timers), and the steps they share (assignments, locks). A unit's own status is units.services'."""
+(the timers), mutual aid, and the steps they share (assignments, locks). A unit's own status is
+units.services'."""
 
 from calls.services.alerts import alert_acknowledge, checks_answered, timers_check
 from calls.services.chronology import call_note_add, call_supplement_add
@@ -10,11 +11,17 @@ from calls.services.duplicates import call_link
 from calls.services.eido import call_eido_receive
 from calls.services.entry import call_create, call_number_next, call_update
 from calls.services.flags import call_premise_flags_read_record
+from calls.services.mutual_aid import (
+    mutual_aid_accept,
+    mutual_aid_cancel,
+    mutual_aid_decline,
+    mutual_aid_request,
+)
 
 __all__ = [
     "alert_acknowledge", "call_close", "call_create", "call_dispatch", "call_eido_receive", "call_link",
     "call_note_add",
     "call_number_next", "call_premise_flags_read_record", "call_reopen", "call_supplement_add", "call_update",
-    "checks_answered",
+    "checks_answered", "mutual_aid_accept", "mutual_aid_cancel", "mutual_aid_decline", "mutual_aid_request",
     "timers_check",
 ]

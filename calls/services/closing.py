@@ -13,6 +13,7 @@ from calls.models import Call, Disposition
 from calls.services.assignments import refuse_while_transporting, units_cleared
 from calls.services.chronology import call_touch, chronology_add
 from calls.services.locks import call_locked, calls_locked
+from calls.services.mutual_aid import mutual_aid_withdrawn
 from units.events import unit_announce
 
 
@@ -25,6 +26,7 @@ def call_close(*, call: Call, disposition: Disposition, by: AbstractBaseUser | N
     refuse_while_transporting(call, "closed")
     now = timezone.now()
     cleared = units_cleared(call, by=by, at=now, reason="call closed")
+    mutual_aid_withdrawn(call, by=by, at=now, reason="call closed")
     call.status = CallStatus.CLOSED
     call.closed_at = now
     call.disposition = disposition

@@ -13,6 +13,7 @@ from calls.models import Call, Disposition
 from calls.services.assignments import units_transferred
 from calls.services.chronology import call_touch, chronology_add
 from calls.services.locks import calls_locked
+from calls.services.mutual_aid import mutual_aid_withdrawn
 from units.events import unit_announce
 
 DUPLICATE_DISPOSITION = "22"
@@ -35,6 +36,7 @@ def call_link(*, call: Call, master: Call, by: AbstractBaseUser | None) -> Call:
         raise Conflict(f"Call {call.number} has duplicates of its own; link them to {master.number}.")
     now = timezone.now()
     moved = units_transferred(call, master, by=by, at=now)
+    mutual_aid_withdrawn(call, by=by, at=now, reason=f"call linked as a duplicate of {master.number}")
     disposition = Disposition.objects.get(code=DUPLICATE_DISPOSITION)
     call.master = master
     call.status = CallStatus.CLOSED

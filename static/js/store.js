@@ -1,4 +1,5 @@
-// The client's copy of the live state: open calls by id, units by callsign, open alerts by id.
+// The client's copy of the live state: open calls by id, units by callsign, open alerts by id, and
+// the mutual-aid requests on open calls by id.
 // Only the stream writes it (snapshot, then events in seq order); views subscribe and re-render.
 
 export const ACTIVE_CALL_STATUSES = new Set(["dispatched", "enroute", "onscene", "cleared"]);
@@ -8,6 +9,7 @@ export class Store {
     this.calls = new Map();
     this.units = new Map();
     this.alerts = new Map();
+    this.mutualAid = new Map();
     this.listeners = new Set();
     this.ready = false;
   }
@@ -34,6 +36,7 @@ export class Store {
     for (const unit of data.units || []) this.units.set(unit.callsign, unit);
     this.alerts = new Map();
     for (const alert of data.alerts || []) this.alerts.set(alert.id, alert);
+    this.mutualAid = new Map((data.mutual_aid || []).map((request) => [request.id, request]));
     this.ready = true;
     this.emit({ kind: "snapshot" });
   }
@@ -56,6 +59,12 @@ export class Store {
       case "alert.acknowledged":
         this.putAlert(event, data);
         break;
+      case "mutual_aid.requested":
+      case "mutual_aid.accepted":
+      case "mutual_aid.declined":
+      case "mutual_aid.cancelled":
+        this.putMutualAid(event, data);
+        break;
       default:
         break; // heartbeats and events this page does not know: nothing to apply
     }
@@ -64,8 +73,10 @@ export class Store {
   putCall(event, call) {
     if (!call || call.id === undefined) return;
     const previous = this.calls.get(call.id) || null;
-    if (event === "call.closed" || call.status === "closed") this.calls.delete(call.id);
-    else this.calls.set(call.id, call);
+    if (event === "call.closed" || call.status === "closed") {
+      this.calls.delete(call.id);
+      for (const [id, request] of this.mutualAid) if (request.call.id === call.id) this.mutualAid.delete(id);
+    } else this.calls.set(call.id, call);
     this.emit({ kind: "call", event, call, previous });
   }
 
@@ -86,6 +97,13 @@ export class Store {
     if (alert.acknowledged_at) this.alerts.delete(alert.id);
     else this.alerts.set(alert.id, alert);
     this.emit({ kind: "alert", event, alert, previous });
+  }
+
+  putMutualAid(event, request) {
+    if (!request || request.id === undefined) return;
+    const previous = this.mutualAid.get(request.id) || null;
+    this.mutualAid.set(request.id, request);
+    this.emit({ kind: "mutual_aid", event, request, previous });
   }
 
   // Escalated officer-safety checks first, then the oldest.

@@ -31,6 +31,10 @@ def api_site(tmp_path_factory):
     status, answer = site.first.api("POST", f"calls/{call['id']}/dispatch/", cpd, {"units": ["S21"]})
     assert status == 200, answer
     site.call_id = call["id"]
+    status, aid = site.first.api("POST", f"calls/{call['id']}/mutual-aid/", cpd,
+                                 {"agency": "DCSO", "capability": "patrol", "count": 1})
+    assert status == 201, aid
+    site.mutual_aid_id = aid["id"]
     site.bill_id = a_bill(site, cpd)
     yield site
     site.stop()
@@ -52,7 +56,7 @@ def a_bill(site, token: str) -> int:
     return bills["results"][0]["id"]
 
 
-def config(folder, call_id: int, callsign: str, bill_id: int):
+def config(folder, call_id: int, callsign: str, bill_id: int, mutual_aid_id: int):
     path = folder / "schemathesis.toml"
     path.write_text(f"""
 [[operations]]
@@ -62,6 +66,10 @@ parameters = {{ "path.id" = "{call_id}" }}
 [[operations]]
 include-path-regex = "^/api/v1/units/"
 parameters = {{ "path.callsign" = "{callsign}" }}
+
+[[operations]]
+include-path-regex = "^/api/v1/mutual-aid/"
+parameters = {{ "path.id" = "{mutual_aid_id}" }}
 
 [[operations]]
 include-path-regex = "^/api/v1/bills/"
@@ -81,7 +89,7 @@ parameters = {{ "path.code" = "02" }}
 @pytest.mark.parametrize("agency, callsign", [("CPD", "1A12"), ("DCSO", "S21")])
 def test_every_operation_answers_as_the_schema_says(api_site, tmp_path, agency, callsign):
     token = api_site.token(agency)
-    settings = config(tmp_path, api_site.call_id, callsign, api_site.bill_id)
+    settings = config(tmp_path, api_site.call_id, callsign, api_site.bill_id, api_site.mutual_aid_id)
     done = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "--config-file", str(settings), "run",
          f"{api_site.first.url}/api/schema/", "-H", f"Authorization: Token {token}",

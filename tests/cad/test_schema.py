@@ -18,8 +18,11 @@ OPERATIONS = [
     "v1_addresses_list", "v1_alerts_acknowledge_create", "v1_alerts_list", "v1_alerts_retrieve",
     "v1_beats_retrieve", "v1_call_types_list", "v1_call_types_retrieve", "v1_calls_close_create",
     "v1_calls_create", "v1_calls_dispatch_create", "v1_calls_link_create", "v1_calls_list",
-    "v1_calls_notes_create", "v1_calls_partial_update", "v1_calls_recommendations_retrieve",
+    "v1_calls_mutual_aid_create", "v1_calls_notes_create", "v1_calls_partial_update",
+    "v1_calls_recommendations_retrieve",
     "v1_calls_reopen_create", "v1_calls_retrieve", "v1_dispositions_list", "v1_dispositions_retrieve",
+    "v1_mutual_aid_accept_create", "v1_mutual_aid_cancel_create", "v1_mutual_aid_decline_create",
+    "v1_mutual_aid_list", "v1_mutual_aid_partners_list", "v1_mutual_aid_retrieve",
     "v1_priorities_list", "v1_priorities_retrieve", "v1_stats_today_retrieve", "v1_units_list",
     "v1_units_location_create", "v1_units_retrieve",
 ]

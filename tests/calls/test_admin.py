@@ -25,6 +25,7 @@ from calls.models import (
     CallShare,
     CallType,
     ChronologyEntry,
+    MutualAidRequest,
     Priority,
 )
 from calls.services import call_create, call_dispatch
@@ -39,6 +40,7 @@ ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallPremiseFlag, CallNumberCounter, UnitStatusChange, AgencyToken,
     Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare, CallNoteReceived,
+    MutualAidRequest,
 }
 
 

@@ -1,5 +1,5 @@
 """Calls for service in the API: enter, list, read, change, dispatch, note, supplement, close, reopen,
-link, recommend. `{id}` is the call's id or its number (YYYY-NNNNNN)."""
+link, recommend, ask for mutual aid. `{id}` is the call's id or its number (YYYY-NNNNNN)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -30,6 +30,7 @@ from calls.api.serializers.inputs import ChronologyQuerySerializer
 from calls.api.serializers.recommendations import RecommendationSerializer
 from calls.api.views.duplicates import CallDuplicatesMixin
 from calls.api.views.eido import CallEidoMixin
+from calls.api.views.mutual_aid import CallMutualAidMixin
 from calls.filtersets import CallFilterSet
 from calls.models import Call
 from calls.selectors import (
@@ -48,7 +49,8 @@ CLOSED = OpenApiResponse(description='{"detail": …}: the call is closed, and a
 
 
 class CallViewSet(
-    CallDuplicatesMixin, CallEidoMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    CallDuplicatesMixin, CallEidoMixin, CallMutualAidMixin, mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
     mixins.CreateModelMixin, viewsets.GenericViewSet,
 ):
     """Calls for service. `{id}` is the call's id or its number (YYYY-NNNNNN)."""

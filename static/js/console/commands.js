@@ -108,6 +108,19 @@ export function commandTable({ detail, entry, alerts, say, toggleHelp, currentYe
       },
     },
     {
+      verbs: ["MA"], usage: ["MA", "MA NFPD ENGINE 2 note…"],
+      help: "Ask for mutual aid on the selected call: alone, the partners of the recommendation's mutual-aid lines; "
+        + "or a partner, a capability, how many (1 if left out) and a note",
+      async run({ word, rest }) {
+        if (!(await needCall(word))) return null;
+        if (!rest.length) return detail.askAidRecommended();
+        const [agency, capability, ...more] = rest;
+        if (!capability) return say("error", "MA: give the partner and the capability, e.g. MA NFPD ENGINE 2, or MA alone.");
+        const count = more.length && /^\d+$/.test(more[0]) ? Number(more.shift()) : 1;
+        return detail.askAid({ agency: agency.toUpperCase(), capability: capability.toLowerCase(), count, note: more.join(" ") });
+      },
+    },
+    {
       verbs: ["RO"], usage: ["RO", "RO 123"], help: "Reopen the selected call (or call 123; a linked duplicate is unlinked)",
       async run({ word, rest, text, confirmed, began }) {
         const given = rest.length === 1 ? callNumber(rest[0], currentYear()) : null;

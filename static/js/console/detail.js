@@ -6,13 +6,14 @@ import { formatDuration, timerAttrs, toMs } from "../timers.js";
 import { CALL_STATUS_LABEL, NEXT_STATUSES, UNIT_STATUS } from "../statuses.js";
 import { get, post } from "./api.js";
 import { flagsBlock, permitBlock } from "./flags.js";
+import { setupMutualAid } from "./mutualaid.js";
 import { setupRecommend } from "./recommend.js";
 import { setupDetailDuplicates } from "./duplicates.js";
 
 const KIND_LABEL = {
   created: "CREATED", changed: "CHANGED", note: "NOTE", dispatched: "DISPATCH", unit_status: "STATUS",
   closed: "CLOSED", reopened: "REOPENED", linked: "LINKED", duplicate_added: "DUPLICATE",
-  premise_flags: "FLAGS", supplement: "SUPPLEMENT",
+  premise_flags: "FLAGS", supplement: "SUPPLEMENT", mutual_aid: "MUTUAL AID",
 };
 
 export function setupDetail({ store, refs, say, onSelect }) {
@@ -53,13 +54,14 @@ export function setupDetail({ store, refs, say, onSelect }) {
     h("button", { type: "submit", id: "reopen-go" }, "Reopen call"));
   const actions = h("div", { class: "detail-actions" }, dispatchForm, suggestions, noteForm, closeForm, reopenForm, message);
 
+  const mutualAid = setupMutualAid({ store, say, onChange: () => refresh() });
   const recommendation = setupRecommend({ store, say, dispatch: (units) => dispatch(units),
-    fillLine: (units) => units.forEach((callsign) => offerUnit(callsign)) });
+    fillLine: (units) => units.forEach((callsign) => offerUnit(callsign)), askAid: (units) => mutualAid.askLines(units) });
 
   setChildren(body,
     head,
     h("div", { class: "detail-cols" },
-      h("div", { class: "detail-main" }, info, duplicates.box, unitsBox, recommendation.element, actions),
+      h("div", { class: "detail-main" }, info, duplicates.box, unitsBox, mutualAid.element, recommendation.element, actions),
       h("section", { class: "detail-chrono", "aria-labelledby": "chrono-title" },
         h("h3", { id: "chrono-title" }, "Chronology"), chronology)));
 
@@ -210,6 +212,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
     renderUnits(data);
     renderSuggestions(data);
     recommendation.show(data);
+    mutualAid.show(data);
     renderChronology(data);
     duplicates.show(data);
     const closed = data.status === "closed";
@@ -377,6 +380,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
   return {
     open, refresh, offerUnit, dispatch, note, close, reopen, unitStatus, link,
     recommend: recommendation.send, recommendEdit: recommendation.edit,
+    askAid: (request) => mutualAid.ask(request), askAidRecommended: recommendation.askAid,
     // A fresher copy of the call shown (an action's answer made elsewhere), shown if it still is.
     accept: (data) => {
       if (opening === null && call?.id === data.id) show(data, { fresh: false });

@@ -123,6 +123,7 @@ async function boot() {
     else if (key === "F7" || (e.altKey && key.toLowerCase() === "m")) go(map.toggle);
     else if (key === "F8") go(units.focus);
     else if (key === "F9") go(detail.focus);
+    else if (e.altKey && key.toLowerCase() === "a") go(detail.askAidRecommended);
     else if (key === "?" && !typing) go(() => toggleHelp());
     else if (key === "Escape" && !help.hidden) go(() => toggleHelp(false));
     // Outside a field, a letter or digit starts a command: the key lands in the command line.

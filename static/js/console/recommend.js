@@ -1,5 +1,6 @@
 // The selected call's recommendation: GET /calls/{id}/recommendations/, refetched (debounced)
-// whenever a unit changes. REC sends the recommended units; REC E puts them in the dispatch line.
+// whenever a unit changes. REC sends the recommended units; REC E puts them in the dispatch line;
+// a mutual-aid line's Ask (or Alt+A, MA, for all of them) asks its partner instead (mutualaid.js).
 
 import { h, setChildren } from "../dom.js";
 import { get } from "./api.js";
@@ -7,16 +8,19 @@ import { get } from "./api.js";
 const REFRESH_MS = 400;
 const MAX_WAIT_MS = 2000;
 
-export function setupRecommend({ store, say, dispatch, fillLine }) {
+export function setupRecommend({ store, say, dispatch, fillLine, askAid }) {
   const list = h("ol", { class: "rec-list", id: "recommend-list" });
   const head = h("div", { class: "rec-head", id: "recommend-plan" });
   const send = h("button", { type: "button", id: "recommend-send", title: "Dispatch every recommended unit (command REC)",
     onclick: () => sendRecommended() }, "Send recommended (REC)");
   const edit = h("button", { type: "button", id: "recommend-edit", title: "Put them in the dispatch line to edit first (command REC E)",
     onclick: () => editRecommended() }, "Edit (REC E)");
+  const ask = h("button", { type: "button", id: "recommend-ask-aid", hidden: true,
+    title: "Ask the partners of the mutual-aid lines for those units, instead of sending them (Alt+A, command MA)",
+    onclick: () => askRecommended() }, "Ask mutual aid (Alt+A)");
   const missing = h("p", { class: "rec-unfilled", id: "recommend-unfilled" });
   const box = h("section", { id: "recommendations", class: "recommend", "aria-label": "Recommended units", "aria-live": "polite" },
-    head, list, missing, h("div", { class: "rec-actions" }, send, edit));
+    head, list, missing, h("div", { class: "rec-actions" }, send, edit, ask));
   let call = null;
   let data = null;
   let timer = null;
@@ -88,11 +92,16 @@ export function setupRecommend({ store, say, dispatch, fillLine }) {
     h("span", { class: "rec-cap" }, u.capability),
     u.mutual_aid ? h("span", { class: "tag warn" }, `MUTUAL AID ${u.agency}`) : h("small", {}, ` ${u.agency}`),
     u.eta_seconds !== null ? h("span", { class: "rec-eta" }, eta(u.eta_seconds)) : null,
-    h("span", { class: "rec-reason" }, u.reason))));
+    h("span", { class: "rec-reason" }, u.reason),
+    u.mutual_aid ? h("button", { type: "button", class: "quiet rec-ask", "data-ask-aid": u.agency,
+      title: `Ask ${u.agency} for ${u.capability} (mutual aid) instead of sending ${u.callsign}`,
+      onclick: () => askAid(data.units.filter((o) => o.mutual_aid && o.agency === u.agency && o.capability === u.capability)),
+    }, `Ask ${u.agency}`) : null)));
     setChildren(missing, data.unfilled.map((u) => h("span", { class: "tag warn", "data-unfilled": u.capability }, u.text)));
     const none = !data.units.length;
     send.disabled = none;
     edit.disabled = none;
+    ask.hidden = !data.units.some((u) => u.mutual_aid);
     if (none && !data.unfilled.length) list.append(h("li", { class: "muted" }, "The plan is filled."));
   }
 
@@ -132,11 +141,21 @@ export function setupRecommend({ store, say, dispatch, fillLine }) {
     else if (fresh) say("error", "REC E: no recommended units.");
   }
 
+  async function askRecommended() {
+    if (!call || call.status === "closed") return say("error", "MA: select an open call first.");
+    const fresh = await current("MA");
+    if (!fresh) return null;
+    if (!fresh.units.some((u) => u.mutual_aid)) {
+      return say("error", "MA: the recommendation has no mutual-aid lines; give the agency and capability, e.g. MA NFPD ENGINE.");
+    }
+    return askAid(fresh.units);
+  }
+
   store.subscribe((change) => {
     if (call && call.status !== "closed" && (change.kind === "unit" || change.kind === "snapshot")) schedule();
   });
 
-  return { element: box, show, send: sendRecommended, edit: editRecommended, current: () => data };
+  return { element: box, show, send: sendRecommended, edit: editRecommended, askAid: askRecommended, current: () => data };
 }
 
 function eta(seconds) {
