@@ -44,6 +44,10 @@ class EventName(StrEnum):
     ALERT_RAISED = "alert.raised"
     ALERT_ESCALATED = "alert.escalated"
     ALERT_ACKNOWLEDGED = "alert.acknowledged"
+    ALI_RECEIVED = "ali.received"
+    ALI_REBID = "ali.rebid"
+    CALLBACK_QUEUED = "callback.queued"
+    CALLBACK_UPDATED = "callback.updated"
 
 
 def publish(event: EventName, data: dict[str, Any], *, call_id: int | None = None,

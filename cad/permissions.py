@@ -62,3 +62,13 @@ class IsCenterStaffOrPartnerReading(BasePermission):
         if request.method in SAFE_METHODS and roles.scoped_agency(request.user) is not None:
             return True
         return IsCenterStaff().has_permission(request, view)
+
+
+class Dispatches(BasePermission):
+    """Dispatchers and supervisors (and the center's own program), reading or writing: work done from
+    the console, such as calling back abandoned 9-1-1 calls. Records clerks and partners: 403."""
+
+    message = "Only dispatchers and supervisors may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.can_dispatch(request.user)

@@ -2,7 +2,8 @@
 
 from cad.events import EventName, publish
 from calls.api.serializers import AlertSerializer, CallSerializer, ChronologyEntrySerializer
-from calls.models import Alert, Call, ChronologyEntry
+from calls.api.serializers.ali import AliRecordSerializer, CallbackSerializer
+from calls.models import Alert, AliRecord, Call, Callback, ChronologyEntry
 
 
 def call_shape(call: Call) -> dict:
@@ -27,3 +28,15 @@ def alert_announce(alert: Alert, name: EventName) -> None:
     one about a call concerns whoever may see the call."""
     agency = alert.unit.agency.code if alert.unit_id and alert.call_id is None else ""
     publish(name, AlertSerializer(alert).data, call_id=alert.call_id, agency_code=agency)
+
+
+def ali_announce(record: AliRecord, name: EventName) -> None:
+    """ali.received or ali.rebid: the line's record on the center's consoles. It names no call and
+    no agency, so no partner's program is sent it (cad.stream.shared_with)."""
+    publish(name, AliRecordSerializer(record).data)
+
+
+def callback_announce(callback: Callback, name: EventName) -> None:
+    """callback.queued or callback.updated (an attempt more, claimed, released, done): the center's
+    consoles only, as ali_announce."""
+    publish(name, CallbackSerializer(callback).data)

@@ -1,11 +1,19 @@
-"""The calls' part of the live stream: open calls and open alerts in a console's snapshot, and
-which calls' events an agency's program may see (the API's rule, calls.selectors)."""
+"""The calls' part of the live stream: open calls and open alerts in a console's snapshot, the
+9-1-1 line's latest ANI/ALI records and the callback queue (the center's consoles only), and which
+calls' events an agency's program may see (the API's rule, calls.selectors)."""
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from cad import stream
 from calls.api.serializers import AlertSerializer, CallSerializer
-from calls.selectors import active_calls_visible_to, call_shared_with, open_alerts_visible_to
+from calls.api.serializers.ali import AliRecordSerializer, CallbackSerializer
+from calls.selectors import (
+    active_calls_visible_to,
+    ali_records_recent,
+    call_shared_with,
+    callbacks_waiting_visible_to,
+    open_alerts_visible_to,
+)
 
 
 def calls_snapshot(user: AbstractBaseUser) -> list[dict]:
@@ -16,7 +24,17 @@ def alerts_snapshot(user: AbstractBaseUser) -> list[dict]:
     return AlertSerializer(open_alerts_visible_to(user), many=True).data
 
 
+def ali_snapshot(user: AbstractBaseUser) -> list[dict]:
+    return AliRecordSerializer(ali_records_recent(user), many=True).data
+
+
+def callbacks_snapshot(user: AbstractBaseUser) -> list[dict]:
+    return CallbackSerializer(callbacks_waiting_visible_to(user), many=True).data
+
+
 def register() -> None:
     stream.snapshot_part("calls", calls_snapshot)
     stream.snapshot_part("alerts", alerts_snapshot)
+    stream.snapshot_part("ali", ali_snapshot)
+    stream.snapshot_part("callbacks", callbacks_snapshot)
     stream.call_audience(call_shared_with)

@@ -17,8 +17,10 @@ from cad.services import agency_token_create
 from calls.choices import CallStatus
 from calls.models import (
     Alert,
+    AliRecord,
     Assignment,
     Call,
+    Callback,
     CallNumberCounter,
     CallPremiseFlag,
     CallShare,
@@ -37,7 +39,7 @@ CALL_LIST_MAX_QUERIES = 18
 ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallPremiseFlag, CallNumberCounter, UnitStatusChange, AgencyToken,
-    Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare,
+    Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare, AliRecord, Callback,
 }
 
 

@@ -1,8 +1,9 @@
 from calls.api.views.alerts import AlertViewSet
+from calls.api.views.ali import AliViewSet, CallbackViewSet
 from calls.api.views.calls import CallViewSet
 from calls.api.views.export import CallExportView
 from calls.api.views.reference import CallTypeViewSet, DispositionViewSet, PriorityViewSet
 from calls.api.views.stats import StatsTodayView
 
-__all__ = ["AlertViewSet", "CallExportView", "CallTypeViewSet", "CallViewSet", "DispositionViewSet",
-           "PriorityViewSet", "StatsTodayView"]
+__all__ = ["AlertViewSet", "AliViewSet", "CallExportView", "CallTypeViewSet", "CallViewSet",
+           "CallbackViewSet", "DispositionViewSet", "PriorityViewSet", "StatsTodayView"]
