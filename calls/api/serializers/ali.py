@@ -143,7 +143,8 @@ class CallbackOutcomeInputSerializer(StrictInputSerializer):
 
 class ClaimedConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    claimed_by = serializers.CharField(allow_null=True, help_text="Who is calling the number back now")
+    claimed_by = serializers.CharField(required=False, help_text="Who is calling the number back now (when "
+                                                                 "someone holds it; absent when it is done)")
 
 
 class AliCallSerializer(CallDetailSerializer):
