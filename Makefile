@@ -42,7 +42,7 @@ bench: install
 	$(PY) manage.py bench
 
 screenshots: install  ## the README's pictures, of the demo city as seeded, taken by the browser test
-	CAD_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_screenshots.py
+	CAD_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_screenshots.py tests/e2e/test_ali.py
 
 lint: install  ## ruff, and no model change without its migration
 	$(VENV)/bin/ruff check .
