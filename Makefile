@@ -42,7 +42,7 @@ bench: install
 	$(PY) manage.py bench
 
 screenshots: install  ## the README's pictures, of the demo city as seeded, taken by the browser test
-	CAD_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_screenshots.py \
+	CAD_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/e2e/test_screenshots.py tests/e2e/test_ali.py \
 		tests/e2e/test_mutual_aid.py::test_a_district_accepting_shows_live_with_its_engine_dispatched
 
 lint: install  ## ruff, and no model change without its migration

@@ -47,6 +47,13 @@ class AuditAction(StrEnum):
     MUTUAL_AID_ACCEPT = "mutual_aid.accept"
     MUTUAL_AID_DECLINE = "mutual_aid.decline"
     MUTUAL_AID_CANCEL = "mutual_aid.cancel"
+
+
+    ALI_RECEIVE = "ali.receive"
+    ALI_REBID = "ali.rebid"
+    CALLBACK_CLAIM = "callback.claim"
+    CALLBACK_RELEASE = "callback.release"
+    CALLBACK_OUTCOME = "callback.outcome"
     UNIT_CREATE = "unit.create"
     UNIT_CHANGE = "unit.change"
     UNIT_STATUS = "unit.status"

@@ -50,6 +50,12 @@ class EventName(StrEnum):
     MUTUAL_AID_CANCELLED = "mutual_aid.cancelled"
 
 
+    ALI_RECEIVED = "ali.received"
+    ALI_REBID = "ali.rebid"
+    CALLBACK_QUEUED = "callback.queued"
+    CALLBACK_UPDATED = "callback.updated"
+
+
 def publish(event: EventName, data: dict[str, Any], *, call_id: int | None = None,
             agency_code: str = "") -> Event:
     """Record `event` in the current transaction; announce it after commit. Each app builds its

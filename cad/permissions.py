@@ -73,3 +73,13 @@ class IsPartnerAgency(BasePermission):
     def has_permission(self, request, view) -> bool:
         agency = roles.scoped_agency(request.user)
         return agency is not None and agency.is_partner
+
+
+class Dispatches(BasePermission):
+    """Dispatchers and supervisors (and the center's own program), reading or writing: work done from
+    the console, such as calling back abandoned 9-1-1 calls. Records clerks and partners: 403."""
+
+    message = "Only dispatchers and supervisors may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.can_dispatch(request.user)

@@ -272,6 +272,10 @@ CAD_INPROCESS_SCHEDULER = envbool("CAD_INPROCESS_SCHEDULER", not REDIS_URL)
 # it) may be at most this old: older than that it is a report, not a call for service.
 CAD_RECEIVED_AT_MAX_AGE_HOURS = envint("CAD_RECEIVED_AT_MAX_AGE_HOURS", 168, minimum=1)
 
+# The call type a 9-1-1 line's call gets from its ANI/ALI until the call taker knows its nature
+# (POST /api/v1/ali/); the demo city's is 911UNK.
+CAD_ALI_CALL_TYPE = os.environ.get("CAD_ALI_CALL_TYPE", "911UNK").strip().upper() or "911UNK"
+
 # The live stream (/ws/console/).
 CAD_EVENT_RETENTION_HOURS = envint("CAD_EVENT_RETENTION_HOURS", 24, minimum=1)
 CAD_STREAM_POLL_SECONDS = envfloat("CAD_STREAM_POLL_SECONDS", 1.0)

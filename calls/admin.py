@@ -13,8 +13,10 @@ from calls.choices import ChronologyKind
 from calls.export import export_response, received_between
 from calls.models import (
     Alert,
+    AliRecord,
     Assignment,
     Call,
+    Callback,
     CallNoteReceived,
     CallNumberCounter,
     CallPremiseFlag,
@@ -384,6 +386,33 @@ class MutualAidRequestAdmin(ReadOnlyAdmin):
     @admin.display(description="units")
     def accepted_units(self, request: MutualAidRequest) -> str:
         return ", ".join(sorted(unit.callsign for unit in request.units.all())) or "-"
+
+
+@admin.register(AliRecord)
+class AliRecordAdmin(ReadOnlyAdmin):
+    """What the 9-1-1 telephone system sent with each line (and each rebid), as it was sent."""
+
+    list_display = ("received_at", "ani", "class_of_service", "address", "lat", "lon", "uncertainty_m",
+                    "confidence", "abandoned", "call", "callback", "rebid_of")
+    list_filter = ("class_of_service", "abandoned", "received_at")
+    search_fields = ("ani", "address", "call__number")
+    search_help_text = "Callback number (ANI), address or call number"
+    date_hierarchy = "received_at"
+    list_select_related = ("call", "callback", "rebid_of")
+    show_full_result_count = False
+
+
+@admin.register(Callback)
+class CallbackAdmin(ReadOnlyAdmin):
+    """The callback queue of abandoned 9-1-1 calls, and how each ended: worked from the console."""
+
+    list_display = ("queued_at", "ani", "attempts", "claimed_by", "outcome", "done_at", "done_by", "call")
+    list_filter = ("outcome", ("done_at", admin.EmptyFieldListFilter), "queued_at")
+    search_fields = ("ani", "call__number", "note")
+    search_help_text = "Callback number (ANI), call number or note"
+    date_hierarchy = "queued_at"
+    list_select_related = ("claimed_by", "done_by", "call")
+    show_full_result_count = False
 
 
 @admin.register(Assignment)

@@ -49,3 +49,46 @@ class MutualAidState(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     CANCELLED = "cancelled", "Cancelled"
+
+
+
+
+class ClassOfService(models.TextChoices):
+    """The class of service the 911 telephone system gives a line (NENA's ALI codes): what kind of
+    line it is, and so how far its location can be trusted."""
+
+    RESD = "RESD", "Residence"
+    BUSN = "BUSN", "Business"
+    PBXB = "PBXB", "PBX (main location)"
+    PBXR = "PBXR", "PBX (remote location)"
+    CNTX = "CNTX", "Centrex"
+    COIN = "COIN", "Coin / pay phone"
+    WRLS = "WRLS", "Wireless, no location (phase 0)"
+    WPH1 = "WPH1", "Wireless phase I: tower and sector, no handset fix"
+    WPH2 = "WPH2", "Wireless phase II: handset location"
+    VOIP = "VOIP", "VoIP (fixed)"
+    VNOM = "VNOM", "VoIP (nomadic: registered address, the caller may be elsewhere)"
+    TEXT = "TEXT", "Text to 9-1-1"
+    TDD = "TDD", "TDD / TTY"
+
+
+WIRELESS_PHASE = {ClassOfService.WRLS: 0, ClassOfService.WPH1: 1, ClassOfService.WPH2: 2}
+
+# The call's source by the line's class of service: a TDD or text session is a source like any other.
+CLASS_OF_SERVICE_SOURCE = {
+    **{cls: CallSource.E911 for cls in ClassOfService},
+    **{cls: CallSource.E911_WIRELESS for cls in WIRELESS_PHASE},
+    ClassOfService.TEXT: CallSource.TEXT,
+    ClassOfService.TDD: CallSource.TEXT,
+}
+
+# Lines whose coordinates say where the caller is better than the words sent with them (a tower's
+# or a carrier's address): the call is placed at the point when there is one.
+LOCATED_BY_POINT = frozenset({*WIRELESS_PHASE, ClassOfService.TEXT})
+
+
+class CallbackOutcome(models.TextChoices):
+    NO_ANSWER = "no_answer", "No answer"
+    POCKET_DIAL = "pocket_dial", "Pocket dial"
+    EMERGENCY = "emergency", "Emergency: a call was opened"
+    RESOLVED = "resolved", "Resolved, no call needed"

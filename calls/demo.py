@@ -80,6 +80,8 @@ LOCAL_CALL_TYPES = [
     ("STREETHAZ", "Street Hazard, Pothole or Debris (city crew)", "THAZ", 3, [W, P], False),
     ("PARKAH", "Park After Hours", "TRESPASS", 4, [P], False),
     ("SIGNAL", "Traffic Signal Out", "THAZ", 3, [W, P], False),
+    # What a 9-1-1 line's ANI/ALI makes (CAD_ALI_CALL_TYPE) until the call taker learns the nature.
+    ("911UNK", "9-1-1 Call, Nature Not Yet Known", "TROUBLE", 2, [P], False),
 ]
 
 
@@ -191,7 +193,7 @@ RESPONSE_PLANS = [
     *[(code, None, "", ONE_OFFICER) for code in (
         "911H", "911OPN", "WELFARE", "NOISE", "SUSP", "VEHSUSP", "TRESPASS", "INTOX", "DUI", "RECKDRV",
         "TSTOP", "THAZ", "DISVEH", "LARCENY", "SHOPLIFT", "VANDAL", "FRAUD", "CITASST", "INFO", "MVA",
-        "MVAHR", "PARKAH")],
+        "MVAHR", "PARKAH", "911UNK")],
     # Alarms: a silent or panic alarm may be a crime in progress; an audible one usually is not.
     ("ALRBA", None, "Audible burglar alarm: one officer", ONE_OFFICER),
     ("ALMR", None, "Residential alarm: one officer", ONE_OFFICER),

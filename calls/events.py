@@ -2,8 +2,9 @@
 
 from cad.events import EventName, publish
 from calls.api.serializers import AlertSerializer, CallSerializer, ChronologyEntrySerializer
+from calls.api.serializers.ali import AliRecordSerializer, CallbackSerializer
 from calls.api.serializers.mutual_aid import MutualAidRequestSerializer
-from calls.models import Alert, Call, ChronologyEntry, MutualAidRequest
+from calls.models import Alert, AliRecord, Call, Callback, ChronologyEntry, MutualAidRequest
 
 
 def call_shape(call: Call) -> dict:
@@ -36,3 +37,15 @@ def mutual_aid_announce(request: MutualAidRequest, name: EventName) -> None:
     may not see the call yet, and to no other partner."""
     publish(name, MutualAidRequestSerializer(request).data, call_id=request.call_id,
             agency_code=request.agency.code)
+
+
+def ali_announce(record: AliRecord, name: EventName) -> None:
+    """ali.received or ali.rebid: the line's record on the center's consoles. It names no call and
+    no agency, so no partner's program is sent it (cad.stream.shared_with)."""
+    publish(name, AliRecordSerializer(record).data)
+
+
+def callback_announce(callback: Callback, name: EventName) -> None:
+    """callback.queued or callback.updated (an attempt more, claimed, released, done): the center's
+    consoles only, as ali_announce."""
+    publish(name, CallbackSerializer(callback).data)

@@ -7,7 +7,14 @@ from django.db.models import Q
 
 from cad.history import AppendOnlyModel
 from cad.models import Agency, Discipline
-from calls.choices import CallSource, CallStatus, ChronologyKind, MutualAidState
+from calls.choices import (
+    CallbackOutcome,
+    CallSource,
+    CallStatus,
+    ChronologyKind,
+    ClassOfService,
+    MutualAidState,
+)
 from premises.choices import FlagKind
 from premises.models import Address, Beat, PremiseFlag
 from units.choices import UnitStatus
@@ -116,6 +123,12 @@ class Call(models.Model):
     narrative = models.TextField(blank=True)
 
     received_at = models.DateTimeField(help_text="The line rang / the request arrived")
+    rang_at = models.DateTimeField(
+        null=True, blank=True, help_text="A 9-1-1 line: when it rang (ANI/ALI); null for other calls",
+    )
+    answered_at = models.DateTimeField(
+        null=True, blank=True, help_text="A 9-1-1 line: when it was answered (rang → answered: answering)",
+    )
     entered_at = models.DateTimeField(help_text="The call was saved in CAD")
     dispatched_at = models.DateTimeField(null=True, blank=True, help_text="First unit dispatched")
     enroute_at = models.DateTimeField(null=True, blank=True, help_text="First unit en route")
@@ -481,3 +494,98 @@ class MutualAidRequest(models.Model):
         if self.answered_at is None:
             return None
         return (self.answered_at - self.requested_at).total_seconds()
+
+
+class Callback(models.Model):
+    """An abandoned 9-1-1 call or hang-up, waiting for a dispatcher to call the number back.
+
+    One entry per number while it waits: a pocket dial that rings again adds an attempt to the entry
+    already queued. Claimed by one dispatcher at a time; done once it has an outcome.
+    """
+
+    ani = models.CharField(max_length=16, help_text="The number to call back")
+    attempts = models.PositiveIntegerField(default=1, help_text="Abandoned calls from this number meanwhile")
+    queued_at = models.DateTimeField(help_text="The first abandoned call: the wait counts from here")
+    last_attempt_at = models.DateTimeField()
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=CallbackOutcome.choices, blank=True)
+    note = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks",
+        help_text="The call the callback opened (an emergency)",
+    )
+
+    class Meta:
+        ordering = ["queued_at", "id"]
+        constraints = [
+            # Two hang-ups from one number at once still make one entry to call back.
+            models.UniqueConstraint(fields=["ani"], condition=Q(done_at__isnull=True),
+                                    name="callback_one_waiting_per_number"),
+        ]
+        indexes = [
+            models.Index(fields=["queued_at"], condition=Q(done_at__isnull=True), name="callback_waiting"),
+            models.Index(fields=["done_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"callback {self.ani} ({self.get_outcome_display() or 'waiting'})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class AliRecord(models.Model):
+    """What the 9-1-1 telephone system sent with a line: the callback number (ANI), its class of
+    service and the caller's location (ALI). Kept as it was sent; a rebid (a newer location for the
+    same caller) is a record of its own, pointing at the line's first record."""
+
+    ani = models.CharField(max_length=16, help_text="The callback number")
+    class_of_service = models.CharField(max_length=8, choices=ClassOfService.choices)
+    address = models.CharField(max_length=200, blank=True, help_text="Civic address, or a tower's")
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    uncertainty_m = models.FloatField(null=True, blank=True, help_text="Radius around lat/lon, metres")
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)],
+        help_text="Per cent: how likely the caller is within the radius",
+    )
+    position = models.CharField(max_length=32, blank=True, help_text="The call taker's position it rang at")
+    abandoned = models.BooleanField(default=False, help_text="Hung up or abandoned: queued for a callback")
+    rang_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(help_text="When CAD received the record")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, null=True, blank=True, related_name="ali_records",
+    )
+    callback = models.ForeignKey(
+        Callback, on_delete=models.PROTECT, null=True, blank=True, related_name="ali_records",
+    )
+    rebid_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="rebids",
+        help_text="A rebid: the line's first record",
+    )
+    rebid_count = models.PositiveIntegerField(default=0, help_text="On a line's first record: its rebids")
+
+    class Meta:
+        verbose_name = "ANI/ALI record"
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ani} {self.class_of_service} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def line_id(self) -> int:
+        """The line's first record: rebids are made of it."""
+        return self.rebid_of_id or self.pk

@@ -3,6 +3,8 @@ from rest_framework.routers import SimpleRouter
 
 from calls.api.views import (
     AlertViewSet,
+    AliViewSet,
+    CallbackViewSet,
     CallExportView,
     CallTypeViewSet,
     CallViewSet,
@@ -20,6 +22,10 @@ router.register("dispositions", DispositionViewSet, basename="disposition")
 router.register("priorities", PriorityViewSet, basename="priority")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("mutual-aid", MutualAidViewSet, basename="mutual-aid")
+
+
+router.register("ali", AliViewSet, basename="ali")
+router.register("callbacks", CallbackViewSet, basename="callback")
 urlpatterns = [
     re_path(r"^calls/export\.csv$", CallExportView.as_view(), name="call-export"),
     *router.urls,

@@ -1,4 +1,5 @@
-"""Today's figures for the supervisor board: goal compliance per priority and calls per hour.
+"""Today's figures for the supervisor board: goal compliance per priority, calls per hour, and the
+callback queue (abandoned 9-1-1 calls) by outcome.
 
 Goals are measured as the 90th percentile (DOMAIN.md), never averages: call processing is
 received → first unit dispatched, response is received → first unit on scene. A call still
@@ -10,10 +11,11 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Count, Min
 from django.utils import timezone
 
-from calls.choices import CallStatus
-from calls.models import Call, Priority
+from calls.choices import CallbackOutcome, CallStatus
+from calls.models import Call, Callback, Priority
 
 
 def percentile_90(values: list[float]) -> float | None:
@@ -97,4 +99,22 @@ def figures_for_day(day: date | None = None) -> dict:
         "calls_today": len(rows),
         "per_hour": [{"hour": hour, "count": count} for hour, count in enumerate(per_hour)],
         "priorities": priorities,
+        "callbacks": callback_counts(day),
+    }
+
+
+def callback_counts(day: date | None = None) -> dict:
+    """The board's figures: entries queued on `day` (default today), waiting now, the longest
+    wait, and those done that day by outcome."""
+    day = day or timezone.localdate()
+    start, end = day_bounds(day)
+    done = dict(Callback.objects.filter(done_at__gte=start, done_at__lt=end)
+                .values_list("outcome").annotate(n=Count("pk")).order_by())
+    waiting = Callback.objects.filter(done_at__isnull=True).aggregate(n=Count("pk"), oldest=Min("queued_at"))
+    oldest = waiting["oldest"]
+    return {
+        "queued": Callback.objects.filter(queued_at__gte=start, queued_at__lt=end).count(),
+        "waiting": waiting["n"],
+        "oldest_waiting_s": max(0, int((timezone.now() - oldest).total_seconds())) if oldest else None,
+        "outcomes": {outcome: done.get(outcome, 0) for outcome in CallbackOutcome.values},
     }

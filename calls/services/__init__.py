@@ -1,9 +1,12 @@
 """The only ways calls, their assignments and their alerts change; each module a topic:
-entry (call taking), dispatch, closing, duplicates, chronology (notes, supplements), flags, alerts
-(the timers), mutual aid, and the steps they share (assignments, locks). A unit's own status is
-units.services'."""
+entry (call taking), ali (the 9-1-1 line's ANI/ALI and rebids), callbacks (the abandoned-call queue),
+dispatch, closing, duplicates, chronology (notes, supplements), flags, alerts (the timers), mutual aid,
+eido (another center's incidents), and the steps they share (assignments, locks). A unit's own status
+is units.services'."""
 
 from calls.services.alerts import alert_acknowledge, checks_answered, timers_check
+from calls.services.ali import ali_rebid, ali_receive
+from calls.services.callbacks import callback_claim, callback_outcome, callback_release
 from calls.services.chronology import call_note_add, call_supplement_add
 from calls.services.closing import call_close, call_reopen
 from calls.services.dispatch import call_dispatch
@@ -19,9 +22,9 @@ from calls.services.mutual_aid import (
 )
 
 __all__ = [
-    "alert_acknowledge", "call_close", "call_create", "call_dispatch", "call_eido_receive", "call_link",
-    "call_note_add",
-    "call_number_next", "call_premise_flags_read_record", "call_reopen", "call_supplement_add", "call_update",
-    "checks_answered", "mutual_aid_accept", "mutual_aid_cancel", "mutual_aid_decline", "mutual_aid_request",
-    "timers_check",
+    "alert_acknowledge", "ali_rebid", "ali_receive", "call_close", "call_create", "call_dispatch",
+    "call_eido_receive", "call_link", "call_note_add", "call_number_next",
+    "call_premise_flags_read_record", "call_reopen", "call_supplement_add", "call_update",
+    "callback_claim", "callback_outcome", "callback_release", "checks_answered", "mutual_aid_accept",
+    "mutual_aid_cancel", "mutual_aid_decline", "mutual_aid_request", "timers_check",
 ]

@@ -75,9 +75,13 @@ def call_create(
     received_at: datetime | None = None,
     sent_by: Agency | None = None,
     sent_by_incident: str = "",
+    rang_at: datetime | None = None,
+    answered_at: datetime | None = None,
+    origin: str = "",
 ) -> Call:
     """A new pending call. A call a partner agency sent in carries `sent_by` (that agency, which
-    follows it from then on) and its own incident number."""
+    follows it from then on) and its own incident number. A 9-1-1 line's carries when it rang and
+    was answered; `origin` says in the chronology where the call came from (its ANI/ALI)."""
     now = timezone.now()
     received_at = received_at or now
     problem = received_at_problem(received_at, now=now)
@@ -98,6 +102,8 @@ def call_create(
         premise_flags_at=now,
         sent_by=sent_by,
         sent_by_incident=sent_by_incident,
+        rang_at=rang_at,
+        answered_at=answered_at,
         **_place_fields(place),
     )
     text = f"{call_type.code} P{call.priority_id} at {call.address}"
@@ -105,6 +111,8 @@ def call_create(
         text += " (location not verified)"
     if sent_by is not None:
         text += f"; sent in by {sent_by.code}" + (f" ({sent_by_incident})" if sent_by_incident else "")
+    if origin:
+        text += f"; {origin}"
     chronology_add(call, ChronologyKind.CREATED, by=by, at=now, text=text)
     # A new call has no units yet, and its flags are the ones just attached: its shapes (the event,
     # the API's answer) need not read either back.
@@ -131,8 +139,9 @@ def _loggable(value: Any) -> Any:
 
 
 @transaction.atomic
-def call_update(*, call: Call, by: User | None, **changes: Any) -> Call:
-    """Change what is known about an open call; every changed field is logged old → new."""
+def call_update(*, call: Call, by: User | None, why: str = "", **changes: Any) -> Call:
+    """Change what is known about an open call; every changed field is logged old → new, after
+    `why` when a change has a reason of its own ("location rebid 2 (…)")."""
     call = call_locked(call)
     if call.is_closed:
         raise Conflict(f"Call {call.number} is closed: a closed call is not edited. Add a supplement "
@@ -163,10 +172,12 @@ def call_update(*, call: Call, by: User | None, **changes: Any) -> Call:
     call.save()
     if logged:
         text = "; ".join(f"{name}: {old} → {new}" for name, (old, new) in logged.items())
+        if why:
+            text = f"{why}: {text}"
         chronology_add(call, ChronologyKind.CHANGED, by=by, at=now, text=text, changes=logged)
     if moved:
         premise_flags_attach(call, place, by=by, at=now, previous=previous)
     call_announce(call, EventName.CALL_UPDATED)
     audit_record(action=AuditAction.CALL_CHANGE, object=object_ref("call", call.pk), by=by,
-                 detail={"number": call.number, "changes": logged})
+                 detail={"number": call.number, "changes": logged, **({"why": why} if why else {})})
     return call

@@ -38,7 +38,8 @@ export class Store {
     for (const alert of data.alerts || []) this.alerts.set(alert.id, alert);
     this.mutualAid = new Map((data.mutual_aid || []).map((request) => [request.id, request]));
     this.ready = true;
-    this.emit({ kind: "snapshot" });
+    // The whole snapshot goes with it: panels that keep their own parts (the 9-1-1 line) read theirs.
+    this.emit({ kind: "snapshot", data });
   }
 
   applyEvent(event, data) {
@@ -65,8 +66,12 @@ export class Store {
       case "mutual_aid.cancelled":
         this.putMutualAid(event, data);
         break;
+      case "heartbeat":
+        break;
       default:
-        break; // heartbeats and events this page does not know: nothing to apply
+        // Not the store's: panels that follow such events (ali.*, callback.*) take them from here.
+        this.emit({ kind: "other", event, data });
+        break;
     }
   }
 

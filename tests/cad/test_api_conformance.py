@@ -36,6 +36,14 @@ def api_site(tmp_path_factory):
     assert status == 201, aid
     site.mutual_aid_id = aid["id"]
     site.bill_id = a_bill(site, cpd)
+    status, line = site.first.api("POST", "ali/", cpd, {"ani": "8165550100", "class_of_service": "WPH1",
+                                                       "lat": 39.0142, "lon": -94.2811})
+    assert status == 201, line
+    site.ali_id = line["ali"]["id"]
+    status, entry = site.first.api("POST", "ali/", cpd, {"ani": "8165550101", "class_of_service": "RESD",
+                                                        "address": "310 MAIN ST", "abandoned": True})
+    assert status == 201, entry
+    site.callback_id = entry["id"]
     yield site
     site.stop()
 
@@ -56,7 +64,8 @@ def a_bill(site, token: str) -> int:
     return bills["results"][0]["id"]
 
 
-def config(folder, call_id: int, callsign: str, bill_id: int, mutual_aid_id: int):
+def config(folder, call_id: int, callsign: str, bill_id: int, mutual_aid_id: int, ali_id: int,
+           callback_id: int):
     path = folder / "schemathesis.toml"
     path.write_text(f"""
 [[operations]]
@@ -76,6 +85,14 @@ include-path-regex = "^/api/v1/bills/"
 parameters = {{ "path.id" = "{bill_id}" }}
 
 [[operations]]
+include-path-regex = "^/api/v1/ali/"
+parameters = {{ "path.id" = "{ali_id}" }}
+
+[[operations]]
+include-path-regex = "^/api/v1/callbacks/"
+parameters = {{ "path.id" = "{callback_id}" }}
+
+[[operations]]
 include-path-regex = "^/api/v1/call-types/"
 parameters = {{ "path.code" = "ROBBERY" }}
 
@@ -89,7 +106,8 @@ parameters = {{ "path.code" = "02" }}
 @pytest.mark.parametrize("agency, callsign", [("CPD", "1A12"), ("DCSO", "S21")])
 def test_every_operation_answers_as_the_schema_says(api_site, tmp_path, agency, callsign):
     token = api_site.token(agency)
-    settings = config(tmp_path, api_site.call_id, callsign, api_site.bill_id, api_site.mutual_aid_id)
+    settings = config(tmp_path, api_site.call_id, callsign, api_site.bill_id, api_site.mutual_aid_id,
+                      api_site.ali_id, api_site.callback_id)
     done = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "--config-file", str(settings), "run",
          f"{api_site.first.url}/api/schema/", "-H", f"Authorization: Token {token}",

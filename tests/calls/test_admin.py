@@ -17,8 +17,10 @@ from cad.services import agency_token_create
 from calls.choices import CallStatus
 from calls.models import (
     Alert,
+    AliRecord,
     Assignment,
     Call,
+    Callback,
     CallNoteReceived,
     CallNumberCounter,
     CallPremiseFlag,
@@ -40,7 +42,7 @@ ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallPremiseFlag, CallNumberCounter, UnitStatusChange, AgencyToken,
     Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare, CallNoteReceived,
-    MutualAidRequest,
+    MutualAidRequest, AliRecord, Callback,
 }
 
 

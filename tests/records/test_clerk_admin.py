@@ -109,6 +109,8 @@ MAY_SEE = {
     "calls.responseplan": EVERYONE_ON_STAFF, "calls.statuscheckrule": EVERYONE_ON_STAFF,
     "calls.alert": EVERYONE_ON_STAFF, "calls.responseplanline": EVERYONE_ON_STAFF,
     "calls.callshare": EVERYONE_ON_STAFF, "calls.mutualaidrequest": EVERYONE_ON_STAFF,
+    "calls.callnotereceived": EVERYONE_ON_STAFF, "calls.alirecord": EVERYONE_ON_STAFF,
+    "calls.callback": EVERYONE_ON_STAFF,
     "records.auditentry": SUPERVISORS, "records.auditdigest": SUPERVISORS,
     "records.feeschedule": EVERYONE_ON_STAFF, "records.bill": EVERYONE_ON_STAFF,
     "records.billingrun": EVERYONE_ON_STAFF, "records.falsealarmcall": EVERYONE_ON_STAFF,

@@ -114,8 +114,9 @@ class CallSerializer(serializers.ModelSerializer):
         model = Call
         fields = [
             "id", "number", "status", "priority", "call_type", "source", "location", "caller",
-            "narrative", "received_at", "entered_at", "dispatched_at", "enroute_at", "onscene_at",
-            "closed_at", "reopened_at", "disposition", "master", "units", "premise_flags", "updated_at",
+            "narrative", "rang_at", "answered_at", "received_at", "entered_at", "dispatched_at", "enroute_at",
+            "onscene_at", "closed_at", "reopened_at", "disposition", "master", "units", "premise_flags",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from calls.api.serializers.ali import CallbackCountsSerializer
+
 
 class PriorityFiguresSerializer(serializers.Serializer):
     level = serializers.IntegerField()
@@ -26,3 +28,4 @@ class DayFiguresSerializer(serializers.Serializer):
     calls_today = serializers.IntegerField()
     per_hour = HourCountSerializer(many=True)
     priorities = PriorityFiguresSerializer(many=True)
+    callbacks = CallbackCountsSerializer(help_text="The callback queue: abandoned 9-1-1 calls")

@@ -4,7 +4,7 @@ import { followStream } from "../live.js";
 import { Store, onChangeBatched } from "../store.js";
 import { clockText, startTicking, tick } from "../timers.js";
 import { renderActive, renderAlerts, renderHolding, renderSafetyAlerts, renderUnits } from "./panels.js";
-import { renderChart, renderGoals } from "./stats.js";
+import { renderCallbacks, renderChart, renderGoals } from "./stats.js";
 
 const STATS_MIN_GAP_MS = 5_000;
 const STATS_EVERY_MS = 60_000;
@@ -41,6 +41,7 @@ function statsLoader() {
       const stats = await getJson("stats/today/");
       renderGoals(stats);
       renderChart(stats);
+      renderCallbacks(stats);
       status.dataset.state = "ok";
       setText(status, `Updated ${clockText()}`);
     } catch (err) {
@@ -81,7 +82,7 @@ async function boot() {
   }
   onChangeBatched(store, (changes) => {
     render();
-    if (changes.some((c) => c.kind === "call" || c.kind === "snapshot")) stats.soon();
+    if (changes.some((c) => c.kind === "call" || c.kind === "snapshot" || c.event?.startsWith("callback."))) stats.soon();
   });
 
   followStream(store);

@@ -75,3 +75,19 @@ export function renderChart(stats) {
   }
   box.replaceChildren(chart);
 }
+
+const OUTCOME_WORDS = [["no_answer", "no answer"], ["pocket_dial", "pocket dial"], ["emergency", "emergency"],
+  ["resolved", "resolved"]];
+
+// Today's callback queue: abandoned 9-1-1 calls waiting now, and those called back today by outcome.
+export function renderCallbacks(stats) {
+  const counts = stats.callbacks;
+  const el = document.getElementById("callbacks-today");
+  if (!counts || !el) return;
+  const waiting = h("span", { class: "cb-count", "data-outcome": "waiting", "data-level": counts.waiting ? "warn" : "ok" },
+    h("b", {}, counts.waiting), " waiting",
+    counts.oldest_waiting_s !== null ? ` (oldest ${formatDuration(counts.oldest_waiting_s)})` : "");
+  setChildren(el, h("span", { class: "cb-label", title: "Abandoned 9-1-1 calls called back today" }, "Callbacks"), waiting,
+    OUTCOME_WORDS.map(([outcome, words]) => h("span", { class: "cb-count", "data-outcome": outcome },
+      h("b", {}, counts.outcomes[outcome]), ` ${words}`)));
+}

@@ -11,7 +11,7 @@ import { h, setChildren } from "../dom.js";
 import { STATUS_CODE } from "../statuses.js";
 import { matchDispositions } from "./dispositions.js";
 
-export function commandTable({ detail, entry, alerts, say, toggleHelp, currentYear, dispositions, confirm, offer }) {
+export function commandTable({ detail, entry, alerts, say, toggleHelp, currentYear, dispositions, confirm, offer, more = [] }) {
   // The call shown, once the one asked for last has opened: "123⏎ N text⏎" typed in one go acts
   // on 123, never on the call still shown while 123 loads; if 123 does not open, nothing is done.
   const needCall = async (word) => {
@@ -170,6 +170,7 @@ export function commandTable({ detail, entry, alerts, say, toggleHelp, currentYe
         for (const callsign of args) await alerts.check(callsign);
       },
     },
+    ...more, // the panels' own verbs (the 9-1-1 line's ALI, the callback queue's CB), in the one table
     {
       verbs: ["?", "HELP"], usage: ["?", "HELP"], help: "Show or hide this help",
       run: () => toggleHelp(),

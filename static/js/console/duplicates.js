@@ -28,7 +28,7 @@ function describe(candidate, when) {
 
 // Call entry: `query()` says what to ask about ({lat, lon, call_type}) or null; `onLink(number, id)`
 // saves the new call and links it into that one.
-export function setupEntryDuplicates({ form, box, save, query, onLink }) {
+export function setupEntryDuplicates({ form, box, save, query, onLink, exclude = () => null }) {
   let candidates = [];
   let askedFor = "";
   let requestNo = 0;
@@ -70,7 +70,7 @@ export function setupEntryDuplicates({ form, box, save, query, onLink }) {
       const params = new URLSearchParams({ call_type: q.call_type, lat: q.lat, lon: q.lon });
       const answer = await get(`calls/duplicates/?${params}`);
       if (mine !== requestNo) return;
-      candidates = answer.candidates || [];
+      candidates = (answer.candidates || []).filter((c) => c.call.id !== exclude()); // never the call itself
     } catch {
       if (mine !== requestNo) return;
       candidates = []; // a look-up that failed must not stop the call being saved

@@ -1,10 +1,12 @@
 // Call entry, in the order a caller tells it: location, call type, caller, callback, narrative.
 // Ctrl+Enter saves and sends the recommended units, Alt+Enter saves only; the call is received
 // when call taking starts (F2, or the first key typed into an empty form), entered when saved.
+// Filled from a 9-1-1 line (fill(), F6), it completes the pending call the line's ANI/ALI made:
+// saving changes that call (PATCH) instead of entering a second one.
 
 import { h, setChildren, setText } from "../dom.js";
 import { clockText, now } from "../timers.js";
-import { get, post } from "./api.js";
+import { api, get, post } from "./api.js";
 import { Combo } from "./typeahead.js";
 import { flagsBlock, permitBlock } from "./flags.js";
 import { setupEntryDuplicates, shortNumber } from "./duplicates.js";
@@ -36,6 +38,8 @@ export function setupEntry({ refs, onCreated, onSent, say }) {
   let keptAsTyped = ""; // text the dispatcher chose to keep although the street file does not know it
   let answer = null; // resolves the "did you mean" question while it is asked
   let offered = []; // the places that question offers, best first
+  let completing = null; // {id, number, address}: the call a 9-1-1 line made, which saving completes
+  const banner = document.getElementById("entry-completing");
 
   // Once a location and a type are known, open calls nearby are offered as likely duplicates.
   const duplicates = setupEntryDuplicates({
@@ -43,6 +47,7 @@ export function setupEntry({ refs, onCreated, onSent, say }) {
     query: () => (place && callType && place.lat !== null && place.lon !== null
       ? { lat: place.lat, lon: place.lon, call_type: callType.code } : null),
     onLink: (number, id) => submit({ linkTo: { number, id } }),
+    exclude: () => completing?.id ?? null,
   });
 
   setChildren(priority,
@@ -255,6 +260,22 @@ export function setupEntry({ refs, onCreated, onSent, say }) {
     return INTERSECTION.test(text) ? { intersection: text } : { address: text };
   }
 
+  // Completing a 9-1-1 line's call: what the call taker added or changed, and its type's priority
+  // (the line's call carries the placeholder type's); its location only when it was changed.
+  function completion() {
+    const data = {
+      source: source.value,
+      narrative: narrative.value,
+      caller: { name: callerName.value.trim(), phone: callerPhone.value.trim() },
+    };
+    if (callType || type.value.trim()) data.call_type = callType ? callType.code : type.value.trim().toUpperCase();
+    const level = Number(priority.value) || callType?.default_priority;
+    if (level) data.priority = level;
+    const text = location.value.trim();
+    if (text && text !== completing.address) data.location = locationBody();
+    return data;
+  }
+
   function body() {
     const data = {
       call_type: callType ? callType.code : type.value.trim().toUpperCase(),
@@ -333,7 +354,7 @@ export function setupEntry({ refs, onCreated, onSent, say }) {
       if (!(await locationSettled())) return;
       let call;
       try {
-        call = await post("calls/", body());
+        call = completing ? await api("PATCH", `calls/${completing.id}/`, completion()) : await post("calls/", body());
       } catch (err) {
         showErrors(err);
         return;
@@ -400,7 +421,7 @@ export function setupEntry({ refs, onCreated, onSent, say }) {
   }
 
   function empty() {
-    return !location.value && !type.value && !callerName.value && !callerPhone.value && !narrative.value;
+    return !completing && !location.value && !type.value && !callerName.value && !callerPhone.value && !narrative.value;
   }
 
   function reset() {
@@ -414,6 +435,9 @@ export function setupEntry({ refs, onCreated, onSent, say }) {
     delete document.getElementById("entry-received-timer").dataset.since;
     type.title = "";
     answer?.("edit");
+    completing = null;
+    banner.hidden = true;
+    banner.replaceChildren();
     showPlace();
     duplicates.clear();
     clearErrors();
@@ -460,6 +484,31 @@ export function setupEntry({ refs, onCreated, onSent, say }) {
   form.addEventListener("change", (e) => e.target.removeAttribute?.("aria-invalid"));
 
   return {
+    // Call entry filled from a 9-1-1 line: the pending call its ANI/ALI made (`call`, as the stream
+    // gives it), its location when it has one, the callback number and the source; `line` is what
+    // the banner says of the line. The type comes next, or the location when the line gave none.
+    fill({ call, line }) {
+      reset();
+      completing = { id: call.id, number: call.number, address: call.location.address };
+      const loc = call.location;
+      if (loc.verified || loc.lat !== null) {
+        location.value = loc.address;
+        place = { kind: loc.verified ? "address" : "coordinates", address: loc.address, lat: loc.lat, lon: loc.lon,
+          beat: loc.beat, verified: loc.verified, premise_flags: call.premise_flags, alarm_permit: null };
+        showPlace();
+      }
+      callerPhone.value = call.caller.phone || "";
+      source.value = call.source;
+      receivedAt = Date.parse(call.received_at);
+      setText(document.getElementById("entry-received-at"), clockText(new Date(receivedAt)));
+      document.getElementById("entry-received-timer").dataset.since = receivedAt;
+      received.hidden = false;
+      setChildren(banner, h("strong", {}, `Completing ${call.number}`), ` from the 9-1-1 line: ${line}`);
+      banner.title = `Saving changes ${call.number} (the line's call) rather than entering another; Clear lets it go.`;
+      banner.hidden = false;
+      (place ? type : location).focus();
+    },
+    completing: () => completing?.id ?? null,
     // F2 (or NEW): call taking starts now, unless a call is half typed already.
     focus() {
       answer?.("edit"); // F2 during the "did you mean" question: back to the location, not saved

@@ -4,7 +4,9 @@ import { followStream } from "../live.js";
 import { Store, onChangeBatched } from "../store.js";
 import { clockText, startTicking, tick } from "../timers.js";
 import { setupAlerts } from "./alerts.js";
+import { setupAli } from "./ali.js";
 import { get } from "./api.js";
+import { setupCallbacks } from "./callbacks.js";
 import { setupCommands } from "./commands.js";
 import { setupDetail } from "./detail.js";
 import { setupEntry } from "./entry.js";
@@ -81,7 +83,11 @@ async function boot() {
     return years.length ? Math.max(...years) : new Date().getFullYear();
   };
   const alerts = setupAlerts({ store, say, onOpenCall: (id) => detail.open(id) });
-  commands = setupCommands({ detail, entry, alerts, say, toggleHelp, currentYear, dispositions: () => refs.dispositions });
+  const ali = setupAli({ store, entry, say });
+  const me = document.querySelector(".console-top .who").textContent.trim();
+  const callbacks = setupCallbacks({ store, say, me, onEmergency: ali.takeCall });
+  commands = setupCommands({ detail, entry, alerts, say, toggleHelp, currentYear, dispositions: () => refs.dispositions,
+    more: [...ali.commands, ...callbacks.commands] });
 
   function activateUnit(callsign) {
     const unit = store.units.get(callsign);
@@ -120,6 +126,7 @@ async function boot() {
     else if (key === "F2" || (e.altKey && key.toLowerCase() === "n")) go(entry.focus);
     else if (key === "F3") go(lists.focusPending);
     else if (key === "F4") go(lists.focusActive);
+    else if (key === "F6") go(ali.take);
     else if (key === "F7" || (e.altKey && key.toLowerCase() === "m")) go(map.toggle);
     else if (key === "F8") go(units.focus);
     else if (key === "F9") go(detail.focus);
