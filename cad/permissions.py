@@ -62,3 +62,13 @@ class IsCenterStaffOrPartnerReading(BasePermission):
         if request.method in SAFE_METHODS and roles.scoped_agency(request.user) is not None:
             return True
         return IsCenterStaff().has_permission(request, view)
+
+
+class IsAnyCenterStaffOrPartner(BasePermission):
+    """Any of the center's staff, and partner agencies (their views show and act on their own only):
+    webhook deliveries, which a partner resends as readily as a clerk."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.scoped_agency(request.user) is not None or roles.is_center_staff(request.user)

@@ -8,6 +8,9 @@ from django.db.models import Q
 from cad.history import AppendOnlyModel
 from cad.models import Agency, Discipline
 from calls.choices import CallSource, CallStatus, ChronologyKind
+
+# Partners' webhooks keep their tables beside the code that fills them; they are this app's.
+from calls.webhooks.models import WebhookCursor, WebhookDelivery, WebhookSubscription  # noqa: F401
 from premises.choices import FlagKind
 from premises.models import Address, Beat, PremiseFlag
 from units.choices import UnitStatus

@@ -10,6 +10,7 @@ from calls.api.views import (
     PriorityViewSet,
     StatsTodayView,
 )
+from calls.webhooks.api.urls import urlpatterns as webhook_urls
 
 router = SimpleRouter()
 router.register("calls", CallViewSet, basename="call")
@@ -21,4 +22,5 @@ urlpatterns = [
     re_path(r"^calls/export\.csv$", CallExportView.as_view(), name="call-export"),
     *router.urls,
     re_path(r"^stats/today/$", StatsTodayView.as_view(), name="stats-today"),
+    *webhook_urls,
 ]

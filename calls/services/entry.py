@@ -166,7 +166,7 @@ def call_update(*, call: Call, by: User | None, **changes: Any) -> Call:
         chronology_add(call, ChronologyKind.CHANGED, by=by, at=now, text=text, changes=logged)
     if moved:
         premise_flags_attach(call, place, by=by, at=now, previous=previous)
-    call_announce(call, EventName.CALL_UPDATED)
+    call_announce(call, EventName.CALL_UPDATED, changes=logged)
     audit_record(action=AuditAction.CALL_CHANGE, object=object_ref("call", call.pk), by=by,
                  detail={"number": call.number, "changes": logged})
     return call
