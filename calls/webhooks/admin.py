@@ -21,6 +21,12 @@ from calls.webhooks.services import (
 )
 
 SECRET_PAGE = "admin/calls/webhooksubscription/secret.html"
+created = to_the_second("created_at", "created")
+updated = to_the_second("updated_at", "last changed")
+next_attempt = to_the_second("next_attempt_at", "next attempt")
+last_attempt = to_the_second("last_attempt_at", "last attempt")
+delivered = to_the_second("delivered_at", "delivered")
+resent = to_the_second("resent_at", "resent")
 
 
 class WebhookSubscriptionForm(forms.ModelForm):
@@ -48,14 +54,12 @@ class WebhookSubscriptionForm(forms.ModelForm):
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(admin.ModelAdmin):
     form = WebhookSubscriptionForm
-    list_display = ("agency", "url", "event_list", "active", "secret_hint", "created")
+    list_display = ("agency", "url", "event_list", "active", "secret_hint", created)
     list_filter = ("active", "agency")
     search_fields = ("url", "description", "agency__code")
     list_select_related = ("agency",)
-    readonly_fields = ("secret_hint", "starts_after_seq", "created_by", "created", "updated")
+    readonly_fields = ("secret_hint", "starts_after_seq", "created_by", created, updated)
     actions = ["roll_secret"]
-    created = to_the_second("created_at", "created")
-    updated = to_the_second("updated_at", "last changed")
 
     def get_fieldsets(self, request: HttpRequest, obj: WebhookSubscription | None = None):
         main = ("agency", "url", "description", "event_types", "active")
@@ -103,21 +107,15 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
     """What was sent to which partner, how often, and what it answered; resent with one click."""
 
-    list_display = ("seq", "event", "agency", "status", "attempts", "last_status", "next_attempt",
-                    "created", "delivered")
+    list_display = ("seq", "event", "agency", "status", "attempts", "last_status", next_attempt, created,
+                    delivered)
     list_filter = ("status", "event", "subscription__agency")
     search_fields = ("=webhook_id", "=seq", "=call_id", "subscription__url")
     list_select_related = ("subscription__agency",)
-    fields = ("subscription", "seq", "event", "call_id", "webhook_id", "status", "attempts", "next_attempt",
-              "last_attempt", "last_status", "last_error", "created", "delivered", "resent", "resent_by",
-              "payload")
+    fields = ("subscription", "seq", "event", "call_id", "webhook_id", "status", "attempts", next_attempt,
+              last_attempt, "last_status", "last_error", created, delivered, resent, "resent_by", "payload")
     readonly_fields = fields
     actions = ["resend"]
-    next_attempt = to_the_second("next_attempt_at", "next attempt")
-    last_attempt = to_the_second("last_attempt_at", "last attempt")
-    created = to_the_second("created_at", "created")
-    delivered = to_the_second("delivered_at", "delivered")
-    resent = to_the_second("resent_at", "resent")
 
     @admin.display(description="agency", ordering="subscription__agency__code")
     def agency(self, delivery: WebhookDelivery) -> str:

@@ -22,7 +22,7 @@ class WebhookSubscription(models.Model):
     )
     url = models.URLField(
         "URL", max_length=500,
-        validators=[URLValidator(schemes=WEB_SCHEMES, message="Give an http or https URL.")],
+        validators=[URLValidator(schemes=WEB_SCHEMES, message="Give an http or https URL.", code="scheme")],
         help_text="Where deliveries are posted (http or https, a public address)",
     )
     description = models.CharField(max_length=200, blank=True)

@@ -25,6 +25,8 @@ from calls.models import (
     CallType,
     ChronologyEntry,
     Priority,
+    WebhookCursor,
+    WebhookDelivery,
 )
 from calls.services import call_create, call_dispatch
 from premises.models import Intersection, PremiseFlagRead
@@ -37,7 +39,7 @@ CALL_LIST_MAX_QUERIES = 18
 ADMIN_APPS = ("cad", "premises", "units", "calls")
 NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallPremiseFlag, CallNumberCounter, UnitStatusChange, AgencyToken,
-    Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare,
+    Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare, WebhookDelivery, WebhookCursor,
 }
 
 

@@ -113,7 +113,8 @@ def test_a_change_carries_each_changed_field_old_and_new(alice, receiver, commit
     nfpd = Agency.objects.get(code="NFPD")
     call = committed(new_call, nfpd.service_user, source=CallSource.PARTNER, sent_by=nfpd)
 
-    committed(services.call_update, call=call, by=alice, narrative="Smoke showing", caller_phone="816-555-0142")
+    committed(services.call_update, call=call, by=alice, narrative="Smoke showing",
+              caller_phone="816-555-0142")
     committed(dispatch, call, "E51", alice)
 
     changed, dispatched = received(receiver)
@@ -209,7 +210,8 @@ def test_the_fan_out_run_again_makes_no_delivery_twice(alice, receiver, committe
     WebhookCursor.objects.update(last_seq=0)  # as if the cursor were lost: every event looked at again
     committed(webhooks_fan_out, enqueue=nothing_queued)
 
-    assert list(WebhookDelivery.objects.values_list("pk", "webhook_id")) == [(delivery.pk, delivery.webhook_id)]
+    made = list(WebhookDelivery.objects.values_list("pk", "webhook_id"))
+    assert made == [(delivery.pk, delivery.webhook_id)]
 
 
 def test_a_delivered_delivery_is_never_sent_again_by_a_sweep(alice, receiver, committed):
@@ -223,7 +225,9 @@ def test_a_delivered_delivery_is_never_sent_again_by_a_sweep(alice, receiver, co
     assert len(receiver.received) == 1
 
 
-def test_a_delivery_whose_worker_died_half_way_goes_again_with_the_same_webhook_id(alice, receiver, committed):
+def test_a_delivery_whose_worker_died_half_way_goes_again_with_the_same_webhook_id(
+    alice, receiver, committed
+):
     subscribe("NFPD", receiver.url, events=["call.created"])
     with time_machine.travel(T0, tick=False) as clock:
         delivery = made_not_sent(committed, alice)
