@@ -82,7 +82,8 @@ def test_deliveries_filter_by_status_event_and_subscription(both_partners):
 
 
 @pytest.mark.parametrize("query", [{"status": "lost"}, {"event": "call.exploded"}, {"subscription": "x"},
-                                   {"seq": "first"}])
+                                   {"seq": "first"}, {"seq": "1.5"}, {"subscription": "99999999999999999999"},
+                                   {"seq": "0"}])
 def test_a_filter_that_cannot_be_meant_is_a_400(query, both_partners):
     response = token_client("NFPD").get(URL, query)
     assert response.status_code == 400
