@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from cad import roles
-from cad.admin import ReadOnlyAdmin, to_the_second
+from cad.admin import ReadOnlyAdmin, SupervisorsOnly, to_the_second
 from calls.tasks import webhook_deliveries_enqueue
 from calls.webhooks.models import WebhookCursor, WebhookDelivery, WebhookSubscription
 from calls.webhooks.services import (
@@ -135,6 +135,8 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebhookCursor)
-class WebhookCursorAdmin(ReadOnlyAdmin):
+class WebhookCursorAdmin(SupervisorsOnly, ReadOnlyAdmin):
+    """How far the events have been made into deliveries: beside the live stream's counter."""
+
     list_display = ("last_seq",)
     readonly_fields = ("last_seq",)

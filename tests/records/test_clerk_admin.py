@@ -109,7 +109,7 @@ MAY_SEE = {
     "calls.responseplan": EVERYONE_ON_STAFF, "calls.statuscheckrule": EVERYONE_ON_STAFF,
     "calls.alert": EVERYONE_ON_STAFF, "calls.responseplanline": EVERYONE_ON_STAFF,
     "calls.webhooksubscription": EVERYONE_ON_STAFF, "calls.webhookdelivery": EVERYONE_ON_STAFF,
-    "calls.webhookcursor": EVERYONE_ON_STAFF,
+    "calls.webhookcursor": SUPERVISORS,
     "records.auditentry": SUPERVISORS, "records.auditdigest": SUPERVISORS,
     "records.feeschedule": EVERYONE_ON_STAFF, "records.bill": EVERYONE_ON_STAFF,
     "records.billingrun": EVERYONE_ON_STAFF, "records.falsealarmcall": EVERYONE_ON_STAFF,
