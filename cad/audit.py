@@ -85,6 +85,10 @@ class AuditAction(StrEnum):
     BILL_OVERDUE = "bill.overdue"
     BILL_NOTICE_EMAIL = "bill.notice_email"
     BILL_REMINDER_EMAIL = "bill.reminder_email"
+    WEBHOOK_CREATE = "webhook.create"
+    WEBHOOK_CHANGE = "webhook.change"
+    WEBHOOK_SECRET_ROLL = "webhook.secret_roll"  # a new signing secret (never written here)
+    WEBHOOK_RESEND = "webhook.resend"
     EXPORT = "export"
     REPORT_RUN = "report.run"  # a report asked for (its download is an export)
 

@@ -46,12 +46,15 @@ BILLING_RULES = [
     f"{verb}_{model}" for model in ("feeschedule", "feetier", "scheduledisposition")
     for verb in ("add", "change", "delete")
 ]
+# Partners' webhook subscriptions: registered by records clerks and supervisors (deliveries are read
+# and resent, never edited).
+WEBHOOK_RECORDS = ["add_webhooksubscription", "change_webhooksubscription"]
 # What each role may do in the admin; every change to calls and units still goes through services.
 ADMIN_PERMISSIONS = {
-    roles.RECORDS_CLERK: ["view_", *PREMISE_RECORDS],
+    roles.RECORDS_CLERK: ["view_", *PREMISE_RECORDS, *WEBHOOK_RECORDS],
     roles.SUPERVISOR: ["view_", "change_priority", "change_calltype", "add_calltype", "change_unit",
                        "add_unit", "change_disposition", "add_disposition", *PREMISE_RECORDS,
-                       "approve_premiseflag",  # flags that need a supervisor's approval
+                       *WEBHOOK_RECORDS, "approve_premiseflag",  # flags that need a supervisor's approval
                        *DISPATCH_RULES, *BILLING_RULES,
                        "delete_accessattempt"],  # unlock an account locked by failed sign-ins
     roles.DISPATCHER: [],

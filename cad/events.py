@@ -8,12 +8,15 @@ their events last, so the lock is held only for the end of a transaction.
 
 After commit the event is announced on the channel layer. A channel layer that is down (Redis
 restarting) does not fail the write: the consoles' stream reads missed events from the table.
+Other readers of the table (the partners' webhooks) register to be told after each commit, so
+they need not poll it.
 """
 
 import asyncio
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -73,7 +76,20 @@ def publish(event: EventName, data: dict[str, Any], *, call_id: int | None = Non
         )
     message = {"type": "cad.event", **record.announcement()}
     transaction.on_commit(lambda: _send(message))
+    for listener in _committed:
+        # A listener that fails is logged, never turned into a failure of the committed change.
+        transaction.on_commit(listener, robust=True)
     return record
+
+
+_committed: list[Callable[[], None]] = []
+
+
+def committed_listen(listener: Callable[[], None]) -> None:
+    """Call `listener()` after each commit that published an event: the events are in the table
+    by then (events_after). A higher app registers here in its AppConfig.ready()."""
+    if listener not in _committed:
+        _committed.append(listener)
 
 
 def latest_seq() -> int:

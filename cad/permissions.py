@@ -83,3 +83,13 @@ class Dispatches(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return roles.can_dispatch(request.user)
+
+
+class IsAnyCenterStaffOrPartner(BasePermission):
+    """Any of the center's staff, and partner agencies (their views show and act on their own only):
+    webhook deliveries, which a partner resends as readily as a clerk."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.scoped_agency(request.user) is not None or roles.is_center_staff(request.user)

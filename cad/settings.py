@@ -111,6 +111,26 @@ def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network
     return networks
 
 
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOST_NAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*\.?")
+
+
+def envhosts(name: str) -> list[str]:
+    """`receiver.example,10.1.0.0/16,127.0.0.1`: host names, addresses or networks, in lower case;
+    anything else stops the start-up."""
+    hosts = []
+    for item in envlist(name, ""):
+        try:
+            hosts.append(str(ipaddress.ip_network(item, strict=False)))
+            continue
+        except ValueError:
+            pass
+        if not HOST_NAME.fullmatch(item.lower()):
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a host name, an address or a network.")
+        hosts.append(item.lower().rstrip("."))
+    return hosts
+
+
 def envdays_at_least(name: str, minimum: int) -> int | None:
     """A number of days, at least `minimum`; unset means forever (None)."""
     if _raw(name) is None:
@@ -237,6 +257,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 # How often goal and status-check timers are looked at.
 CAD_TIMERS_SECONDS = envfloat("CAD_TIMERS_SECONDS", 5.0)
+# How often partners' webhooks are looked at for events not yet delivered and retries now due.
+CAD_WEBHOOK_SWEEP_SECONDS = envfloat("CAD_WEBHOOK_SWEEP_SECONDS", 10.0)
 CELERY_BEAT_SCHEDULE: dict = {
     "events-prune": {"task": "cad.tasks.events_prune", "schedule": 3600.0},
     # Goal timers and officer-safety status checks; each run is idempotent.
@@ -248,6 +270,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "billing-run": {"task": "records.tasks.billing_run",
                     "schedule": crontab(minute=0, hour=6, day_of_month=1)},
     "bills-overdue": {"task": "records.tasks.bills_overdue", "schedule": crontab(minute=30, hour=6)},
+    # Partners' webhooks: events not yet turned into deliveries, and deliveries due (retries, or a
+    # task lost with its worker).
+    "webhooks-sweep": {"task": "calls.tasks.webhooks_sweep", "schedule": CAD_WEBHOOK_SWEEP_SECONDS},
 }
 # An officer-safety check nobody acknowledged within this goes louder, to the supervisors' board.
 CAD_STATUS_CHECK_ESCALATE_SECONDS = envint("CAD_STATUS_CHECK_ESCALATE_SECONDS", 60, minimum=1)
@@ -281,6 +306,13 @@ CAD_EVENT_RETENTION_HOURS = envint("CAD_EVENT_RETENTION_HOURS", 24, minimum=1)
 CAD_STREAM_POLL_SECONDS = envfloat("CAD_STREAM_POLL_SECONDS", 1.0)
 CAD_STREAM_HEARTBEAT_SECONDS = envfloat("CAD_STREAM_HEARTBEAT_SECONDS", 15.0)
 CAD_STREAM_REPLAY_LIMIT = envint("CAD_STREAM_REPLAY_LIMIT", 5000, minimum=1)
+# Partners' webhooks (calls/webhooks/). A delivery goes only to a public address: loopback, private,
+# link-local and other non-public addresses are refused unless their host name, address or network
+# is listed here (e.g. `127.0.0.1` for a receiver on this machine, `10.20.0.0/16` for a partner's
+# link over a private network).
+CAD_WEBHOOK_ALLOW_HOSTS = envhosts("CAD_WEBHOOK_ALLOW_HOSTS")
+# How long a delivery waits to connect, to send and for each part of the answer.
+CAD_WEBHOOK_TIMEOUT_SECONDS = envfloat("CAD_WEBHOOK_TIMEOUT_SECONDS", 5.0)
 # How many daphne processes `manage.py serve` starts behind its one address.
 CAD_SERVER_PROCESSES = envint("CAD_SERVER_PROCESSES", 1, minimum=1)
 

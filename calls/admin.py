@@ -31,6 +31,7 @@ from calls.models import (
     StatusCheckRule,
 )
 from calls.selectors import calls_with_phone_digits, phone_digits_typed
+from calls.webhooks import admin as webhooks_admin  # noqa: F401  (registers the webhooks' pages)
 
 received_at = to_the_second("received_at", "received")
 entered_at = to_the_second("entered_at", "entered")

@@ -7,7 +7,8 @@ class CallsConfig(AppConfig):
     verbose_name = "Calls for service"
 
     def ready(self) -> None:
-        from calls import stream
+        from cad import events
+        from calls import stream, tasks
         from calls.checks import cover_flags_check
         from calls.services.unit_work import UnitWork
         from units.services import call_work_register
@@ -15,3 +16,4 @@ class CallsConfig(AppConfig):
         call_work_register(UnitWork())
         checks.register(cover_flags_check)
         stream.register()
+        events.committed_listen(tasks.webhooks_kick)

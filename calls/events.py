@@ -12,10 +12,15 @@ def call_shape(call: Call) -> dict:
     return CallSerializer(call).data
 
 
-def call_announce(call: Call, name: EventName, *, shape: dict | None = None) -> None:
+def call_announce(call: Call, name: EventName, *, shape: dict | None = None,
+                  changes: dict[str, list] | None = None) -> None:
     """call.created, call.updated or call.closed, with the call as lists and partners see it
-    (`shape`, when the service read it already)."""
-    publish(name, shape if shape is not None else call_shape(call), call_id=call.pk)
+    (`shape`, when the service read it already), and what changed: `changes`, field → [old, new],
+    as the chronology logs it (partners' webhooks carry it)."""
+    data = shape if shape is not None else call_shape(call)
+    if changes:
+        data = {**data, "changes": changes}
+    publish(name, data, call_id=call.pk)
 
 
 def chronology_announce(call: Call, entry: ChronologyEntry) -> None:

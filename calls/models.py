@@ -15,6 +15,9 @@ from calls.choices import (
     ClassOfService,
     MutualAidState,
 )
+
+# Partners' webhooks keep their tables beside the code that fills them; they are this app's.
+from calls.webhooks.models import WebhookCursor, WebhookDelivery, WebhookSubscription  # noqa: F401
 from premises.choices import FlagKind
 from premises.models import Address, Beat, PremiseFlag
 from units.choices import UnitStatus

@@ -14,6 +14,7 @@ from calls.api.views import (
     PriorityViewSet,
     StatsTodayView,
 )
+from calls.webhooks.api.urls import urlpatterns as webhook_urls
 
 router = SimpleRouter()
 router.register("calls", CallViewSet, basename="call")
@@ -31,4 +32,5 @@ urlpatterns = [
     *router.urls,
     re_path(r"^eido/$", EidoReceiveView.as_view(), name="eido-receive"),
     re_path(r"^stats/today/$", StatsTodayView.as_view(), name="stats-today"),
+    *webhook_urls,
 ]

@@ -52,6 +52,11 @@ def derived_status(call: Call) -> str:
     return CallStatus.CLEARED if worked.exists() else CallStatus.PENDING
 
 
+def status_change(was: str, now: str) -> dict[str, list] | None:
+    """The call's status old → new for its event, when it moved."""
+    return {"status": [str(was), str(now)]} if was != now else None
+
+
 def unit_sent(call: Call, unit: Unit, *, by: User | None, at: datetime) -> None:
     """The unit joins the call: its assignment opens and it is dispatched on the call."""
     Assignment.objects.create(call=call, unit=unit, dispatched_at=at, dispatched_by=actor(by))

@@ -25,6 +25,7 @@ def call_close(*, call: Call, disposition: Disposition, by: AbstractBaseUser | N
         raise Conflict(f"Call {call.number} is already closed.")
     refuse_while_transporting(call, "closed")
     now = timezone.now()
+    was = call.status
     cleared = units_cleared(call, by=by, at=now, reason="call closed")
     mutual_aid_withdrawn(call, by=by, at=now, reason="call closed")
     call.status = CallStatus.CLOSED
@@ -34,7 +35,8 @@ def call_close(*, call: Call, disposition: Disposition, by: AbstractBaseUser | N
     summary = f"Closed: {disposition.code} {disposition.description}"
     chronology_add(call, ChronologyKind.CLOSED, by=by, at=now, text=f"{summary}. {text}" if text else summary,
                    changes={"disposition": [None, disposition.code]})
-    call_announce(call, EventName.CALL_CLOSED)
+    call_announce(call, EventName.CALL_CLOSED, changes={"status": [str(was), CallStatus.CLOSED.value],
+                                                         "disposition": [None, disposition.code]})
     for unit in cleared:
         unit_announce(unit)
     audit_record(action=AuditAction.CALL_CLOSE, object=object_ref("call", call.pk), by=by, detail={
@@ -75,7 +77,7 @@ def call_reopen(*, call: Call, by: AbstractBaseUser | None, reason: str = "") ->
                        text=f"Duplicate {call.number} unlinked and reopened")
         call_touch(master, now)
         call_announce(master, EventName.CALL_UPDATED)
-    call_announce(call, EventName.CALL_UPDATED)
+    call_announce(call, EventName.CALL_UPDATED, changes=changes)
     audit_record(action=AuditAction.CALL_REOPEN, object=object_ref("call", call.pk), by=by,
                  detail={"number": call.number, "changes": changes, "reason": reason})
     return call

@@ -11,7 +11,7 @@ from cad.events import EventName
 from cad.exceptions import Conflict, Invalid
 from calls.events import call_announce
 from calls.models import Call
-from calls.services.assignments import derived_status, unit_sent
+from calls.services.assignments import derived_status, status_change, unit_sent
 from calls.services.locks import call_locked
 from units.choices import UnitStatus
 from units.events import unit_announce
@@ -40,13 +40,14 @@ def _call_dispatch(*, call: Call, units: list[Unit], by: AbstractBaseUser | None
         described = ", ".join(f"{u.callsign} is {u.get_status_display().lower()}" for u in busy)
         raise Conflict(f"Not available: {described}.")
     now = timezone.now()
+    was = call.status
     for unit in locked:
         unit_sent(call, unit, by=by, at=now)
     if call.dispatched_at is None:
         call.dispatched_at = now
     call.status = derived_status(call)
     call.save()
-    call_announce(call, EventName.CALL_UPDATED)
+    call_announce(call, EventName.CALL_UPDATED, changes=status_change(was, call.status))
     for unit in locked:
         unit_announce(unit)
     audit_record(action=AuditAction.CALL_DISPATCH, object=object_ref("call", call.pk), by=by,

@@ -35,6 +35,7 @@ def call_link(*, call: Call, master: Call, by: AbstractBaseUser | None) -> Call:
     if call.duplicates.exists():
         raise Conflict(f"Call {call.number} has duplicates of its own; link them to {master.number}.")
     now = timezone.now()
+    was = call.status
     moved = units_transferred(call, master, by=by, at=now)
     mutual_aid_withdrawn(call, by=by, at=now, reason=f"call linked as a duplicate of {master.number}")
     disposition = Disposition.objects.get(code=DUPLICATE_DISPOSITION)
@@ -51,7 +52,9 @@ def call_link(*, call: Call, master: Call, by: AbstractBaseUser | None) -> Call:
         story += f": '{call.narrative}'"
     chronology_add(master, ChronologyKind.DUPLICATE_ADDED, by=by, at=now, text=story)
     call_touch(master, now)
-    call_announce(call, EventName.CALL_CLOSED)
+    call_announce(call, EventName.CALL_CLOSED, changes={
+        "status": [str(was), CallStatus.CLOSED.value], "master": [None, master.number],
+        "disposition": [None, disposition.code]})
     call_announce(master, EventName.CALL_UPDATED)
     for unit in moved:
         unit_announce(unit)

@@ -177,7 +177,7 @@ def call_update(*, call: Call, by: User | None, why: str = "", **changes: Any) -
         chronology_add(call, ChronologyKind.CHANGED, by=by, at=now, text=text, changes=logged)
     if moved:
         premise_flags_attach(call, place, by=by, at=now, previous=previous)
-    call_announce(call, EventName.CALL_UPDATED)
+    call_announce(call, EventName.CALL_UPDATED, changes=logged)
     audit_record(action=AuditAction.CALL_CHANGE, object=object_ref("call", call.pk), by=by,
                  detail={"number": call.number, "changes": logged, **({"why": why} if why else {})})
     return call

@@ -10,7 +10,7 @@ from cad.events import EventName
 from calls.events import call_announce
 from calls.models import Call
 from calls.services.alerts import checks_answered, status_check_answered
-from calls.services.assignments import derived_status, unit_follows
+from calls.services.assignments import derived_status, status_change, unit_follows
 from calls.services.locks import call_locked
 from units.choices import UnitStatus
 from units.models import Unit
@@ -22,10 +22,11 @@ class UnitWork:
 
     def unit_moved(self, *, unit: Unit, call: Call, status: UnitStatus, by: AbstractBaseUser | None,
                    at: datetime) -> None:
+        was = call.status
         unit_follows(call, unit, status, by=by, at=at)
         call.status = derived_status(call)
         call.save()
-        call_announce(call, EventName.CALL_UPDATED)
+        call_announce(call, EventName.CALL_UPDATED, changes=status_change(was, call.status))
 
     def status_changed(self, *, unit: Unit, at: datetime) -> None:
         checks_answered(now=at, unit=unit)

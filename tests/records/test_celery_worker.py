@@ -1,5 +1,5 @@
-"""The billing run and a report run made by a real Celery worker (`celery -A cad worker`) through
-Redis, as production runs them: not eagerly, in the test's own process."""
+"""The billing run, a report run and a partner's webhook made by a real Celery worker (`celery -A cad
+worker`) through Redis, as production runs them: not eagerly, in the test's own process."""
 
 import hashlib
 import http.cookiejar
@@ -14,14 +14,18 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from standardwebhooks import Webhook
 
 from cad.bench import ROOT
+from calls.webhooks.bench import WebhookReceiver
 from tests.servers import PASSWORD, Site
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); CI has both")
 WAIT = 90
+# The test's webhook receiver listens on this machine: let deliveries go there.
+WEBHOOKS_HERE = {"CAD_WEBHOOK_ALLOW_HOSTS": "127.0.0.1"}
 
 
 def own_redis_database(url: str) -> str:
@@ -42,7 +46,7 @@ def site(tmp_path_factory):
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "cad", "worker", "--pool", "solo", "--loglevel", "INFO",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env={**site.env, "CAD_REPORTS_DIR": str(folder / "reports")}, stdout=log,
+        cwd=ROOT, env={**site.env, "CAD_REPORTS_DIR": str(folder / "reports"), **WEBHOOKS_HERE}, stdout=log,
         stderr=subprocess.STDOUT)
     site.worker_log = folder / "worker.log"
     try:
@@ -135,3 +139,35 @@ def test_the_worker_makes_a_report_run_into_the_file_its_sha256_names(site):
     assert hashlib.sha256(content).hexdigest() == run["sha256"]
     assert content.decode().splitlines()[0].startswith("interval,")
     assert "report_run" in site.worker_log.read_text()
+
+
+def test_the_worker_sends_a_partners_webhook_signed_to_its_receiver(site):
+    receiver = WebhookReceiver()
+    try:
+        registered = subprocess.run(
+            [sys.executable, "manage.py", "webhook_subscribe", "NFPD", receiver.url,
+             "--events", "call.updated,unit.updated"],
+            cwd=ROOT, env={**site.env, **WEBHOOKS_HERE}, capture_output=True, text=True, timeout=120)
+        assert registered.returncode == 0, registered.stderr
+        secret = registered.stdout.strip().splitlines()[-1]
+        cpd = site.token("CPD")
+        status, call = site.first.api("POST", "calls/", cpd, {"call_type": "FSTRU",
+                                                              "location": {"address": "310 MAIN ST"}})
+        assert status == 201, call
+        status, answer = site.first.api("POST", f"calls/{call['id']}/dispatch/", cpd, {"units": ["E51"]})
+        assert status == 200, answer
+
+        until(lambda: len(receiver.received) >= 2, "the worker did not deliver the webhooks", site)
+        time.sleep(1)  # nothing more comes: one delivery per event
+        payloads = [Webhook(secret).verify(body, headers) for headers, body, _ in receiver.received]
+        assert sorted(p["type"] for p in payloads) == ["call.updated", "unit.updated"]
+        assert {p["data"].get("number") or p["data"]["callsign"] for p in payloads} == {call["number"], "E51"}
+
+        status, listed = site.first.api("GET", "webhooks/deliveries/", site.token("NFPD"))
+        assert status == 200 and listed["count"] == 2, listed
+        assert {d["status"] for d in listed["results"]} == {"delivered"}
+        sent = {headers["webhook-id"] for headers, _, _ in receiver.received}
+        assert {d["webhook_id"] for d in listed["results"]} == sent
+        assert "webhook_deliver" in site.worker_log.read_text()
+    finally:
+        receiver.close()

@@ -111,6 +111,8 @@ MAY_SEE = {
     "calls.callshare": EVERYONE_ON_STAFF, "calls.mutualaidrequest": EVERYONE_ON_STAFF,
     "calls.callnotereceived": EVERYONE_ON_STAFF, "calls.alirecord": EVERYONE_ON_STAFF,
     "calls.callback": EVERYONE_ON_STAFF,
+    "calls.webhooksubscription": EVERYONE_ON_STAFF, "calls.webhookdelivery": EVERYONE_ON_STAFF,
+    "calls.webhookcursor": SUPERVISORS,
     "records.auditentry": SUPERVISORS, "records.auditdigest": SUPERVISORS,
     "records.feeschedule": EVERYONE_ON_STAFF, "records.bill": EVERYONE_ON_STAFF,
     "records.billingrun": EVERYONE_ON_STAFF, "records.falsealarmcall": EVERYONE_ON_STAFF,

@@ -147,7 +147,7 @@ def unit_status_set(*, unit: Unit, status: str, by: User | None) -> Unit:
         unit_status_record(unit=unit, to_status=status, by=by, at=now)
     else:
         _call_work.unit_moved(unit=unit, call=call, status=status, by=by, at=now)
-    unit_announce(unit)
+    unit_announce(unit, changes={"status": [str(was), str(unit.status)]})
     audit_record(action=AuditAction.UNIT_STATUS, object=object_ref("unit", unit.pk), by=by, detail={
         "callsign": unit.callsign, "changes": {"status": [str(was), str(unit.status)]},
         "call": call.number if call is not None else None})

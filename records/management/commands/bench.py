@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from cad.bench import StreamBench, stream_scale_bench, throwaway_database
 from cad.stream_scale.cases import Scale
 from calls.bench import DispatchBench, p1_trial_bench
+from calls.webhooks.bench import webhooks_bench
 from premises.bench import street_file_bench
 from records.bench import billing_bench
 from records.reports.bench import reports_bench
@@ -19,9 +20,10 @@ from records.reports.bench import reports_bench
 
 class Command(BaseCommand):
     help = ("Measure the dispatch core (service and API latencies, a call's EIDO, a 50-way dispatch race, "
-            "the live stream, the P1 trial in the console, recommendations); with --eido, the EIDO alone; "
-            "with --street-file, a 100,000-point street file instead; with --stream-scale, the live stream "
-            "at a thousand consoles beside a bare websockets broadcast server.")
+            "the live stream, the P1 trial in the console, recommendations, partners' webhooks); with "
+            "--eido, the EIDO alone; with --street-file, a 100,000-point street file instead; with "
+            "--stream-scale, the live stream at a thousand consoles beside a bare websockets broadcast "
+            "server.")
 
     def add_arguments(self, parser):
         parser.add_argument("--rounds", type=int, default=200, help="samples per measurement")
@@ -60,11 +62,22 @@ class Command(BaseCommand):
         parser.add_argument("--eido", action="store_true",
                             help="only the EIDO: a call's EIDO built, read and built, served, and 50 "
                                  "together")
+        parser.add_argument("--webhooks", action="store_true",
+                            help="only partners' webhooks: --deliveries events made into deliveries and "
+                                 "posted to a receiver on this machine (by a celery worker with REDIS_URL); "
+                                 "the delivery rate and the delay from commit to receiver")
+        parser.add_argument("--deliveries", type=int, default=1000, help="with --webhooks")
 
     def handle(self, *args, rounds: int, street_file: bool, points: int, lookups: int, keep_db: bool,
                history: bool, audit: bool, export: bool, calls: int, stream_scale: bool, consoles: int,
                client_processes: int, connect_rate: float, billing: bool, permits: int, alarms: int,
-               reports: bool, history_calls: int, eido: bool, **options):
+               reports: bool, history_calls: int, eido: bool, webhooks: bool, deliveries: int,
+               **options):
+        if webhooks:
+            with throwaway_database("bench", keep=keep_db):
+                call_command("seed_demo", stdout=io.StringIO())
+                webhooks_bench(self.stdout.write, deliveries=deliveries)
+            return
         if reports:
             with throwaway_database("bench_reports", keep=keep_db):
                 call_command("seed_demo", stdout=io.StringIO())
@@ -124,6 +137,7 @@ class Command(BaseCommand):
                 p1_trial_bench(self.stdout.write, stream.writer.url)
                 core.recommendations()
                 core.long_history()
+                webhooks_bench(self.stdout.write, deliveries=deliveries)
                 self.stdout.write("The live stream at 1,000 consoles beside a bare broadcast server: "
                                   "manage.py bench --stream-scale")
             finally:
