@@ -39,3 +39,10 @@ class ChronologyKind(models.TextChoices):
     ALERT = "alert", "Alert"
     STATUS_CHECK = "status_check", "Status check"
     SUPPLEMENT = "supplement", "Supplement"
+    SHARED = "shared", "Shared with a partner agency"
+    RELAYED = "relayed", "Relayed to a partner agency"
+    UNSHARED = "unshared", "Share with a partner agency ended"
+
+
+# The lines about one partner's share: each partner reads only those about itself.
+SHARE_KINDS = frozenset({ChronologyKind.SHARED, ChronologyKind.RELAYED, ChronologyKind.UNSHARED})

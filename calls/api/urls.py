@@ -7,6 +7,7 @@ from calls.api.views import (
     CallTypeViewSet,
     CallViewSet,
     DispositionViewSet,
+    PartnerViewSet,
     PriorityViewSet,
     StatsTodayView,
 )
@@ -17,6 +18,7 @@ router.register("call-types", CallTypeViewSet, basename="call-type")
 router.register("dispositions", DispositionViewSet, basename="disposition")
 router.register("priorities", PriorityViewSet, basename="priority")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("partners", PartnerViewSet, basename="partner")
 urlpatterns = [
     re_path(r"^calls/export\.csv$", CallExportView.as_view(), name="call-export"),
     *router.urls,
