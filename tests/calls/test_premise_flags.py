@@ -16,7 +16,6 @@ from premises.choices import FlagKind
 from premises.models import Address, PremiseFlag, PremiseFlagRead
 from premises.services import premise_flag_approve, premise_flag_save
 from tests.conftest import client_for, token_client
-from units.models import Unit
 
 CALLS = "/api/v1/calls/"
 
