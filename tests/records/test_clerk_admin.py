@@ -108,6 +108,7 @@ MAY_SEE = {
     "calls.chronologyentry": EVERYONE_ON_STAFF, "calls.callpremiseflag": EVERYONE_ON_STAFF,
     "calls.responseplan": EVERYONE_ON_STAFF, "calls.statuscheckrule": EVERYONE_ON_STAFF,
     "calls.alert": EVERYONE_ON_STAFF, "calls.responseplanline": EVERYONE_ON_STAFF,
+    "calls.callshare": EVERYONE_ON_STAFF,
     "records.auditentry": SUPERVISORS, "records.auditdigest": SUPERVISORS,
     "records.feeschedule": EVERYONE_ON_STAFF, "records.bill": EVERYONE_ON_STAFF,
     "records.billingrun": EVERYONE_ON_STAFF, "records.falsealarmcall": EVERYONE_ON_STAFF,
