@@ -10,6 +10,19 @@ from tests.e2e.conftest import command, live, sign_in
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(autouse=True)
+def leave_the_site_as_found(site):
+    """The site is shared by the session's browser tests: the engine goes back in service and the
+    calls are closed, whatever this test got to."""
+    yield
+    nfpd = site.token("NFPD")
+    site.first.api("POST", "units/E51/status/", nfpd, {"status": "available"})
+    status, calls = site.first.api("GET", "calls/?status=open&page_size=500", site.cpd)
+    for call in calls.get("results", []) if status == 200 else []:
+        if call["call_type"]["code"] == "FSTRU" and call["location"]["address"] == "620 CEDAR ST":
+            site.first.api("POST", f"calls/{call['id']}/close/", site.cpd, {"disposition": "02"})
+
+
 def test_a_call_shared_then_relayed_from_the_console(site, browser_context, tmp_path):
     nfpd = site.token("NFPD")
     status, call = site.first.api("POST", "calls/", site.cpd, {
@@ -81,3 +94,4 @@ def test_a_call_shared_then_relayed_from_the_console(site, browser_context, tmp_
     expect(page.locator("#share-go")).to_have_text("Share")
     page.locator("#share-box").screenshot(path=str(tmp_path / "share-box-relay.png"))
     assert page.errors == [] and board.errors == [], (page.errors, board.errors)
+
