@@ -2,7 +2,7 @@
 
 from cad.events import EventName, publish
 from calls.api.serializers import AlertSerializer, CallSerializer, ChronologyEntrySerializer
-from calls.api.serializers.shares import ALL_SHARES
+from calls.api.serializers.shares import ALL_SHARES, shares_seen
 from calls.models import Alert, Call, CallShare, ChronologyEntry
 
 CALL_EVENTS = (EventName.CALL_CREATED, EventName.CALL_UPDATED, EventName.CALL_CLOSED)
@@ -18,7 +18,7 @@ def call_seen_by(data: dict, agency_code: str) -> dict | None:
     """A call event's data as a partner reads it: its own share and no other partner's (None when
     the call has no other partner's share)."""
     shares = data.get("shared_with") or []
-    own = [share for share in shares if share["agency"] == agency_code]
+    own = shares_seen(shares, agency_code)
     return None if len(own) == len(shares) else {**data, "shared_with": own}
 
 

@@ -140,7 +140,7 @@ class CallSerializer(serializers.ModelSerializer):
     def get_shared_with(self, call: Call) -> list[dict]:
         """The partner agencies the call is shared with or relayed to now, oldest first. The center
         sees them all; a partner sees only its own."""
-        return CallShareSerializer(shares_seen(open_shares(call), shares_for(self.context)), many=True).data
+        return shares_seen(CallShareSerializer(open_shares(call), many=True).data, shares_for(self.context))
 
     @extend_schema_field(CallPremiseFlagSerializer(many=True, allow_null=True))
     def get_premise_flags(self, call: Call) -> list[dict] | None:

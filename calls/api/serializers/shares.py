@@ -36,10 +36,12 @@ def shares_context(user) -> dict:
     return {"shares_for": agency.code if agency is not None else ALL_SHARES}
 
 
-def shares_seen(shares: list[CallShare], viewer: str | None) -> list[CallShare]:
+def shares_seen(shares: list[dict], viewer: str | None) -> list[dict]:
+    """The one rule of whose shares a reader sees (`shares` as CallShareSerializer gives them):
+    every one (ALL_SHARES), a partner's own (its code), or none (None)."""
     if viewer == ALL_SHARES:
         return shares
-    return [s for s in shares if viewer is not None and s.agency.code == viewer]
+    return [share for share in shares if viewer is not None and share["agency"] == viewer]
 
 
 class CallShareSerializer(serializers.ModelSerializer):
