@@ -42,6 +42,8 @@ class AuditAction(StrEnum):
     CALL_LINK = "call.link"
     CALL_CLOSE = "call.close"
     CALL_REOPEN = "call.reopen"
+    CALL_SHARE = "call.share"  # shared with a partner agency, or relayed to it
+    CALL_UNSHARE = "call.unshare"
     ALERT_ACKNOWLEDGE = "alert.acknowledge"
     MUTUAL_AID_REQUEST = "mutual_aid.request"
     MUTUAL_AID_ACCEPT = "mutual_aid.accept"
@@ -64,6 +66,7 @@ class AuditAction(StrEnum):
     FLAG_CHANGE = "flag.change"
     FLAG_APPROVE = "flag.approve"
     FLAG_CONFIDENTIAL_READ = "flag.confidential_read"
+    FLAG_RELEASED = "flag.released"  # a confidential flag's text served to an agency with a unit on the call
     PERMIT_CREATE = "permit.create"
     PERMIT_CHANGE = "permit.change"
     TOKEN_CREATE = "token.create"

@@ -167,7 +167,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
             await self.hub.decide(entry, {self.audience})
         self.last_seq = entry.seq
         wire = self._writable()
-        if wire is not None and (self.audience is None or entry.shared[self.audience]):
+        if wire is not None and entry.whole_for(self.audience):
             _write(wire.transport, [entry.frame_for(wire.factory)])
             return
         await self.base_send({"type": "websocket.send", "text": entry.text_for(self.audience)})

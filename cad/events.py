@@ -43,6 +43,7 @@ class EventName(StrEnum):
     CALL_UPDATED = "call.updated"
     CALL_CLOSED = "call.closed"
     CALL_NOTE = "call.note"
+    CALL_UNSHARED = "call.unshared"  # to one partner: the call has left its view
     UNIT_UPDATED = "unit.updated"
     ALERT_RAISED = "alert.raised"
     ALERT_ESCALATED = "alert.escalated"

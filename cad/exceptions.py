@@ -27,12 +27,21 @@ class Conflict(ServiceError):
     status_code = status.HTTP_409_CONFLICT
 
 
+class Forbidden(ServiceError):
+    """Not this caller's to do, as the state stands (checked under the service's locks): a partner
+    dispatching on a call that is not relayed to it."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         body = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
         if isinstance(exc, Conflict):
             # The change was refused and rolled back; the attempt stays on the record.
             _audit_refusal(context["request"], AuditAction.REFUSED, Outcome.FAILED, exc.detail)
+        elif isinstance(exc, Forbidden):
+            _audit_refusal(context["request"], AuditAction.DENIED, Outcome.DENIED, exc.detail)
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

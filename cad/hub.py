@@ -45,29 +45,37 @@ GROUP_REFRESH_SECONDS = 60  # joined again now and then: a restarted Redis has f
 @dataclass
 class Entry:
     """An event as consoles are sent it: the text once for everyone it is shared with, and per
-    agency whether it is."""
+    agency whether it is (and, where an app narrows the event for agencies, that agency's text)."""
 
     seq: int
     text: str
     call_id: int | None
     agency_code: str
-    shared: dict[str, bool] = field(default_factory=dict)
-    frame: bytes | None = None
     event: str = ""
+    data: dict | None = None
+    shared: dict[str, bool] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    frame: bytes | None = None
 
     @classmethod
     def of(cls, announcement: dict) -> "Entry":
         text = json.dumps({"event": announcement["event"], "seq": announcement["seq"],
                            "data": announcement["data"]})
         return cls(announcement["seq"], text, announcement.get("call_id"),
-                   announcement.get("agency_code") or "", event=announcement["event"])
+                   announcement.get("agency_code") or "", announcement["event"], announcement["data"])
 
     def text_for(self, audience: str | None) -> str:
         """What a console of `audience` is sent (decided beforehand for an agency)."""
-        if audience is None or self.shared[audience]:
+        if audience is None:
             return self.text
+        if self.shared[audience]:
+            return self.texts.get(audience, self.text)
         # Not that agency's: it still learns the seq moved, so it sees no gap.
         return f'{{"event": "skip", "seq": {self.seq}}}'
+
+    def whole_for(self, audience: str | None) -> bool:
+        """Whether `audience` is sent the text everyone else is (its frame is built once)."""
+        return audience is None or (self.shared[audience] and audience not in self.texts)
 
     def frame_for(self, factory) -> bytes:
         """The websocket frame of `text`, built once for every socket it goes to."""
@@ -258,12 +266,14 @@ class StreamHub:
                     await consumer.offer(entry)
 
     async def decide(self, entry: Entry, agencies: set[str]) -> None:
-        """Whether each of `agencies` may see `entry`, once per event and agency."""
+        """Whether each of `agencies` may see `entry`, and what of it, once per event and agency."""
         undecided = agencies - entry.shared.keys()
         if undecided:
-            announcement = {"call_id": entry.call_id, "agency_code": entry.agency_code}
-            entry.shared.update(await database_sync_to_async(
-                lambda: {code: stream.shared_with(announcement, code) for code in undecided})())
+            announcement = {"call_id": entry.call_id, "agency_code": entry.agency_code,
+                            "event": entry.event, "data": entry.data}
+            shared, texts = await database_sync_to_async(lambda: verdicts(entry, announcement, undecided))()
+            entry.texts.update(texts)
+            entry.shared.update(shared)
 
     # Consoles catching up
 
@@ -346,6 +356,18 @@ class StreamHub:
             if seq not in beats:
                 beats[seq] = json.dumps({"event": "heartbeat", "seq": seq, "now": now()})
             await consumer.beat(beats[seq])
+
+
+def verdicts(entry: Entry, announcement: dict, agencies: set[str]) -> tuple[dict[str, bool], dict[str, str]]:
+    """For each agency: may its programs see the event; and the text of those that read less of it
+    than the center does."""
+    shared, texts = {}, {}
+    for code in agencies:
+        shared[code] = stream.shared_with(announcement, code)
+        narrowed = stream.seen_by(announcement, code) if shared[code] else None
+        if narrowed is not None:
+            texts[code] = json.dumps({"event": entry.event, "seq": entry.seq, "data": narrowed})
+    return shared, texts
 
 
 def _stop_if_cancelled() -> None:

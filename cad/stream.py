@@ -4,7 +4,8 @@ So cad/, below every app, imports none of them.
 
 The stream's hub (cad/hub.py) reads every part in one REPEATABLE READ transaction with the seq
 they reflect, once per seq for all the consoles of a server process that see the same, and asks
-`shared_with` once per event and agency before it sends an event to that agency's programs.
+`shared_with` once per event and agency before it sends an event to that agency's programs, and
+`seen_by` for what of it they may read (a call's shares: a partner reads only its own).
 """
 
 from collections.abc import Callable
@@ -13,9 +14,11 @@ from django.contrib.auth.models import AbstractBaseUser
 
 SnapshotPart = Callable[[AbstractBaseUser], list[dict]]
 CallAudience = Callable[[int, str], bool]
+EventView = Callable[[dict, str], dict | None]
 
 _parts: dict[str, SnapshotPart] = {}
 _call_audiences: list[CallAudience] = []
+_views: dict[str, EventView] = {}
 
 
 def snapshot_part(name: str, read: SnapshotPart) -> None:
@@ -28,6 +31,12 @@ def call_audience(rule: CallAudience) -> None:
     """`rule(call_id, agency_code)`: may that agency's program see events about that call."""
     if rule not in _call_audiences:
         _call_audiences.append(rule)
+
+
+def event_view(event: str, view: EventView) -> None:
+    """`view(data, agency_code)`: the data of an `event` as that agency's programs may read it, or
+    None when they may read all of it (the agency sees the event at all: shared_with said so)."""
+    _views[event] = view
 
 
 def snapshot(user: AbstractBaseUser) -> dict[str, list[dict]]:
@@ -45,3 +54,10 @@ def shared_with(announcement: dict, agency_code: str) -> bool:
     if announcement.get("call_id") is None:
         return False
     return any(rule(announcement["call_id"], agency_code) for rule in _call_audiences)
+
+
+def seen_by(announcement: dict, agency_code: str) -> dict | None:
+    """What an agency's programs read of an event they may see: its data narrowed by the app that
+    registered a view for it, or None when they read it whole."""
+    view = _views.get(announcement.get("event", ""))
+    return view(announcement["data"], agency_code) if view is not None else None

@@ -1,13 +1,14 @@
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.views import defaults
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.negotiation import BaseContentNegotiation
 
 from cad import roles
@@ -111,3 +112,10 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     from the page so the Content-Security-Policy needs no inline script."""
 
     content_negotiation_class = PageNegotiation
+
+    def handle_exception(self, exc):
+        # A person who opened the page signed out is sent to sign in, and back here after; a program
+        # that sent a token (a bad one) is told 401, as the API tells it.
+        if isinstance(exc, NotAuthenticated) and "HTTP_AUTHORIZATION" not in self.request.META:
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from cad.admin import ReadOnlyAdmin, ReadOnlyTabularInline, timestamp, to_the_second
-from calls.choices import ChronologyKind
+from calls.choices import SHARE_KINDS, ChronologyKind
 from calls.export import export_response, received_between
 from calls.models import (
     Alert,
@@ -194,6 +194,15 @@ def kind_marked(entry: ChronologyEntry) -> str:
     return f"SUPPLEMENT · corrects {timestamp(corrected.at)} {corrected.get_kind_display()}"
 
 
+@admin.display(description="by")
+def by_marked(entry: ChronologyEntry) -> str:
+    """Who wrote the line, marked with the agency whose program it was: "agency-NFPD [NFPD]"."""
+    name = entry.by.get_username() if entry.by_id else "system"
+    if entry.agency_id and entry.kind not in SHARE_KINDS:
+        return f"{name} [{entry.agency.code}]"
+    return name
+
+
 @admin.display(description="changes")
 def changes_in_words(entry: ChronologyEntry) -> str:
     return entry.changes_in_words() or "-"
@@ -202,11 +211,11 @@ def changes_in_words(entry: ChronologyEntry) -> str:
 class ChronologyInline(ReadOnlyTabularInline):
     model = ChronologyEntry
     verbose_name_plural = "chronology"
-    fields = (at, kind_marked, "unit", "by", "text", changes_in_words)
+    fields = (at, kind_marked, "unit", by_marked, "text", changes_in_words)
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("unit", "by", "corrects")
+        return super().get_queryset(request).select_related("unit", "by", "corrects", "agency")
 
 
 def _copy_text(copy: CallPremiseFlag) -> str:

@@ -40,6 +40,13 @@ class ChronologyKind(models.TextChoices):
     STATUS_CHECK = "status_check", "Status check"
     SUPPLEMENT = "supplement", "Supplement"
     MUTUAL_AID = "mutual_aid", "Mutual aid"
+    SHARED = "shared", "Shared with a partner agency"
+    RELAYED = "relayed", "Relayed to a partner agency"
+    UNSHARED = "unshared", "Share with a partner agency ended"
+
+
+# The lines about one partner's share: each partner reads only those about itself.
+SHARE_KINDS = frozenset({ChronologyKind.SHARED, ChronologyKind.RELAYED, ChronologyKind.UNSHARED})
 
 
 class MutualAidState(models.TextChoices):

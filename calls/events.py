@@ -4,12 +4,24 @@ from cad.events import EventName, publish
 from calls.api.serializers import AlertSerializer, CallSerializer, ChronologyEntrySerializer
 from calls.api.serializers.ali import AliRecordSerializer, CallbackSerializer
 from calls.api.serializers.mutual_aid import MutualAidRequestSerializer
-from calls.models import Alert, AliRecord, Call, Callback, ChronologyEntry, MutualAidRequest
+from calls.api.serializers.shares import ALL_SHARES, shares_seen
+from calls.models import Alert, AliRecord, Call, Callback, CallShare, ChronologyEntry, MutualAidRequest
+
+CALL_EVENTS = (EventName.CALL_CREATED, EventName.CALL_UPDATED, EventName.CALL_CLOSED)
 
 
 def call_shape(call: Call) -> dict:
-    """The call as lists, partners and the live stream see it."""
-    return CallSerializer(call).data
+    """The call as lists and the live stream see it, with every share: the stream shows each
+    partner only its own (call_seen_by)."""
+    return CallSerializer(call, context={"shares_for": ALL_SHARES}).data
+
+
+def call_seen_by(data: dict, agency_code: str) -> dict | None:
+    """A call event's data as a partner reads it: its own share and no other partner's (None when
+    the call has no other partner's share)."""
+    shares = data.get("shared_with") or []
+    own = shares_seen(shares, agency_code)
+    return None if len(own) == len(shares) else {**data, "shared_with": own}
 
 
 def call_announce(call: Call, name: EventName, *, shape: dict | None = None,
@@ -27,6 +39,13 @@ def chronology_announce(call: Call, entry: ChronologyEntry) -> None:
     """A note or a supplement on the call (call.note): open consoles show the new line."""
     publish(EventName.CALL_NOTE, {"call": call.pk, "number": call.number,
                                   "entry": ChronologyEntrySerializer(entry).data}, call_id=call.pk)
+
+
+def call_unshared_announce(call: Call, share: CallShare) -> None:
+    """call.unshared, to the partner alone whose share ended and which sees the call no more: it
+    drops the call from its view (the center's consoles get it too, and a call.updated beside it)."""
+    publish(EventName.CALL_UNSHARED, {"id": call.pk, "number": call.number, "agency": share.agency.code,
+                                      "relay": share.relay}, call_id=call.pk, agency_code=share.agency.code)
 
 
 def alert_announce(alert: Alert, name: EventName) -> None:

@@ -240,6 +240,11 @@ class ChronologyEntry(AppendOnlyModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
         help_text="A supplement: the entry of this call it corrects",
     )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The agency whose program wrote it (a partner's note), or the partner it is about "
+                  "(a share, a relay, their end)",
+    )
 
     class Meta:
         ordering = ["at", "id"]

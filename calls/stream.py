@@ -10,6 +10,8 @@ from cad import stream
 from calls.api.serializers import AlertSerializer, CallSerializer
 from calls.api.serializers.ali import AliRecordSerializer, CallbackSerializer
 from calls.api.serializers.mutual_aid import MutualAidRequestSerializer
+from calls.api.serializers.shares import shares_context
+from calls.events import CALL_EVENTS, call_seen_by
 from calls.selectors import (
     active_calls_visible_to,
     ali_records_recent,
@@ -21,7 +23,7 @@ from calls.selectors.mutual_aid import mutual_aid_open_visible_to
 
 
 def calls_snapshot(user: AbstractBaseUser) -> list[dict]:
-    return CallSerializer(active_calls_visible_to(user), many=True).data
+    return CallSerializer(active_calls_visible_to(user), many=True, context=shares_context(user)).data
 
 
 def alerts_snapshot(user: AbstractBaseUser) -> list[dict]:
@@ -47,3 +49,5 @@ def register() -> None:
     stream.snapshot_part("ali", ali_snapshot)
     stream.snapshot_part("callbacks", callbacks_snapshot)
     stream.call_audience(call_shared_with)
+    for event in CALL_EVENTS:
+        stream.event_view(event, call_seen_by)

@@ -10,7 +10,7 @@ from cad import roles
 from cad.admin import timestamp
 from cad.audit import object_ref
 from cad.models import Agency
-from calls.admin import kind_marked
+from calls.admin import by_marked, kind_marked
 from calls.choices import ChronologyKind
 from calls.models import Assignment, Call, ChronologyEntry
 from calls.selectors import current_premise_flags
@@ -155,7 +155,7 @@ def call_record(call: Call, *, reader: AbstractBaseUser) -> CallRecord:
     ]
     entries = (
         ChronologyEntry.objects.filter(call=call)
-        .select_related("unit", "by", "corrects")
+        .select_related("unit", "by", "corrects", "agency")
         .order_by("at", "id")
     )
     chronology = [
@@ -163,7 +163,7 @@ def call_record(call: Call, *, reader: AbstractBaseUser) -> CallRecord:
             at=timestamp(e.at),
             kind=kind_marked(e),
             unit=e.unit.callsign if e.unit else "",
-            by=_name(e.by),
+            by=by_marked(e),
             text="\n".join(t for t in (e.text, e.changes_in_words()) if t),
             is_supplement=e.kind == ChronologyKind.SUPPLEMENT,
         )

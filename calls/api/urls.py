@@ -11,6 +11,7 @@ from calls.api.views import (
     DispositionViewSet,
     EidoReceiveView,
     MutualAidViewSet,
+    PartnerViewSet,
     PriorityViewSet,
     StatsTodayView,
 )
@@ -23,10 +24,9 @@ router.register("dispositions", DispositionViewSet, basename="disposition")
 router.register("priorities", PriorityViewSet, basename="priority")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("mutual-aid", MutualAidViewSet, basename="mutual-aid")
-
-
 router.register("ali", AliViewSet, basename="ali")
 router.register("callbacks", CallbackViewSet, basename="callback")
+router.register("partners", PartnerViewSet, basename="partner")
 urlpatterns = [
     re_path(r"^calls/export\.csv$", CallExportView.as_view(), name="call-export"),
     *router.urls,

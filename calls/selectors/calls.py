@@ -9,8 +9,9 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 
 from cad import roles
-from calls.choices import CallStatus
+from calls.choices import SHARE_KINDS, CallStatus
 from calls.models import Assignment, Call, CallPremiseFlag, CallShare, ChronologyEntry
+from calls.selectors.shares import open_shares_queryset
 from premises.models import AlarmPermit
 from premises.places import Place
 from premises.selectors import alarm_permit_for
@@ -64,7 +65,7 @@ def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
     elif not roles.is_center_staff(user):
         return Call.objects.none()
     return calls.select_related(
-        "call_type", "priority", "beat", "disposition", "master"
+        "call_type", "priority", "beat", "disposition", "master", "sent_by"
     ).prefetch_related(
         Prefetch(
             "assignments",
@@ -77,6 +78,7 @@ def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
             .select_related("flag"),
             to_attr="current_premise_flags",
         ),
+        Prefetch("shares", queryset=open_shares_queryset(), to_attr="open_shares"),
     )
 
 
@@ -102,19 +104,24 @@ def call_detail_as_entered(call: Call) -> Call:
     return call
 
 
-def chronology_page(call_id: int, *, before: int | None = None, size: int = CHRONOLOGY_PAGE
-                    ) -> tuple[list[ChronologyEntry], bool]:
+def chronology_page(call_id: int, *, before: int | None = None, size: int = CHRONOLOGY_PAGE,
+                    partner: str | None = None) -> tuple[list[ChronologyEntry], bool]:
     """The `size` entries of the call's chronology just before entry `before` (the latest when
     None), oldest first, and whether earlier ones exist: one index seek however long the call's
-    history (calls_chronologyentry's (call, at, id) index). An entry not on this call: LookupError."""
+    history (calls_chronologyentry's (call, at, id) index). An entry not on this call: LookupError.
+
+    A `partner` (an agency's code) reads the lines about its own shares and not those about
+    another partner's."""
     entries = ChronologyEntry.objects.filter(call_id=call_id)
+    if partner is not None:
+        entries = entries.filter(~Q(kind__in=SHARE_KINDS) | Q(agency__code=partner))
     if before is not None:
         anchor = (ChronologyEntry.objects.filter(call_id=call_id, pk=before)
                   .values_list("at", flat=True).first())
         if anchor is None:
             raise LookupError(before)
         entries = entries.filter(Q(at__lt=anchor) | Q(at=anchor, pk__lt=before))
-    page = list(entries.select_related("by", "unit", "corrects").order_by("-at", "-pk")[:size + 1])
+    page = list(entries.select_related("by", "unit", "corrects", "agency").order_by("-at", "-pk")[:size + 1])
     return page[:size][::-1], len(page) > size
 
 

@@ -22,7 +22,7 @@ from cad.exceptions import Conflict
 from cad.history import actor
 from calls.choices import CallStatus, ChronologyKind
 from calls.events import alert_announce
-from calls.models import Alert, Call, StatusCheckRule
+from calls.models import Alert, Call, CallShare, StatusCheckRule
 from calls.services.chronology import chronology_add
 from units.choices import UnitStatus
 from units.models import Unit
@@ -66,8 +66,11 @@ class Breach:
 
 def _goal_breaches(now: datetime) -> list[Breach]:
     breaches = []
+    # A call relayed to a partner is the partner's to send and reach: its clock is not the center's
+    # (while the relay lasts; taken back, the call is ours again and its clock as it stands).
+    relayed = CallShare.objects.filter(relay=True, ended_at__isnull=True).values("call_id")
     calls = (Call.objects.filter(master__isnull=True, status__in=NOT_YET_ON_SCENE)
-             .select_related("priority", "call_type"))
+             .exclude(pk__in=relayed).select_related("priority", "call_type"))
     for call in calls:  # the open calls nobody has reached: a few dozen on a busy floor
         # A reopened call starts a new life: its clock runs from the reopening, and what was
         # done in its first life (sent, reached) does not count for this one.

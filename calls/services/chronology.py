@@ -7,9 +7,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from cad import roles
 from cad.audit import AuditAction, audit_record, object_ref
 from cad.exceptions import Invalid
 from cad.history import actor
+from cad.models import Agency
 from calls.choices import ChronologyKind
 from calls.events import chronology_announce
 from calls.models import SUPPLEMENT_LONGEST, Call, ChronologyEntry
@@ -18,13 +20,15 @@ from units.models import Unit
 
 def chronology_add(
     call: Call | int, kind: str, *, by: AbstractBaseUser | None, at: datetime, text: str = "",
-    unit: Unit | int | None = None, changes: dict | None = None,
+    unit: Unit | int | None = None, changes: dict | None = None, agency: Agency | None = None,
 ) -> ChronologyEntry:
-    """One line of the call's chronology (the call and unit as rows or ids)."""
+    """One line of the call's chronology (the call and unit as rows or ids); `agency`: the partner
+    whose program wrote it, or whom it is about."""
     call_field = {"call": call} if isinstance(call, Call) else {"call_id": call}
     unit_field = {"unit": unit} if isinstance(unit, Unit) else {"unit_id": unit}
     return ChronologyEntry.objects.create(
         **call_field, **unit_field, kind=kind, by=actor(by), at=at, text=text, changes=changes or {},
+        agency=agency,
     )
 
 
@@ -36,15 +40,18 @@ def call_touch(call: Call, at: datetime) -> None:
 
 @transaction.atomic
 def call_note_add(*, call: Call, by: AbstractBaseUser | None, text: str) -> ChronologyEntry:
+    """A note on the call. One from an agency's program (a partner's) is marked with that agency."""
     text = text.strip()
     if not text:
         raise Invalid({"text": ["A note needs some text."]})
     now = timezone.now()
-    entry = chronology_add(call, ChronologyKind.NOTE, by=by, at=now, text=text)
+    agency = roles.scoped_agency(by) if by is not None else None
+    entry = chronology_add(call, ChronologyKind.NOTE, by=by, at=now, text=text, agency=agency)
     call_touch(call, now)
     chronology_announce(call, entry)
     audit_record(action=AuditAction.CALL_NOTE, object=object_ref("call", call.pk), by=by,
-                 detail={"number": call.number, "chronology_entry": entry.pk})
+                 detail={"number": call.number, "chronology_entry": entry.pk,
+                         **({"agency": agency.code} if agency is not None else {})})
     return entry
 
 

@@ -87,6 +87,8 @@ def call_create(
     problem = received_at_problem(received_at, now=now)
     if problem:
         raise Invalid({"received_at": [problem]})
+    if sent_by is not None and sent_by_incident:
+        _incident_not_sent_before(sent_by, sent_by_incident)
     place = place_for_location(location)
     call = Call.objects.create(
         number=_provisional_number(),
@@ -114,9 +116,10 @@ def call_create(
     if origin:
         text += f"; {origin}"
     chronology_add(call, ChronologyKind.CREATED, by=by, at=now, text=text)
-    # A new call has no units yet, and its flags are the ones just attached: its shapes (the event,
-    # the API's answer) need not read either back.
+    # A new call has no units or shares yet, and its flags are the ones just attached: its shapes
+    # (the event, the API's answer) need not read them back.
     call.open_assignments = []
+    call.open_shares = []
     call.current_premise_flags = premise_flags_attach(call, place, by=by, at=now)
     # The number comes last. The year's counter is held to commit (the numbers stay gap-free), so
     # calls entered at once wait on each other for it: only for the counter, the event and the audit
@@ -130,6 +133,17 @@ def call_create(
         "address": call.address, "source": source,
         **({"sent_by": sent_by.code, "sent_by_incident": sent_by_incident} if sent_by else {})})
     return call
+
+
+def _incident_not_sent_before(agency: Agency, incident: str) -> None:
+    """A partner's program that sends its incident again (a retry after a lost answer) is told the
+    call it already made, instead of making a second. The agency's row lock makes two sendings at
+    once wait for each other."""
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    earlier = Call.objects.filter(sent_by=agency, sent_by_incident=incident).first()
+    if earlier is not None:
+        raise Conflict(f"{agency.code}'s incident {incident} was sent in already: it is call "
+                       f"{earlier.number} (id {earlier.pk}).")
 
 
 def _loggable(value: Any) -> Any:

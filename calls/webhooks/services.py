@@ -112,12 +112,14 @@ def webhook_secret_roll(*, subscription: WebhookSubscription, by: User | None) -
     return secret
 
 
-def webhook_payload(event: Event) -> str:
-    """The body a partner receives: the event as the live stream carries it (a call event's data is
-    the call as the API shows it, with `changes`, field → [old, new], when fields changed), under
-    the Standard Webhooks names `type` and `timestamp` (when it was committed)."""
+def webhook_payload(event: Event, agency_code: str) -> str:
+    """The body a partner receives: the event as the live stream carries it to that agency (a call
+    event's data is the call as the API shows it, with its own share only, and `changes`, field →
+    [old, new], when fields changed), under the Standard Webhooks names `type` and `timestamp`
+    (when it was committed)."""
+    data = stream.seen_by(event.announcement(), agency_code) or event.data
     return json.dumps({"type": event.event, "timestamp": event.at.isoformat(), "seq": event.seq,
-                       "data": event.data}, separators=(",", ":"), ensure_ascii=False)
+                       "data": data}, separators=(",", ":"), ensure_ascii=False)
 
 
 def _cursor_locked() -> WebhookCursor:
@@ -151,13 +153,16 @@ def _fan_out_batch(enqueue: Enqueue) -> tuple[int, int]:
     deliveries = []
     seen: dict[tuple[int | None, str], bool] = {}
     for event in events:
-        payload = None
+        payloads: dict[str, str] = {}  # by agency: what each may read of the event, built once
         for subscription in subscriptions:
             if event.seq <= subscription.starts_after_seq or event.event not in subscription.event_types:
                 continue
             if not _may_see(event, subscription.agency.code, seen):
                 continue
-            payload = payload or webhook_payload(event)
+            code = subscription.agency.code
+            if code not in payloads:
+                payloads[code] = webhook_payload(event, code)
+            payload = payloads[code]
             deliveries.append(WebhookDelivery(
                 subscription=subscription, seq=event.seq, event=event.event, call_id=event.call_id,
                 webhook_id=f"msg_{uuid.uuid4().hex}", payload=payload, created_at=now, next_attempt_at=now,

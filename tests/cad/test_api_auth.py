@@ -129,6 +129,12 @@ def test_the_schema_answers_a_token_holder(as_cpd_token):
     assert as_cpd_token.get("/api/schema/").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
-def test_anonymous_is_refused_the_api_reference(db, anonymous, path):
-    assert anonymous.get(path).status_code == 401
+def test_anonymous_is_refused_the_schema(db, anonymous):
+    assert anonymous.get("/api/schema/").status_code == 401
+
+
+def test_anonymous_is_sent_from_the_api_reference_to_sign_in(db, anonymous):
+    response = anonymous.get("/api/docs/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/api/docs/"

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cad.history import AppendOnlyError
-from cad.models import Event
+from cad.models import Agency, Event
 from calls import services
 from calls.models import CallPremiseFlag, CallType
 from calls.services.flags import FLAG_READ_AGAIN_AFTER
@@ -16,7 +16,6 @@ from premises.choices import FlagKind
 from premises.models import Address, PremiseFlag, PremiseFlagRead
 from premises.services import premise_flag_approve, premise_flag_save
 from tests.conftest import client_for, token_client
-from units.models import Unit
 
 CALLS = "/api/v1/calls/"
 
@@ -177,10 +176,12 @@ def test_lists_show_that_a_confidential_flag_exists_but_not_its_text(alice, as_a
 
 
 def test_a_partner_sees_a_confidential_flag_exists_but_never_its_text(alice):
+    # Shared with it, no unit of its own on the call: the text is released to crews on it only
+    # (tests/calls/test_share.py).
     flag = flag_at("230 OAK ST", kind=FlagKind.MEDICAL, text="Patient on home oxygen", confidential=True)
     flag_at("230 OAK ST", text="Aggressive dog")
     call = new_call(alice, "230 OAK ST", code="SICK")
-    services.call_dispatch(call=call, units=[Unit.objects.get(callsign="S21")], by=alice)
+    services.call_share(call=call, agency=Agency.objects.get(code="DCSO"), by=alice)
     sheriff = token_client("DCSO")
 
     body = sheriff.get(f"{CALLS}{call.pk}/").json()

@@ -78,6 +78,18 @@ def test_a_partner_receives_exactly_the_events_of_the_calls_it_may_see(alice, re
         worked.pk, shared.pk, sent_in.pk, None}
 
 
+def test_a_partner_reads_only_its_own_share_of_a_call_shared_with_others(alice, receiver, committed):
+    subscribe("NFPD", receiver.url, events=["call.updated"])
+    call = committed(new_call, alice)
+    committed(services.call_share, call=call, agency=Agency.objects.get(code="DCSO"), by=alice)
+    committed(services.call_share, call=call, agency=Agency.objects.get(code="NFPD"), by=alice,
+              note="Engine may be needed")
+
+    shares = [p["data"]["shared_with"] for p in received(receiver)]
+    assert shares and all({s["agency"] for s in seen} == {"NFPD"} for seen in shares)
+    assert CallShare.objects.filter(call=call, ended_at__isnull=True).count() == 2
+
+
 def test_a_subscription_gets_only_the_event_types_it_chose(alice, receiver, committed):
     subscribe("NFPD", receiver.url, events=["unit.updated"])
     call = committed(new_call, alice)

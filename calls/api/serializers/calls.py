@@ -4,8 +4,16 @@ from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from calls.api.serializers.shares import (
+    ALL_SHARES,
+    CallShareSerializer,
+    SentBySerializer,
+    shares_for,
+    shares_seen,
+)
 from calls.models import Assignment, Call, CallPremiseFlag, ChronologyEntry
 from calls.selectors import call_alarm_permit, chronology_page, current_premise_flags
+from calls.selectors.shares import open_shares
 from premises.api.serializers import AlarmPermitSerializer
 from premises.choices import FlagKind
 
@@ -109,6 +117,8 @@ class CallSerializer(serializers.ModelSerializer):
     master = serializers.CharField(source="master.number", default=None, allow_null=True)
     units = serializers.SerializerMethodField()
     premise_flags = serializers.SerializerMethodField()
+    sent_by = serializers.SerializerMethodField()
+    shared_with = serializers.SerializerMethodField()
 
     class Meta:
         model = Call
@@ -116,9 +126,21 @@ class CallSerializer(serializers.ModelSerializer):
             "id", "number", "status", "priority", "call_type", "source", "location", "caller",
             "narrative", "rang_at", "answered_at", "received_at", "entered_at", "dispatched_at", "enroute_at",
             "onscene_at", "closed_at", "reopened_at", "disposition", "master", "units", "premise_flags",
-            "updated_at",
+            "sent_by", "shared_with", "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SentBySerializer(allow_null=True))
+    def get_sent_by(self, call: Call) -> dict | None:
+        """The partner agency that sent the call in (source partner) and its incident number; null
+        for the center's own calls."""
+        return SentBySerializer(call).data if call.sent_by_id else None
+
+    @extend_schema_field(CallShareSerializer(many=True))
+    def get_shared_with(self, call: Call) -> list[dict]:
+        """The partner agencies the call is shared with or relayed to now, oldest first. The center
+        sees them all; a partner sees only its own."""
+        return shares_seen(CallShareSerializer(open_shares(call), many=True).data, shares_for(self.context))
 
     @extend_schema_field(CallPremiseFlagSerializer(many=True, allow_null=True))
     def get_premise_flags(self, call: Call) -> list[dict] | None:
@@ -162,13 +184,17 @@ class CorrectedEntrySerializer(serializers.ModelSerializer):
 
 class ChronologyEntrySerializer(serializers.ModelSerializer):
     by = serializers.CharField(source="by.username", default=None, allow_null=True)
+    agency = serializers.CharField(
+        source="agency.code", default=None, allow_null=True,
+        help_text="The agency whose program wrote the line (a partner's note), or the partner a share "
+                  "line is about; null for the center's own lines")
     unit = serializers.CharField(source="unit.callsign", default=None, allow_null=True)
     corrects = CorrectedEntrySerializer(allow_null=True, read_only=True,
                                         help_text="A supplement: the entry of this call it corrects")
 
     class Meta:
         model = ChronologyEntry
-        fields = ["id", "at", "by", "kind", "unit", "text", "changes", "corrects"]
+        fields = ["id", "at", "by", "agency", "kind", "unit", "text", "changes", "corrects"]
         read_only_fields = fields
 
 
@@ -200,7 +226,10 @@ class CallDetailSerializer(CallSerializer):
 
     def _chronology(self, call: Call) -> tuple[list[ChronologyEntry], bool]:
         if getattr(call, "_chronology_page", None) is None:
-            call._chronology_page = chronology_page(call.pk)
+            viewer = shares_for(self.context)
+            # A partner (or a reader not named) does not read the lines about other partners' shares.
+            partner = None if viewer == ALL_SHARES else viewer or ""
+            call._chronology_page = chronology_page(call.pk, partner=partner)
         return call._chronology_page
 
     @extend_schema_field(ChronologyEntrySerializer(many=True))

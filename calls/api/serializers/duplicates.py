@@ -9,6 +9,7 @@ from cad.fields import CoordinateField, TimeField
 from cad.serializers import StrictInputSerializer
 from calls.api.serializers.calls import CallDetailSerializer, CallSerializer
 from calls.api.serializers.inputs import CallTypeField, location_problem
+from calls.api.serializers.shares import ALL_SHARES
 from calls.models import Call, CallType, received_at_problem
 from calls.selectors.duplicates import Candidate, likely_duplicates_of
 from premises.places import Place
@@ -85,16 +86,20 @@ class CallCreatedSerializer(CallDetailSerializer):
     @extend_schema_field(DuplicateCandidateSerializer(many=True))
     def get_possible_duplicates(self, call: Call) -> list[dict]:
         """Open calls received shortly before it nearby (as GET calls/{id}/duplicates/ lists them)."""
-        return possible_duplicates(call, calls=self.context.get("calls"))
+        return possible_duplicates(call, calls=self.context.get("calls"), context=self.context)
 
 
-def possible_duplicates(call: Call, *, calls=None) -> list[dict]:
-    return DuplicateCandidateSerializer(likely_duplicates_of(call, calls=calls), many=True).data
+def possible_duplicates(call: Call, *, calls=None, context: dict | None = None) -> list[dict]:
+    """The open calls `call` may duplicate among `calls`, shaped for the reader `context` names."""
+    return DuplicateCandidateSerializer(likely_duplicates_of(call, calls=calls), many=True,
+                                        context=context or {}).data
 
 
 def duplicates_answer(place: Place, call_type: CallType, candidates: list[Candidate]) -> dict:
+    """For the center's staff (the duplicates endpoints are theirs): every share shown."""
     location = {"address": place.address, "lat": place.lat, "lon": place.lon, "beat": place.beat,
                 "verified": place.verified}
     return DuplicatesSerializer(
-        {"location": location, "call_type": call_type, "candidates": candidates}
+        {"location": location, "call_type": call_type, "candidates": candidates},
+        context={"shares_for": ALL_SHARES},
     ).data

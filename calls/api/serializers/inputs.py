@@ -113,6 +113,9 @@ class CallCreateSerializer(StrictInputSerializer):
     source = serializers.ChoiceField(choices=CallSource.choices, default=CallSource.E911)
     priority = PriorityField(required=False, help_text="Overrides the call type's default")
     received_at = TimeField(required=False, help_text="When the line rang (with its offset); default now")
+    incident_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=64,
+        help_text="A partner agency's program only: its own incident number for the call it sends in")
 
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)
@@ -130,6 +133,7 @@ class CallUpdateSerializer(CallCreateSerializer):
     location = LocationInputSerializer(required=False)
     source = serializers.ChoiceField(choices=CallSource.choices, required=False)
     received_at = None
+    incident_number = None
     unknown_hints = {"status": "Use dispatch/, close/ or reopen/.", "disposition": "Use close/."}
 
 

@@ -1,10 +1,13 @@
-"""The reference lists a console and a partner's program read: call types, dispositions, priorities."""
+"""The reference lists a console and a partner's program read: call types, dispositions, priorities;
+and the partner agencies a console may share a call with."""
 
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 
-from cad.permissions import IsCenterStaffOrPartnerReading
+from cad.permissions import IsCenterStaff, IsCenterStaffOrPartnerReading
 from calls.api.serializers import CallTypeSerializer, DispositionSerializer, PrioritySerializer
+from calls.api.serializers.shares import PartnerSerializer
 from calls.models import CallType, Disposition, Priority
+from calls.selectors.shares import partner_agencies
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
@@ -39,3 +42,15 @@ class PriorityViewSet(ReferenceViewSet):
 
     queryset = Priority.objects.all()
     serializer_class = PrioritySerializer
+
+
+class PartnerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The partner agencies a call may be shared with or relayed to (POST calls/{id}/share/): the
+    center's staff only."""
+
+    permission_classes = [IsCenterStaff]
+    pagination_class = None
+    serializer_class = PartnerSerializer
+
+    def get_queryset(self):
+        return partner_agencies()

@@ -5,6 +5,7 @@ import { h, setText, syncList } from "../dom.js";
 import { CALL_STATUS_LABEL, UNIT_STATUS } from "../statuses.js";
 import { waitingSince } from "../store.js";
 import { formatDuration, now, timerAttrs, toMs } from "../timers.js";
+import { shareMark, shareText } from "../console/share.js";
 
 
 export function renderHolding(store, priorities) {
@@ -73,7 +74,11 @@ export function renderActive(store, goal) {
     td[1].className = "pri";
     td[1].dataset.priority = c.priority;
     setText(td[2], c.call_type.code);
-    setText(td[3], c.location.address);
+    const shared = shareText(c);
+    if (td[3].dataset.where !== c.location.address || td[3].dataset.share !== shared) {
+      Object.assign(td[3].dataset, { where: c.location.address, share: shared });
+      td[3].replaceChildren(...(shared ? [shareMark(c), " "] : []), c.location.address);
+    }
     setText(td[4], CALL_STATUS_LABEL[c.status] || c.status);
     td[4].dataset.status = c.status;
     td[5].replaceChildren(...(c.units || []).map((u) =>
@@ -95,6 +100,8 @@ export function computeAlerts(store, goal, at = now()) {
     if (received === null) continue;
     let kind = null;
     let limit = null;
+    // A call relayed to a partner is the partner's to send and reach (the server raises no alert).
+    if (c.shared_with?.some((s) => s.relay)) continue;
     if (c.status === "pending") {
       kind = "dispatch";
       limit = goal(c.priority, "dispatch");

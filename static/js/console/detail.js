@@ -9,12 +9,15 @@ import { flagsBlock, permitBlock } from "./flags.js";
 import { setupMutualAid } from "./mutualaid.js";
 import { setupRecommend } from "./recommend.js";
 import { setupDetailDuplicates } from "./duplicates.js";
+import { setupShare, shareMark } from "./share.js";
 
 const KIND_LABEL = {
   created: "CREATED", changed: "CHANGED", note: "NOTE", dispatched: "DISPATCH", unit_status: "STATUS",
   closed: "CLOSED", reopened: "REOPENED", linked: "LINKED", duplicate_added: "DUPLICATE",
-  premise_flags: "FLAGS", supplement: "SUPPLEMENT", mutual_aid: "MUTUAL AID",
+  premise_flags: "FLAGS", supplement: "SUPPLEMENT", mutual_aid: "MUTUAL AID", shared: "SHARED",
+  relayed: "RELAYED", unshared: "UNSHARED",
 };
+const SHARE_KINDS = new Set(["shared", "relayed", "unshared"]);
 
 export function setupDetail({ store, refs, say, onSelect }) {
   const panel = document.getElementById("call-detail");
@@ -52,7 +55,9 @@ export function setupDetail({ store, refs, say, onSelect }) {
     h("label", { for: "close-disposition" }, "Close"), disposition, h("button", { type: "submit", id: "close-go", class: "danger" }, "Close call"));
   const reopenForm = h("form", { class: "action-row", id: "reopen-form" },
     h("button", { type: "submit", id: "reopen-go" }, "Reopen call"));
-  const actions = h("div", { class: "detail-actions" }, dispatchForm, suggestions, noteForm, closeForm, reopenForm, message);
+  const sharing = setupShare({ run: (label, action) => run(label, action) });
+  const actions = h("div", { class: "detail-actions" }, dispatchForm, suggestions, noteForm, sharing.element, closeForm,
+    reopenForm, message);
 
   const mutualAid = setupMutualAid({ store, say, onChange: () => refresh() });
   const recommendation = setupRecommend({ store, say, dispatch: (units) => dispatch(units),
@@ -213,6 +218,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
     renderSuggestions(data);
     recommendation.show(data);
     mutualAid.show(data);
+    sharing.show(data);
     renderChronology(data);
     duplicates.show(data);
     const closed = data.status === "closed";
@@ -243,7 +249,8 @@ export function setupDetail({ store, refs, say, onSelect }) {
       h("span", { class: "d-type" }, c.call_type.code, h("span", { class: "muted" }, ` ${c.call_type.description}`)),
       timer,
       c.disposition ? h("span", { class: "d-dispo" }, `Disp ${c.disposition.code} ${c.disposition.description}`) : null,
-      c.master ? h("span", { class: "d-dispo" }, `Duplicate of ${c.master}`) : null);
+      c.master ? h("span", { class: "d-dispo" }, `Duplicate of ${c.master}`) : null,
+      shareMark(c));
   }
 
   function renderInfo(c) {
@@ -329,7 +336,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
       h("time", { datetime: e.at }, clock(e.at)),
       h("span", { class: "k" }, KIND_LABEL[e.kind] || e.kind.toUpperCase()),
       h("span", { class: "t" }, correction(e), e.text),
-      h("span", { class: "by" }, e.by || "")));
+      h("span", { class: "by" }, e.by || "", e.agency && !SHARE_KINDS.has(e.kind) ? h("span", { class: "by-agency" }, ` [${e.agency}]`) : null)));
     if (history.next) {
       items.push(h("li", { class: "chrono-more" },
         h("button", { type: "button", id: "chronology-earlier", onclick: () => loadEarlier(c.id) }, "Earlier entries")));
@@ -378,7 +385,7 @@ export function setupDetail({ store, refs, say, onSelect }) {
   });
 
   return {
-    open, refresh, offerUnit, dispatch, note, close, reopen, unitStatus, link,
+    open, refresh, offerUnit, dispatch, note, close, reopen, unitStatus, link, share: sharing.share, unshare: sharing.unshare,
     recommend: recommendation.send, recommendEdit: recommendation.edit,
     askAid: (request) => mutualAid.ask(request), askAidRecommended: recommendation.askAid,
     // A fresher copy of the call shown (an action's answer made elsewhere), shown if it still is.

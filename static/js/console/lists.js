@@ -5,6 +5,7 @@ import { waitingSince } from "../store.js";
 import { formatDuration, goalLevel, timerAttrs, toMs } from "../timers.js";
 import { CALL_STATUS_LABEL, UNIT_STATUS } from "../statuses.js";
 import { listNav, preserveFocus } from "./listnav.js";
+import { shareMark, shareText } from "./share.js";
 
 export function setupLists({ store, refs, getSelectedId, onOpen }) {
   const pending = document.getElementById("pending-queue");
@@ -45,7 +46,8 @@ function shell(call, el, selected, extraClass) {
   row.dataset.status = call.status;
   row.dataset.flags = Array.isArray(call.premise_flags) ? call.premise_flags.length : 0;
   row.setAttribute("aria-selected", String(call.id === selected));
-  row.setAttribute("aria-label", `${call.number}, priority ${call.priority}, ${call.call_type.description}, ${call.location.address}, ${CALL_STATUS_LABEL[call.status] || call.status}`);
+  row.dataset.share = shareText(call);
+  row.setAttribute("aria-label", `${call.number}, priority ${call.priority}, ${call.call_type.description}, ${call.location.address}, ${CALL_STATUS_LABEL[call.status] || call.status}${row.dataset.share ? `, ${row.dataset.share}` : ""}`);
   if (!el) row.tabIndex = -1;
   return row;
 }
@@ -61,7 +63,13 @@ function fillCommon(call, [num, pri, type, loc]) {
   pri.dataset.priority = call.priority;
   setText(type, call.call_type.code);
   type.title = call.call_type.description;
-  setText(loc, call.location.address + (call.location.verified ? "" : " ⚠"));
+  const where = call.location.address + (call.location.verified ? "" : " ⚠");
+  const shared = shareText(call);
+  if (loc.dataset.where !== where || loc.dataset.share !== shared) {
+    Object.assign(loc.dataset, { where, share: shared });
+    // The mark first: a long address is cut short at the cell's end, the mark never is.
+    loc.replaceChildren(...(shared ? [shareMark(call), " "] : []), where);
+  }
   loc.title = call.location.verified ? call.location.address : `${call.location.address} (not verified)`;
 }
 
