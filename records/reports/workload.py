@@ -1,7 +1,15 @@
 """Workload: calls and busy time by hour, weekday, beat, unit, call type or agency; unit-hour utilisation
 (committed time ÷ on-duty time); peak concurrent calls; the minutes a discipline had no unit free;
-and the beat × hour grid of calls. Every figure is one query in the database, on SQLite as on
-PostgreSQL (aggregates and window functions both have).
+and the beat × hour grid of calls. Every figure is computed in the database, on SQLite as on
+PostgreSQL (aggregates and window functions both have), and each table is read as few times as the
+figures allow: the calls once for the grid (which also gives the calls by hour and by beat), the units
+sent once for the busy time of every bucket and discipline.
+
+The two running counts (units committed per discipline, calls open) are taken five minutes at a time,
+so a year's millions of moves are never sorted: each stretch's arrivals and departures are counted
+(one grouping), the count at each stretch's start follows from them, and with it the most and the
+fewest the count can be within the stretch. Only the stretches those bounds leave undecided are swept
+move by move. The figures are those of one sweep over every move, to the microsecond.
 
 A unit is committed from its dispatch to its clearing, and that time is counted in the bucket of its
 dispatch (the hour it was sent, its call's beat). A unit of the center or an agency it dispatches for is
@@ -9,6 +17,7 @@ on duty unless its status history puts it off duty or out of service; partners' 
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
@@ -78,38 +87,81 @@ BUSY = Sum(
 )
 
 
-def _bucket_rows(query: ReportQuery) -> list[dict]:
+@dataclass(frozen=True)
+class Sent:
+    """Units sent in the range and their committed time, per unit and bucket of the breakdown (the
+    hour, weekday, beat or call type of the dispatch; for unit and agency the unit alone)."""
+
+    rows: list[tuple[int, object, int, timedelta]]  # unit id, bucket, units sent, committed time
+    staffed: frozenset[int]
+
+    @classmethod
+    def of(cls, query: ReportQuery) -> "Sent":
+        key = {
+            "hour": ExtractHour("dispatched_at"),
+            "weekday": ExtractIsoWeekDay("dispatched_at"),
+            "beat": F("call__beat__code"),
+            "call_type": F("call__call_type__code"),
+        }.get(query.by)
+        values = {"b": key} if key is not None else {}
+        rows = [
+            (row["unit_id"], row.get("b"), row["n"], row["busy"] or timedelta(0))
+            for row in _sent(query).values("unit_id", **values).annotate(n=Count("id"), busy=BUSY).order_by()
+        ]
+        return cls(rows=rows, staffed=frozenset(staffed_units().values_list("pk", flat=True)))
+
+    def by_bucket(self, bucket_of=None, *, staffed_only: bool = False) -> dict:
+        """{bucket: (units sent, committed time)}; `bucket_of` maps a unit id to its bucket (unit, agency)."""
+        totals: dict = {}
+        for unit_id, bucket, n, busy in self.rows:
+            if staffed_only and unit_id not in self.staffed:
+                continue
+            key = bucket_of[unit_id] if bucket_of is not None else bucket
+            count, time = totals.get(key, (0, timedelta(0)))
+            totals[key] = (count + n, time + busy)
+        return totals
+
+
+def _calls_by_beat_and_hour(query: ReportQuery) -> dict[tuple[str | None, int], int]:
+    """Calls received in the range by (beat code, hour of the day): the grid, and the calls by hour and
+    by beat summed from it."""
+    counts = (
+        Call.objects.filter(received_at__gte=query.since, received_at__lt=query.until)
+        .values_list("beat__code", ExtractHour("received_at"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(beat, hour): n for beat, hour, n in counts}
+
+
+def _calls_counted(query: ReportQuery, grid: dict) -> dict:
     by = query.by
-    calls = Call.objects.filter(received_at__gte=query.since, received_at__lt=query.until)
-    sent = _sent(query)
+    if by in ("hour", "beat"):
+        counted: dict = defaultdict(int)
+        for (beat, hour), n in grid.items():
+            counted[hour if by == "hour" else beat] += n
+        return dict(counted)
     if by in ("unit", "agency"):
+        sent = _sent(query)
         sent = sent.filter(unit__in=staffed_units()) if by == "agency" else sent
         key = {"unit": "unit__callsign", "agency": "unit__agency__code"}[by]
-        counted = {
+        return {
             row["b"]: row["n"] for row in sent.values(b=F(key)).annotate(n=Count("call_id", distinct=True))
         }
+    calls = Call.objects.filter(received_at__gte=query.since, received_at__lt=query.until)
+    key = {"weekday": ExtractIsoWeekDay("received_at"), "call_type": F("call_type__code")}[by]
+    return {row["b"]: row["n"] for row in calls.values(b=key).annotate(n=Count("id")).order_by()}
+
+
+def _bucket_rows(query: ReportQuery, *, duty: dict[int, float], sent: Sent, grid: dict) -> list[dict]:
+    by = query.by
+    counted = _calls_counted(query, grid)
+    if by == "unit":
+        busy = sent.by_bucket(dict(Unit.objects.values_list("pk", "callsign")))
+    elif by == "agency":
+        busy = sent.by_bucket(dict(Unit.objects.values_list("pk", "agency__code")), staffed_only=True)
     else:
-        call_key = {
-            "hour": ExtractHour("received_at"),
-            "weekday": ExtractIsoWeekDay("received_at"),
-            "beat": F("beat__code"),
-            "call_type": F("call_type__code"),
-        }[by]
-        counted = {row["b"]: row["n"] for row in calls.values(b=call_key).annotate(n=Count("id")).order_by()}
-        key = {
-            "hour": "hour",
-            "weekday": "weekday",
-            "beat": "call__beat__code",
-            "call_type": "call__call_type__code",
-        }[by]
-    sent_key = {"hour": ExtractHour("dispatched_at"), "weekday": ExtractIsoWeekDay("dispatched_at")}.get(
-        by, F(key)
-    )
-    busy = {
-        row["b"]: (row["n"], row["busy"])
-        for row in sent.values(b=sent_key).annotate(n=Count("id"), busy=BUSY).order_by()
-    }
-    duty = on_duty_seconds(query)
+        busy = sent.by_bucket()
     total_duty = sum(duty.values())
     denominators: dict = {}
     if by == "hour":
@@ -127,13 +179,13 @@ def _bucket_rows(query: ReportQuery) -> list[dict]:
     keys = set(counted) | set(busy) | set(denominators)
     if by == "hour":
         keys |= set(range(24))
-    total_busy = sum((b.total_seconds() for _, b in busy.values() if b), 0.0)
+    total_busy = sum((b.total_seconds() for _, b in busy.values()), 0.0)
     rows = []
     for bucket in sorted(
         keys, key=lambda k: (k is None, str(k).zfill(8) if by in ("hour", "weekday") else str(k))
     ):
-        units_sent, busy_time = busy.get(bucket, (0, None))
-        busy_s = busy_time.total_seconds() if busy_time else 0.0
+        units_sent, busy_time = busy.get(bucket, (0, timedelta(0)))
+        busy_s = busy_time.total_seconds()
         on_duty = denominators.get(bucket)
         row = {
             query.by: bucket,
@@ -151,16 +203,9 @@ def _bucket_rows(query: ReportQuery) -> list[dict]:
     return rows
 
 
-def _disciplines(query: ReportQuery) -> list[dict]:
-    duty = on_duty_seconds(query)
+def _disciplines(query: ReportQuery, *, duty: dict[int, float], sent: Sent) -> list[dict]:
     units = list(staffed_units().values_list("pk", "discipline__code", "discipline__name"))
-    busy = dict(
-        _sent(query)
-        .filter(unit__in=staffed_units())
-        .values_list("unit__discipline__code")
-        .annotate(busy=BUSY)
-        .order_by()
-    )
+    busy = sent.by_bucket({pk: code for pk, code, _ in units}, staffed_only=True)
     saturated = no_unit_free_seconds(query)
     figures = {}
     for pk, code, name in units:
@@ -169,7 +214,7 @@ def _disciplines(query: ReportQuery) -> list[dict]:
         entry["on_duty_s"] += duty.get(pk, 0.0)
     rows = []
     for code, entry in sorted(figures.items()):
-        busy_s = busy[code].total_seconds() if busy.get(code) else 0.0
+        busy_s = busy[code][1].total_seconds() if code in busy else 0.0
         rows.append(
             {
                 "discipline": code,
@@ -201,83 +246,148 @@ def _seconds_between(start: str, end: str) -> str:
     return f"(julianday({end}) - julianday({start})) * 86400.0"
 
 
-def no_unit_free_seconds(query: ReportQuery) -> dict[str, float]:
-    """For each discipline, the seconds in the range when every one of its staffed units was committed
-    to a call: a running count of committed units (window function), kept where it reaches the count."""
+# The running counts' stretches: short enough that most are decided by their bounds, long enough that
+# there are few of them (a year is 105,120).
+STEP_SECONDS = 300
+
+
+def _stretch_start(column: str, step: int) -> str:
+    """SQL for the start of the `step`-second stretch (counted from the range's start) holding a time."""
+    if connection.vendor == "postgresql":
+        return f"date_bin(interval '{int(step)} seconds', {column}, %(since)s)"
+    unix = f"CAST(strftime('%%s', {column}) AS INTEGER)"
+    start = f"{unix} - ({unix} - %(since_unix)s) %% {int(step)}"
+    return f"strftime('%%Y-%%m-%%d %%H:%%M:%%S', {start}, 'unixepoch')"
+
+
+def _stretches(moves: str, step: int) -> str:
+    """The CTEs `moves` (the rows of `moves`, each a count k's move at `at` by `delta`, +1 or -1, with
+    the start b of its stretch) and `bounds`: per count and stretch, its arrivals (plus) and departures
+    (minus), the count at its start, and its place among the count's stretches (nth). Within a
+    stretch the count is at most start + plus and at least start - minus."""
+    return f"""
+        moves AS MATERIALIZED (SELECT k, at, delta, {_stretch_start("at", step)} AS b FROM ({moves}) m),
+        bounds AS (
+            SELECT k, b, plus, minus,
+                   CAST(COALESCE(SUM(plus - minus) OVER (PARTITION BY k ORDER BY b
+                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS INTEGER) AS start,
+                   ROW_NUMBER() OVER (PARTITION BY k ORDER BY b) AS nth
+              FROM (SELECT k, b, COUNT(CASE WHEN delta > 0 THEN 1 END) AS plus,
+                           COUNT(CASE WHEN delta < 0 THEN 1 END) AS minus
+                      FROM moves GROUP BY k, b) counted
+        )"""
+
+
+def _range_params(query: ReportQuery) -> dict:
+    return {
+        "since": _db(query.since),
+        "until": _db(query.until),
+        "since_unix": int(query.since.timestamp()),
+        "partner": Agency.Kind.PARTNER.value,
+    }
+
+
+def no_unit_free_seconds(query: ReportQuery, *, step: int = STEP_SECONDS) -> dict[str, float]:
+    """For each discipline, the seconds in the range when its units committed (assignments open, from
+    dispatch to clearing) were at least as many as its staffed units.
+
+    A stretch whose count cannot fall below the staffed units is wholly saturated, one whose count
+    cannot reach them wholly free: each is one mark at its start carrying the count. The undecided
+    stretches keep their moves after their mark; one running sum over marks and moves gives the count
+    at each, and the time to the next row is kept where it reaches the staffed units."""
     sent, unit, agency = Assignment._meta.db_table, Unit._meta.db_table, Agency._meta.db_table
-    since, until = _db(query.since), _db(query.until)
-    staffed = f"u.agency_id IN (SELECT id FROM {agency} WHERE kind <> %s)"
-    # Each discipline's staffed units, written into the query: the running count is compared with it
-    # on every row, cheaper than a join over millions of rows.
+    staffed = f"u.agency_id IN (SELECT id FROM {agency} WHERE kind <> %(partner)s)"
+    # Each discipline's staffed units, written into the query: cheaper than a join on every row.
     counts = dict(staffed_units().values_list("discipline_id").annotate(n=Count("id")).order_by())
     if not counts:
         return {}
-    full = "CASE discipline_id " + " ".join("WHEN %s THEN %s" for _ in counts) + " END"
+    full = "CASE k " + " ".join(f"WHEN {int(k)} THEN {int(n)}" for k, n in counts.items()) + " END"
+    moves = f"""
+        SELECT u.discipline_id AS k,
+               CASE WHEN a.dispatched_at < %(since)s THEN %(since)s ELSE a.dispatched_at END AS at, 1 AS delta
+          FROM {sent} a JOIN {unit} u ON u.id = a.unit_id
+         WHERE a.dispatched_at < %(until)s AND (a.cleared_at IS NULL OR a.cleared_at > %(since)s)
+           AND {staffed}
+        UNION ALL
+        SELECT u.discipline_id, a.cleared_at, -1
+          FROM {sent} a JOIN {unit} u ON u.id = a.unit_id
+         WHERE a.cleared_at > %(since)s AND a.cleared_at < %(until)s AND a.dispatched_at < %(until)s
+           AND {staffed}
+    """
     sql = f"""
-        WITH moves AS (
-            SELECT u.discipline_id,
-                   CASE WHEN a.dispatched_at < %s THEN %s ELSE a.dispatched_at END AS at, 1 AS delta
-              FROM {sent} a JOIN {unit} u ON u.id = a.unit_id
-             WHERE a.dispatched_at < %s AND (a.cleared_at IS NULL OR a.cleared_at > %s) AND {staffed}
+        WITH {_stretches(moves, step)},
+        decided AS (
+            SELECT k, b, start, start + plus - minus AS finish,
+                   CASE WHEN start - minus < {full} AND start + plus >= {full} THEN 1 ELSE 0 END AS undecided
+              FROM bounds
+        ), marked AS (
+            SELECT k, b AS at, -2 AS ord,
+                   start - COALESCE(LAG(CASE WHEN undecided = 1 THEN finish ELSE start END)
+                                    OVER (PARTITION BY k ORDER BY b), 0) AS delta
+              FROM decided
             UNION ALL
-            SELECT u.discipline_id, a.cleared_at, -1
-              FROM {sent} a JOIN {unit} u ON u.id = a.unit_id
-             WHERE a.cleared_at > %s AND a.cleared_at < %s AND a.dispatched_at < %s AND {staffed}
+            SELECT m.k, m.at, m.delta, m.delta
+              FROM moves m JOIN decided d ON d.k = m.k AND d.b = m.b
+             WHERE d.undecided = 1
         ), running AS (
-            SELECT discipline_id, at, SUM(delta) OVER w AS busy, LEAD(at) OVER w AS next_at
-              FROM moves
-            WINDOW w AS (PARTITION BY discipline_id ORDER BY at, delta ROWS UNBOUNDED PRECEDING)
+            SELECT k, at, SUM(delta) OVER w AS busy, LEAD(at) OVER w AS next_at
+              FROM marked
+            WINDOW w AS (PARTITION BY k ORDER BY at, ord ROWS UNBOUNDED PRECEDING)
         )
-        SELECT discipline_id, SUM({_seconds_between("at", "COALESCE(next_at, %s)")})
+        SELECT k, SUM({_seconds_between("at", "COALESCE(next_at, %(until)s)")})
           FROM running
          WHERE busy >= {full} AND (next_at IS NULL OR next_at > at)
-         GROUP BY discipline_id
+         GROUP BY k
     """
-    partner = Agency.Kind.PARTNER.value
     codes = dict(Discipline.objects.values_list("pk", "code"))
     seconds: dict[str, float] = defaultdict(float)
     with connection.cursor() as cursor:
-        params = [since, since, until, since, partner, since, until, until, partner, until]
-        cursor.execute(sql, [*params, *(v for pair in counts.items() for v in pair)])
+        cursor.execute(sql, _range_params(query))
         for discipline_id, total in cursor.fetchall():
             seconds[codes[discipline_id]] += float(total or 0.0)
     return dict(seconds)
 
 
-def peak_concurrent_calls(query: ReportQuery) -> dict:
-    """The most calls open at once in the range (received to closed), and when that began."""
+def peak_concurrent_calls(query: ReportQuery, *, step: int = STEP_SECONDS) -> dict:
+    """The most calls open at once in the range (received to closed; a call open at the range's start
+    counts from it), and when that began.
+
+    The count at the start of any stretch but the first was reached by a move, so the peak is at least
+    the highest of those; only stretches that can reach it (start + plus) are swept."""
     table = Call._meta.db_table
-    since, until = _db(query.since), _db(query.until)
+    moves = f"""
+        SELECT 0 AS k, CASE WHEN received_at < %(since)s THEN %(since)s ELSE received_at END AS at, 1 AS delta
+          FROM {table}
+         WHERE received_at < %(until)s AND (closed_at IS NULL OR closed_at > %(since)s) AND master_id IS NULL
+        UNION ALL
+        SELECT 0, closed_at, -1 FROM {table}
+         WHERE closed_at > %(since)s AND closed_at < %(until)s AND received_at < %(until)s
+           AND master_id IS NULL
+    """
     sql = f"""
-        WITH moves AS (
-            SELECT CASE WHEN received_at < %s THEN %s ELSE received_at END AS at, 1 AS delta FROM {table}
-             WHERE received_at < %s AND (closed_at IS NULL OR closed_at > %s) AND master_id IS NULL
-            UNION ALL
-            SELECT closed_at, -1 FROM {table}
-             WHERE closed_at > %s AND closed_at < %s AND received_at < %s AND master_id IS NULL
+        WITH {_stretches(moves, step)},
+        reachable AS (
+            SELECT k, b, start FROM bounds
+             WHERE start + plus >= COALESCE((SELECT MAX(start) FROM bounds WHERE nth > 1), start + plus)
+        ), running AS (
+            SELECT m.at, r.start + SUM(m.delta) OVER (PARTITION BY m.b ORDER BY m.at, m.delta
+                                                     ROWS UNBOUNDED PRECEDING) AS open
+              FROM moves m JOIN reachable r ON r.k = m.k AND r.b = m.b
         )
-        SELECT at, open FROM (
-            SELECT at, SUM(delta) OVER (ORDER BY at, delta ROWS UNBOUNDED PRECEDING) AS open FROM moves
-        ) running ORDER BY open DESC, at LIMIT 1
+        SELECT at, open FROM running ORDER BY open DESC, at LIMIT 1
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, since, until, since, since, until, until])
+        cursor.execute(sql, _range_params(query))
         row = cursor.fetchone()
     if not row:
         return {"count": 0, "at": None}
-    return {"count": row[1], "at": _parse(row[0]).isoformat()}
+    return {"count": int(row[1]), "at": _parse(row[0]).isoformat()}
 
 
-def beat_hour_grid(query: ReportQuery) -> dict:
+def beat_hour_grid(query: ReportQuery, counts: dict[tuple[str | None, int], int] | None = None) -> dict:
     """Calls received by beat (rows) and hour of the day (columns), the heat map's numbers."""
-    counts = (
-        Call.objects.filter(received_at__gte=query.since, received_at__lt=query.until)
-        .values_list("beat__code", ExtractHour("received_at"))
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     grid: dict = defaultdict(lambda: [0] * 24)
-    for beat, hour, n in counts:
+    for (beat, hour), n in (counts if counts is not None else _calls_by_beat_and_hour(query)).items():
         grid[beat or ""][hour] += n
     beats = sorted(grid, key=lambda b: (b == "", b.zfill(8)))
     return {"beats": beats, "hours": list(range(24)), "counts": [grid[b] for b in beats]}
@@ -285,11 +395,14 @@ def beat_hour_grid(query: ReportQuery) -> dict:
 
 @roomy_sorts()
 def workload_figures(query: ReportQuery) -> dict:
+    duty = on_duty_seconds(query)
+    sent = Sent.of(query)
+    grid = _calls_by_beat_and_hour(query)
     return {
         "report": "workload",
         **query.as_params(),
-        "rows": _bucket_rows(query),
-        "disciplines": _disciplines(query),
+        "rows": _bucket_rows(query, duty=duty, sent=sent, grid=grid),
+        "disciplines": _disciplines(query, duty=duty, sent=sent),
         "peak_concurrent_calls": peak_concurrent_calls(query),
-        "beat_hour": beat_hour_grid(query),
+        "beat_hour": beat_hour_grid(query, grid),
     }

@@ -1,8 +1,19 @@
 """GET reports/workload/: calls, busy time and utilisation, the minutes with no unit free, the peak."""
 
-from datetime import UTC, datetime
+import random
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
-from calls.models import Call
+import pytest
+from django.utils import timezone
+
+from cad.models import Agency
+from calls.choices import CallStatus
+from calls.models import Assignment, Call, CallType
+from premises.models import Beat
+from records.reports.query import ReportQuery, report_query
+from records.reports.workload import no_unit_free_seconds, peak_concurrent_calls
 from tests.records.reports_data import at, call_made
 from units.models import Unit, UnitStatusChange
 
@@ -74,3 +85,167 @@ def test_calls_and_busy_time_by_hour_and_by_call_type(as_sam, db):
 def test_an_unknown_breakdown_is_a_400(as_sam):
     answer = as_sam.get(URL, {**DAY, "by": "moon"})
     assert answer.status_code == 400 and "by" in answer.json()
+
+
+# The running counts against a plain computation: at each moment, count what is open.
+
+QUIET = "2024-03-05"  # a day no other test's calls are on
+
+
+def _moment_counts(intervals: list[tuple[datetime, datetime | None]], since: datetime, until: datetime):
+    """Each stretch between two consecutive times of `intervals` (and the range's ends), with how many
+    of the half-open intervals [start, end) cover it, counted one by one."""
+    points = sorted({since, until} | {t for pair in intervals for t in pair if t and since < t < until})
+    for begin, end in pairwise(points):
+        yield (
+            begin,
+            end,
+            sum(1 for start, stop in intervals if start <= begin and (stop is None or begin < stop)),
+        )
+
+
+def _expected_no_unit_free(since: datetime, until: datetime) -> dict[str, float]:
+    staffed = list(Unit.objects.exclude(agency__kind=Agency.Kind.PARTNER).select_related("discipline"))
+    seconds = {}
+    for code in {u.discipline.code for u in staffed}:
+        units = [u.pk for u in staffed if u.discipline.code == code]
+        committed = list(
+            Assignment.objects.filter(unit_id__in=units).values_list("dispatched_at", "cleared_at")
+        )
+        seconds[code] = sum(
+            (end - begin).total_seconds()
+            for begin, end, n in _moment_counts(committed, since, until)
+            if n >= len(units)
+        )
+    return seconds
+
+
+def _expected_peak(since: datetime, until: datetime) -> dict:
+    calls = [
+        (max(received, since), closed)
+        for received, closed in Call.objects.filter(master__isnull=True).values_list(
+            "received_at", "closed_at"
+        )
+        if received < until and (closed is None or closed > since)
+    ]
+    best, when = 0, None
+    for begin, _, n in _moment_counts(calls, since, until):
+        if n > best:
+            best, when = n, begin
+    return {"count": best, "at": when.isoformat() if when else None}
+
+
+def _busy_day(seed: int) -> ReportQuery:
+    """A day of calls and units sent at random times, many on whole minutes (so moves tie and fall on
+    the stretches' edges), some begun the day before or left open past it; units are over-committed
+    as seed_history does, and a partner's unit works too."""
+    r = random.Random(seed)
+    query = report_query("workload", {"from": QUIET, "to": QUIET})
+    since = query.since
+    units = [
+        u for u in Unit.objects.filter(discipline__code__in=["animal_control", "behavioral_health", "ems"])
+    ]
+    units += list(Unit.objects.filter(callsign="S21"))
+    call_type = CallType.objects.get(code="WELFARE")
+    beats = list(Beat.objects.all()[:4]) + [None]
+
+    def moment(low: float, high: float) -> datetime:
+        seconds = r.uniform(low, high) * 3600
+        return since + timedelta(seconds=round(seconds / 60) * 60 if r.random() < 0.5 else seconds)
+
+    calls = []
+    for n in range(60):
+        received = moment(-3, 24.5)
+        closed = None if r.random() < 0.05 else received + timedelta(minutes=r.choice([0, 5, 30, 90, 240]))
+        calls.append(
+            Call.objects.create(
+                number=f"2024-8{seed:02d}{n:03d}",
+                call_type=call_type,
+                priority_id=3,
+                status=CallStatus.CLOSED,
+                received_at=received,
+                entered_at=received,
+                closed_at=closed,
+                beat=r.choice(beats),
+                master=calls[0] if n % 17 == 16 else None,
+            )
+        )
+    for unit in units:
+        left_open = False
+        for _ in range(r.randint(3, 12)):
+            dispatched = moment(-2, 24.5)
+            cleared = dispatched + timedelta(minutes=r.choice([0.5, 5, 17, 45, 120, 300]))
+            if not left_open and r.random() < 0.1:
+                cleared, left_open = None, True
+            Assignment.objects.create(
+                call=r.choice(calls),
+                unit=unit,
+                status="available",
+                dispatched_at=dispatched,
+                cleared_at=cleared,
+            )
+    # One unit clears at the very moment another of its discipline is sent.
+    first = Assignment.objects.filter(
+        unit__discipline__code="animal_control", cleared_at__isnull=False
+    ).first()
+    Assignment.objects.create(
+        call=calls[0],
+        unit=Unit.objects.filter(discipline__code="animal_control").exclude(pk=first.unit_id).first(),
+        status="available",
+        dispatched_at=first.cleared_at,
+        cleared_at=first.cleared_at + timedelta(minutes=20),
+    )
+    return query
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_minutes_with_no_unit_free_are_those_of_every_moment_counted(db, seed):
+    query = _busy_day(seed)
+    expected = _expected_no_unit_free(query.since, query.until)
+    assert any(expected.values()) and not all(expected.values())
+    for step in (60, 300, 3600, 86400):
+        found = no_unit_free_seconds(query, step=step)
+        assert {code: round(found.get(code, 0.0), 3) for code in expected} == pytest.approx(
+            {code: round(s, 3) for code, s in expected.items()}, abs=0.01
+        ), step
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_peak_of_calls_open_at_once_is_that_of_every_moment_counted(db, seed):
+    query = _busy_day(seed)
+    expected = _expected_peak(query.since, query.until)
+    assert expected["count"] > 1
+    for step in (60, 300, 3600, 86400):
+        assert peak_concurrent_calls(query, step=step) == expected, step
+
+
+def test_calls_and_busy_time_by_hour_and_beat_are_those_of_the_calls_and_units_sent(as_sam, db):
+    query = _busy_day(4)
+    calls = Call.objects.filter(received_at__gte=query.since, received_at__lt=query.until)
+    by_hour = Counter(c.received_at.astimezone(timezone.get_current_timezone()).hour for c in calls)
+    by_beat = Counter(c.beat.code if c.beat else None for c in calls.select_related("beat"))
+    sent = Assignment.objects.filter(dispatched_at__gte=query.since, dispatched_at__lt=query.until)
+    busy = defaultdict(float)
+    for a in sent:
+        if a.cleared_at:
+            busy[a.dispatched_at.astimezone(timezone.get_current_timezone()).hour] += (
+                a.cleared_at - a.dispatched_at
+            ).total_seconds()
+    answer = as_sam.get(URL, {"from": QUIET, "to": QUIET, "by": "hour"}).json()
+    assert {row["hour"]: row["calls"] for row in answer["rows"] if row["calls"]} == dict(by_hour)
+    assert {row["hour"]: row["busy_hours"] for row in answer["rows"] if row["busy_hours"]} == {
+        hour: round(s / 3600, 2) for hour, s in busy.items() if round(s / 3600, 2)
+    }
+    assert sum(row["units_sent"] for row in answer["rows"]) == sent.count()
+    grid = answer["beat_hour"]
+    assert [sum(column) for column in zip(*grid["counts"], strict=True)] == [by_hour[h] for h in range(24)]
+    beats = {
+        row["beat"]: row["calls"]
+        for row in as_sam.get(URL, {"from": QUIET, "to": QUIET, "by": "beat"}).json()["rows"]
+    }
+    assert {beat: n for beat, n in beats.items() if n} == dict(by_beat)
+    staffed_animal = sent.filter(unit__discipline__code="animal_control", cleared_at__isnull=False)
+    animal = next(row for row in answer["disciplines"] if row["discipline"] == "animal_control")
+    assert animal["busy_hours"] == round(
+        sum((a.cleared_at - a.dispatched_at).total_seconds() for a in staffed_animal) / 3600, 2
+    )
