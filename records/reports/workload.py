@@ -25,8 +25,9 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
-from cad.models import Agency, Discipline
+from cad.models import Discipline
 from calls.models import Assignment, Call
+from records.reports.committed import saturated_seconds, staffed_units
 from records.reports.query import ReportQuery, roomy_sorts
 from units.choices import UnitStatus
 from units.models import Unit, UnitStatusChange
@@ -37,11 +38,6 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 def _hours(seconds: float) -> float:
     return round(seconds / 3600, 2)
-
-
-def staffed_units():
-    """The units whose time the center answers for: its own and the agencies it dispatches for."""
-    return Unit.objects.exclude(agency__kind=Agency.Kind.PARTNER)
 
 
 def on_duty_seconds(query: ReportQuery) -> dict[int, float]:
@@ -239,149 +235,35 @@ def _parse(value) -> datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
 
 
-def _seconds_between(start: str, end: str) -> str:
-    """SQL for the seconds from one timestamp to another, in this database's words."""
-    if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM ({end} - {start}))"
-    return f"(julianday({end}) - julianday({start})) * 86400.0"
-
-
-# The running counts' stretches: short enough that most are decided by their bounds, long enough that
-# there are few of them (a year is 105,120).
-STEP_SECONDS = 300
-
-
-def _stretch_start(column: str, step: int) -> str:
-    """SQL for the start of the `step`-second stretch (counted from the range's start) holding a time."""
-    if connection.vendor == "postgresql":
-        return f"date_bin(interval '{int(step)} seconds', {column}, %(since)s)"
-    unix = f"CAST(strftime('%%s', {column}) AS INTEGER)"
-    start = f"{unix} - ({unix} - %(since_unix)s) %% {int(step)}"
-    return f"strftime('%%Y-%%m-%%d %%H:%%M:%%S', {start}, 'unixepoch')"
-
-
-def _stretches(moves: str, step: int) -> str:
-    """The CTEs `moves` (the rows of `moves`, each a count k's move at `at` by `delta`, +1 or -1, with
-    the start b of its stretch) and `bounds`: per count and stretch, its arrivals (plus) and departures
-    (minus), the count at its start, and its place among the count's stretches (nth). Within a
-    stretch the count is at most start + plus and at least start - minus."""
-    return f"""
-        moves AS MATERIALIZED (SELECT k, at, delta, {_stretch_start("at", step)} AS b FROM ({moves}) m),
-        bounds AS (
-            SELECT k, b, plus, minus,
-                   CAST(COALESCE(SUM(plus - minus) OVER (PARTITION BY k ORDER BY b
-                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS INTEGER) AS start,
-                   ROW_NUMBER() OVER (PARTITION BY k ORDER BY b) AS nth
-              FROM (SELECT k, b, COUNT(CASE WHEN delta > 0 THEN 1 END) AS plus,
-                           COUNT(CASE WHEN delta < 0 THEN 1 END) AS minus
-                      FROM moves GROUP BY k, b) counted
-        )"""
-
-
-def _range_params(query: ReportQuery) -> dict:
-    return {
-        "since": _db(query.since),
-        "until": _db(query.until),
-        "since_unix": int(query.since.timestamp()),
-        "partner": Agency.Kind.PARTNER.value,
-    }
-
-
-def no_unit_free_seconds(query: ReportQuery, *, step: int = STEP_SECONDS) -> dict[str, float]:
+def no_unit_free_seconds(query: ReportQuery) -> dict[str, float]:
     """For each discipline, the seconds in the range when its units committed (assignments open, from
-    dispatch to clearing) were at least as many as its staffed units.
-
-    A stretch whose count cannot fall below the staffed units is wholly saturated, one whose count
-    cannot reach them wholly free: each is one mark at its start carrying the count. The undecided
-    stretches keep their moves after their mark; one running sum over marks and moves gives the count
-    at each, and the time to the next row is kept where it reaches the staffed units."""
-    sent, unit, agency = Assignment._meta.db_table, Unit._meta.db_table, Agency._meta.db_table
-    staffed = f"u.agency_id IN (SELECT id FROM {agency} WHERE kind <> %(partner)s)"
-    # Each discipline's staffed units, written into the query: cheaper than a join on every row.
-    counts = dict(staffed_units().values_list("discipline_id").annotate(n=Count("id")).order_by())
-    if not counts:
-        return {}
-    full = "CASE k " + " ".join(f"WHEN {int(k)} THEN {int(n)}" for k, n in counts.items()) + " END"
-    moves = f"""
-        SELECT u.discipline_id AS k,
-               CASE WHEN a.dispatched_at < %(since)s THEN %(since)s ELSE a.dispatched_at END AS at, 1 AS delta
-          FROM {sent} a JOIN {unit} u ON u.id = a.unit_id
-         WHERE a.dispatched_at < %(until)s AND (a.cleared_at IS NULL OR a.cleared_at > %(since)s)
-           AND {staffed}
-        UNION ALL
-        SELECT u.discipline_id, a.cleared_at, -1
-          FROM {sent} a JOIN {unit} u ON u.id = a.unit_id
-         WHERE a.cleared_at > %(since)s AND a.cleared_at < %(until)s AND a.dispatched_at < %(until)s
-           AND {staffed}
-    """
-    sql = f"""
-        WITH {_stretches(moves, step)},
-        decided AS (
-            SELECT k, b, start, start + plus - minus AS finish,
-                   CASE WHEN start - minus < {full} AND start + plus >= {full} THEN 1 ELSE 0 END AS undecided
-              FROM bounds
-        ), marked AS (
-            SELECT k, b AS at, -2 AS ord,
-                   start - COALESCE(LAG(CASE WHEN undecided = 1 THEN finish ELSE start END)
-                                    OVER (PARTITION BY k ORDER BY b), 0) AS delta
-              FROM decided
-            UNION ALL
-            SELECT m.k, m.at, m.delta, m.delta
-              FROM moves m JOIN decided d ON d.k = m.k AND d.b = m.b
-             WHERE d.undecided = 1
-        ), running AS (
-            SELECT k, at, SUM(delta) OVER w AS busy, LEAD(at) OVER w AS next_at
-              FROM marked
-            WINDOW w AS (PARTITION BY k ORDER BY at, ord ROWS UNBOUNDED PRECEDING)
-        )
-        SELECT k, SUM({_seconds_between("at", "COALESCE(next_at, %(until)s)")})
-          FROM running
-         WHERE busy >= {full} AND (next_at IS NULL OR next_at > at)
-         GROUP BY k
-    """
+    dispatch to clearing) were at least as many as its staffed units (records.reports.committed)."""
     codes = dict(Discipline.objects.values_list("pk", "code"))
-    seconds: dict[str, float] = defaultdict(float)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _range_params(query))
-        for discipline_id, total in cursor.fetchall():
-            seconds[codes[discipline_id]] += float(total or 0.0)
-    return dict(seconds)
+    return {codes[k]: s for k, s in saturated_seconds(query.start, query.end).items()}
 
 
-def peak_concurrent_calls(query: ReportQuery, *, step: int = STEP_SECONDS) -> dict:
-    """The most calls open at once in the range (received to closed; a call open at the range's start
-    counts from it), and when that began.
-
-    The count at the start of any stretch but the first was reached by a move, so the peak is at least
-    the highest of those; only stretches that can reach it (start + plus) are swept."""
+def peak_concurrent_calls(query: ReportQuery) -> dict:
+    """The most calls open at once in the range (received to closed), and when that began."""
     table = Call._meta.db_table
-    moves = f"""
-        SELECT 0 AS k, CASE WHEN received_at < %(since)s THEN %(since)s ELSE received_at END AS at, 1 AS delta
-          FROM {table}
-         WHERE received_at < %(until)s AND (closed_at IS NULL OR closed_at > %(since)s) AND master_id IS NULL
-        UNION ALL
-        SELECT 0, closed_at, -1 FROM {table}
-         WHERE closed_at > %(since)s AND closed_at < %(until)s AND received_at < %(until)s
-           AND master_id IS NULL
-    """
+    since, until = _db(query.since), _db(query.until)
     sql = f"""
-        WITH {_stretches(moves, step)},
-        reachable AS (
-            SELECT k, b, start FROM bounds
-             WHERE start + plus >= COALESCE((SELECT MAX(start) FROM bounds WHERE nth > 1), start + plus)
-        ), running AS (
-            SELECT m.at, r.start + SUM(m.delta) OVER (PARTITION BY m.b ORDER BY m.at, m.delta
-                                                     ROWS UNBOUNDED PRECEDING) AS open
-              FROM moves m JOIN reachable r ON r.k = m.k AND r.b = m.b
+        WITH moves AS (
+            SELECT CASE WHEN received_at < %s THEN %s ELSE received_at END AS at, 1 AS delta FROM {table}
+             WHERE received_at < %s AND (closed_at IS NULL OR closed_at > %s) AND master_id IS NULL
+            UNION ALL
+            SELECT closed_at, -1 FROM {table}
+             WHERE closed_at > %s AND closed_at < %s AND received_at < %s AND master_id IS NULL
         )
-        SELECT at, open FROM running ORDER BY open DESC, at LIMIT 1
+        SELECT at, open FROM (
+            SELECT at, SUM(delta) OVER (ORDER BY at, delta ROWS UNBOUNDED PRECEDING) AS open FROM moves
+        ) running ORDER BY open DESC, at LIMIT 1
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, _range_params(query))
+        cursor.execute(sql, [since, since, until, since, since, until, until])
         row = cursor.fetchone()
     if not row:
         return {"count": 0, "at": None}
-    return {"count": int(row[1]), "at": _parse(row[0]).isoformat()}
+    return {"count": row[1], "at": _parse(row[0]).isoformat()}
 
 
 def beat_hour_grid(query: ReportQuery, counts: dict[tuple[str | None, int], int] | None = None) -> dict:

@@ -2,16 +2,18 @@
 
 import random
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
+from django.db.models import Sum
 from django.utils import timezone
 
-from cad.models import Agency
+from cad.models import Agency, Discipline
 from calls.choices import CallStatus
 from calls.models import Assignment, Call, CallType
 from premises.models import Beat
+from records.models import CommittedLevel, WorkloadChange
 from records.reports.query import ReportQuery, report_query
 from records.reports.workload import no_unit_free_seconds, peak_concurrent_calls
 from tests.records.reports_data import at, call_made
@@ -135,12 +137,12 @@ def _expected_peak(since: datetime, until: datetime) -> dict:
     return {"count": best, "at": when.isoformat() if when else None}
 
 
-def _busy_day(seed: int) -> ReportQuery:
+def _busy_day(seed: int, day: date = date(2024, 3, 5), *, leave_open: bool = True) -> ReportQuery:
     """A day of calls and units sent at random times, many on whole minutes (so moves tie and fall on
     the stretches' edges), some begun the day before or left open past it; units are over-committed
     as seed_history does, and a partner's unit works too."""
     r = random.Random(seed)
-    query = report_query("workload", {"from": QUIET, "to": QUIET})
+    query = report_query("workload", {"from": day.isoformat(), "to": day.isoformat()})
     since = query.since
     units = [
         u for u in Unit.objects.filter(discipline__code__in=["animal_control", "behavioral_health", "ems"])
@@ -159,7 +161,7 @@ def _busy_day(seed: int) -> ReportQuery:
         closed = None if r.random() < 0.05 else received + timedelta(minutes=r.choice([0, 5, 30, 90, 240]))
         calls.append(
             Call.objects.create(
-                number=f"2024-8{seed:02d}{n:03d}",
+                number=f"{day.year}-8{seed:02d}{n:03d}",
                 call_type=call_type,
                 priority_id=3,
                 status=CallStatus.CLOSED,
@@ -175,7 +177,7 @@ def _busy_day(seed: int) -> ReportQuery:
         for _ in range(r.randint(3, 12)):
             dispatched = moment(-2, 24.5)
             cleared = dispatched + timedelta(minutes=r.choice([0.5, 5, 17, 45, 120, 300]))
-            if not left_open and r.random() < 0.1:
+            if leave_open and not left_open and r.random() < 0.1:
                 cleared, left_open = None, True
             Assignment.objects.create(
                 call=r.choice(calls),
@@ -198,16 +200,98 @@ def _busy_day(seed: int) -> ReportQuery:
     return query
 
 
+def _no_unit_free(first: str, last: str) -> dict[str, float]:
+    query = report_query("workload", {"from": first, "to": last})
+    return {code: round(s, 3) for code, s in no_unit_free_seconds(query).items() if s}
+
+
+def _expected(first: str, last: str) -> dict[str, float]:
+    query = report_query("workload", {"from": first, "to": last})
+    return {code: round(s, 3) for code, s in _expected_no_unit_free(query.since, query.until).items() if s}
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_minutes_with_no_unit_free_are_those_of_every_moment_counted(db, seed):
-    query = _busy_day(seed)
-    expected = _expected_no_unit_free(query.since, query.until)
-    assert any(expected.values()) and not all(expected.values())
-    for step in (60, 300, 3600, 86400):
-        found = no_unit_free_seconds(query, step=step)
-        assert {code: round(found.get(code, 0.0), 3) for code in expected} == pytest.approx(
-            {code: round(s, 3) for code, s in expected.items()}, abs=0.01
-        ), step
+    _busy_day(seed)
+    expected = _expected(QUIET, QUIET)
+    assert expected and "police" not in expected  # sixteen police units: never all out at once here
+    assert _no_unit_free(QUIET, QUIET) == pytest.approx(expected, abs=0.01)
+    assert CommittedLevel.objects.filter(day=QUIET).exists()  # the day is over: kept
+    assert _no_unit_free(QUIET, QUIET) == pytest.approx(expected, abs=0.01)  # read from what was kept
+    # Three days, the busy one in the middle: units still out at midnight count on into the next day.
+    assert _no_unit_free("2024-03-04", "2024-03-06") == pytest.approx(
+        _expected("2024-03-04", "2024-03-06"), abs=0.01
+    )
+
+
+def test_a_kept_day_is_a_whole_day_of_each_discipline(db):
+    _busy_day(1)
+    _no_unit_free(QUIET, QUIET)
+    kept = CommittedLevel.objects.filter(day=QUIET).values_list("discipline__code").annotate(s=Sum("seconds"))
+    assert {code: round(s, 3) for code, s in kept} == {
+        code: 86400.0
+        for code in Unit.objects.exclude(agency__kind="partner").values_list("discipline__code", flat=True)
+    }
+
+
+def test_a_kept_day_is_made_again_when_its_assignments_change(db):
+    _busy_day(5)
+    assert _no_unit_free(QUIET, QUIET) == pytest.approx(_expected(QUIET, QUIET), abs=0.01)
+    ac1, ac2 = Unit.objects.filter(discipline__code="animal_control").order_by("callsign")
+    call = Call.objects.filter(received_at__date=QUIET).first()
+    since = report_query("workload", {"from": QUIET, "to": QUIET}).since
+    changes = [
+        # A correction of the times a unit was sent and cleared.
+        lambda: Assignment.objects.filter(unit=ac1, cleared_at__isnull=False).update(
+            dispatched_at=since + timedelta(hours=1), cleared_at=since + timedelta(hours=20)
+        ),
+        # A unit sent later, as the services and a bulk load write them.
+        lambda: Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    call=call,
+                    unit=ac2,
+                    status="available",
+                    dispatched_at=since + timedelta(hours=h),
+                    cleared_at=since + timedelta(hours=h, minutes=50),
+                )
+                for h in (2, 5, 9)
+            ]
+        ),
+        # One removed.
+        lambda: Assignment.objects.filter(unit=ac2).order_by("dispatched_at").first().delete(),
+        # A unit moved to another discipline: every kept day counts it there now.
+        lambda: Unit.objects.filter(pk=ac2.pk).update(discipline=Discipline.objects.get(code="ems")),
+        # An agency that becomes a partner: its units are no longer the center's to staff.
+        lambda: Agency.objects.filter(units__discipline__code="behavioral_health").update(kind="partner"),
+    ]
+    for change in changes:
+        change()
+        assert WorkloadChange.objects.exists()
+        assert _no_unit_free(QUIET, QUIET) == pytest.approx(_expected(QUIET, QUIET), abs=0.01)
+        assert not WorkloadChange.objects.exists()
+
+
+def test_today_is_counted_afresh_beside_the_kept_days(db):
+    today = timezone.localdate()
+    yesterday = (today - timedelta(days=1)).isoformat()
+    _busy_day(6, day=today - timedelta(days=1), leave_open=False)
+    _busy_day(7, day=today, leave_open=False)
+    expected = _expected(yesterday, today.isoformat())
+    assert _no_unit_free(yesterday, today.isoformat()) == pytest.approx(expected, abs=0.01)
+    assert not CommittedLevel.objects.filter(day=today).exists()
+    assert CommittedLevel.objects.filter(day=yesterday).exists()
+    unit = Unit.objects.filter(discipline__code="ems").first()
+    Assignment.objects.create(
+        call=Call.objects.filter(received_at__date=today).first(),
+        unit=unit,
+        status="available",
+        dispatched_at=timezone.now() - timedelta(days=1, hours=2),
+        cleared_at=timezone.now() - timedelta(hours=1),
+    )
+    assert _no_unit_free(yesterday, today.isoformat()) == pytest.approx(
+        _expected(yesterday, today.isoformat()), abs=0.01
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -215,8 +299,7 @@ def test_the_peak_of_calls_open_at_once_is_that_of_every_moment_counted(db, seed
     query = _busy_day(seed)
     expected = _expected_peak(query.since, query.until)
     assert expected["count"] > 1
-    for step in (60, 300, 3600, 86400):
-        assert peak_concurrent_calls(query, step=step) == expected, step
+    assert peak_concurrent_calls(query) == expected
 
 
 def test_calls_and_busy_time_by_hour_and_beat_are_those_of_the_calls_and_units_sent(as_sam, db):
