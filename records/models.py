@@ -73,8 +73,8 @@ from records.billing.models import (  # noqa: E402
 )
 
 # The reports' tables, in their own package.
-from records.reports.models import CommittedLevel, ReportRun, WorkloadChange  # noqa: E402
+from records.reports.models import CommittedLevel, OpenCallsDay, ReportRun, WorkloadChange  # noqa: E402
 
 __all__ = ["Appeal", "AuditDigest", "AuditEntry", "Bill", "BillLine", "BillNumberCounter", "BillingRun",
-           "CommittedLevel", "FalseAlarmCall", "FeeSchedule", "FeeTier", "NoticeSending", "Payment",
-           "ReportRun", "ScheduleDisposition", "WorkloadChange"]
+           "CommittedLevel", "FalseAlarmCall", "FeeSchedule", "FeeTier", "NoticeSending", "OpenCallsDay",
+           "Payment", "ReportRun", "ScheduleDisposition", "WorkloadChange"]

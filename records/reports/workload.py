@@ -5,11 +5,9 @@ PostgreSQL (aggregates and window functions both have), and each table is read a
 figures allow: the calls once for the grid (which also gives the calls by hour and by beat), the units
 sent once for the busy time of every bucket and discipline.
 
-The two running counts (units committed per discipline, calls open) are taken five minutes at a time,
-so a year's millions of moves are never sorted: each stretch's arrivals and departures are counted
-(one grouping), the count at each stretch's start follows from them, and with it the most and the
-fewest the count can be within the stretch. Only the stretches those bounds leave undecided are swept
-move by move. The figures are those of one sweep over every move, to the microsecond.
+The two running counts (units committed per discipline, calls open) are kept by day for the days that
+are over (records.reports.daily_counts): a year's report reads them instead of sorting millions of
+moves, and gets the figures of one sweep over every move.
 
 A unit is committed from its dispatch to its clearing, and that time is counted in the bucket of its
 dispatch (the hour it was sent, its call's beat). A unit of the center or an agency it dispatches for is
@@ -18,16 +16,15 @@ on duty unless its status history puts it off duty or out of service; partners' 
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
 from cad.models import Discipline
 from calls.models import Assignment, Call
-from records.reports.committed import saturated_seconds, staffed_units
+from records.reports.daily_counts import open_calls_peak, saturated_seconds, staffed_units
 from records.reports.query import ReportQuery, roomy_sorts
 from units.choices import UnitStatus
 from units.models import Unit, UnitStatusChange
@@ -225,45 +222,17 @@ def _disciplines(query: ReportQuery, *, duty: dict[int, float], sent: Sent) -> l
     return rows
 
 
-def _db(value: datetime):
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _parse(value) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
-
-
 def no_unit_free_seconds(query: ReportQuery) -> dict[str, float]:
     """For each discipline, the seconds in the range when its units committed (assignments open, from
-    dispatch to clearing) were at least as many as its staffed units (records.reports.committed)."""
+    dispatch to clearing) were at least as many as its staffed units (records.reports.daily_counts)."""
     codes = dict(Discipline.objects.values_list("pk", "code"))
     return {codes[k]: s for k, s in saturated_seconds(query.start, query.end).items()}
 
 
 def peak_concurrent_calls(query: ReportQuery) -> dict:
-    """The most calls open at once in the range (received to closed), and when that began."""
-    table = Call._meta.db_table
-    since, until = _db(query.since), _db(query.until)
-    sql = f"""
-        WITH moves AS (
-            SELECT CASE WHEN received_at < %s THEN %s ELSE received_at END AS at, 1 AS delta FROM {table}
-             WHERE received_at < %s AND (closed_at IS NULL OR closed_at > %s) AND master_id IS NULL
-            UNION ALL
-            SELECT closed_at, -1 FROM {table}
-             WHERE closed_at > %s AND closed_at < %s AND received_at < %s AND master_id IS NULL
-        )
-        SELECT at, open FROM (
-            SELECT at, SUM(delta) OVER (ORDER BY at, delta ROWS UNBOUNDED PRECEDING) AS open FROM moves
-        ) running ORDER BY open DESC, at LIMIT 1
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [since, since, until, since, since, until, until])
-        row = cursor.fetchone()
-    if not row:
-        return {"count": 0, "at": None}
-    return {"count": row[1], "at": _parse(row[0]).isoformat()}
+    """The most calls open at once in the range (received to closed), and when that began
+    (records.reports.daily_counts)."""
+    return open_calls_peak(query.start, query.end)
 
 
 def beat_hour_grid(query: ReportQuery, counts: dict[tuple[str | None, int], int] | None = None) -> dict:

@@ -13,7 +13,7 @@ from cad.models import Agency, Discipline
 from calls.choices import CallStatus
 from calls.models import Assignment, Call, CallType
 from premises.models import Beat
-from records.models import CommittedLevel, WorkloadChange
+from records.models import CommittedLevel, OpenCallsDay, WorkloadChange
 from records.reports.query import ReportQuery, report_query
 from records.reports.workload import no_unit_free_seconds, peak_concurrent_calls
 from tests.records.reports_data import at, call_made
@@ -294,12 +294,89 @@ def test_today_is_counted_afresh_beside_the_kept_days(db):
     )
 
 
+def _peak(first: str, last: str) -> tuple[dict, dict]:
+    """The report's peak and the one counted moment by moment, for the days from `first` to `last`."""
+    query = report_query("workload", {"from": first, "to": last})
+    return peak_concurrent_calls(query), _expected_peak(query.since, query.until)
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_peak_of_calls_open_at_once_is_that_of_every_moment_counted(db, seed):
-    query = _busy_day(seed)
-    expected = _expected_peak(query.since, query.until)
-    assert expected["count"] > 1
-    assert peak_concurrent_calls(query) == expected
+    _busy_day(seed)
+    found, expected = _peak(QUIET, QUIET)
+    assert expected["count"] > 1 and found == expected
+    assert OpenCallsDay.objects.filter(day=QUIET).exists()
+    assert _peak(QUIET, QUIET)[0] == expected  # read from what was kept
+    found, expected = _peak("2024-03-04", "2024-03-06")
+    assert found == expected
+
+
+def test_a_calls_midnight_is_counted_as_a_report_from_that_midnight_counts_it(db):
+    midnight = report_query("workload", {"from": QUIET, "to": QUIET}).since
+    call_type = CallType.objects.get(code="WELFARE")
+    for n, (received, closed) in enumerate(
+        [(-3600, 0), (0, 3600), (-7200, 3600), (0, 0), (-600, 1800)]  # seconds from midnight
+    ):
+        Call.objects.create(
+            number=f"2024-870{n:03d}",
+            call_type=call_type,
+            priority_id=3,
+            status=CallStatus.CLOSED,
+            received_at=midnight + timedelta(seconds=received),
+            entered_at=midnight + timedelta(seconds=received),
+            closed_at=midnight + timedelta(seconds=closed),
+        )
+    found, expected = _peak("2024-03-04", QUIET)  # both days made in one sweep, the midnight between
+    assert found == expected
+    found, expected = _peak(QUIET, QUIET)  # the day kept from that sweep, now a range's first day
+    assert found == expected == {"count": 3, "at": midnight.isoformat()}
+
+
+def test_the_peak_follows_a_call_corrected_reopened_or_removed(db):
+    _busy_day(8)
+    assert _peak(QUIET, QUIET)[0] == _peak(QUIET, QUIET)[1]
+    calls = Call.objects.filter(received_at__date=QUIET, master__isnull=True).order_by("received_at")
+    since = report_query("workload", {"from": QUIET, "to": QUIET}).since
+    changes = [
+        # A correction: one call received earlier and closed later than it was.
+        lambda: calls.filter(pk=calls[3].pk).update(
+            received_at=since + timedelta(hours=1), closed_at=since + timedelta(hours=23)
+        ),
+        # Reopened and closed again later the next day.
+        lambda: calls.filter(pk=calls[5].pk).update(closed_at=since + timedelta(hours=30)),
+        # Marked a duplicate of another: no longer counted.
+        lambda: calls.filter(pk=calls[7].pk).update(master=calls[0]),
+        # Calls added at once, as a bulk load does.
+        lambda: Call.objects.bulk_create(
+            [
+                Call(
+                    number=f"2024-871{n:03d}",
+                    call_type=calls[0].call_type,
+                    priority_id=3,
+                    status=CallStatus.CLOSED,
+                    received_at=since + timedelta(hours=12, minutes=n),
+                    entered_at=since + timedelta(hours=12, minutes=n),
+                    closed_at=since + timedelta(hours=14),
+                )
+                for n in range(40)
+            ]
+        ),
+    ]
+    for change in changes:
+        change()
+        assert WorkloadChange.objects.filter(counts="calls").exists()
+        found, expected = _peak(QUIET, QUIET)
+        assert found == expected
+        assert _peak("2024-03-04", "2024-03-06")[0] == _peak("2024-03-04", "2024-03-06")[1]
+
+
+def test_todays_calls_are_counted_afresh_beside_the_kept_days(db):
+    today = timezone.localdate()
+    _busy_day(9, day=today - timedelta(days=1), leave_open=False)
+    _busy_day(10, day=today, leave_open=False)
+    found, expected = _peak((today - timedelta(days=1)).isoformat(), today.isoformat())
+    assert found == expected
+    assert not OpenCallsDay.objects.filter(day=today).exists()
 
 
 def test_calls_and_busy_time_by_hour_and_beat_are_those_of_the_calls_and_units_sent(as_sam, db):
