@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from cad.models import Discipline
 from calls.models import Assignment, Call
+from premises.models import Beat
 from records.reports.daily_counts import open_calls_peak, saturated_seconds, staffed_units
 from records.reports.query import ReportQuery, roomy_sorts
 from units.choices import UnitStatus
@@ -120,11 +121,16 @@ def _calls_by_beat_and_hour(query: ReportQuery) -> dict[tuple[str | None, int], 
     by beat summed from it."""
     counts = (
         Call.objects.filter(received_at__gte=query.since, received_at__lt=query.until)
-        .values_list("beat__code", ExtractHour("received_at"))
+        .values_list("beat_id", ExtractHour("received_at"))
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {(beat, hour): n for beat, hour, n in counts}
+    # Grouped by the beat's id, named after: a join on a million calls costs a third of the query.
+    codes = dict(Beat.objects.values_list("pk", "code"))
+    grid: dict[tuple[str | None, int], int] = defaultdict(int)
+    for beat_id, hour, n in counts:
+        grid[(codes.get(beat_id), hour)] += n
+    return dict(grid)
 
 
 def _calls_counted(query: ReportQuery, grid: dict) -> dict:
