@@ -71,8 +71,10 @@ from records.billing.models import (  # noqa: E402
     Payment,
     ScheduleDisposition,
 )
-from records.reports.models import ReportRun  # noqa: E402  (the reports' table, in its own package)
+
+# The reports' tables, in their own package.
+from records.reports.models import CommittedLevel, OpenCallsDay, ReportRun, WorkloadChange  # noqa: E402
 
 __all__ = ["Appeal", "AuditDigest", "AuditEntry", "Bill", "BillLine", "BillNumberCounter", "BillingRun",
-           "FalseAlarmCall", "FeeSchedule", "FeeTier", "NoticeSending", "Payment", "ReportRun",
-           "ScheduleDisposition"]
+           "CommittedLevel", "FalseAlarmCall", "FeeSchedule", "FeeTier", "NoticeSending", "OpenCallsDay",
+           "Payment", "ReportRun", "ScheduleDisposition", "WorkloadChange"]

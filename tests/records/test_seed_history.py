@@ -10,6 +10,7 @@ from django.utils import timezone
 from calls.choices import CallSource, CallStatus
 from calls.models import Assignment, Call, CallNumberCounter
 from calls.services import call_number_next
+from records.models import CommittedLevel, OpenCallsDay, WorkloadChange
 
 END = date(2026, 3, 1)
 
@@ -78,3 +79,12 @@ def test_calls_entered_afterwards_take_the_next_numbers(db):
     numbers = set(Call.objects.values_list("number", flat=True))
     assert len(numbers) == Call.objects.count()
     assert call_number_next(year=2026) not in numbers
+
+
+def test_it_leaves_each_day_counted_for_the_workload_report(db):
+    printed = seed(days=3)
+    days = [END - timedelta(days=n) for n in (1, 2, 3)]
+    assert "counts kept for the workload report" in printed
+    assert set(OpenCallsDay.objects.values_list("day", flat=True)) == set(days)
+    assert set(CommittedLevel.objects.values_list("day", flat=True).distinct()) == set(days)
+    assert not WorkloadChange.objects.exists()  # every change its calls made is already counted

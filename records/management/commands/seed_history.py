@@ -37,4 +37,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Added {figures.calls:,} past calls and {figures.assignments:,} units sent, "
             f"{history.start:%Y-%m-%d} to {history.end:%Y-%m-%d} (not included), in {figures.seconds:.1f} s: "
-            f"{figures.rows_per_second:,.0f} rows/s. Among them: {kinds}.")
+            f"{figures.rows_per_second:,.0f} rows/s. Among them: {kinds}. The days' counts kept for the "
+            f"workload report in {figures.counted_seconds:.1f} s.")
