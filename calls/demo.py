@@ -193,7 +193,7 @@ RESPONSE_PLANS = [
     *[(code, None, "", ONE_OFFICER) for code in (
         "911H", "911OPN", "WELFARE", "NOISE", "SUSP", "VEHSUSP", "TRESPASS", "INTOX", "DUI", "RECKDRV",
         "TSTOP", "THAZ", "DISVEH", "LARCENY", "SHOPLIFT", "VANDAL", "FRAUD", "CITASST", "INFO", "MVA",
-        "MVAHR", "PARKAH", "911UNK")],
+        "MVAHR", "PARKAH", "911UNK", "ASSIST")],
     # Alarms: a silent or panic alarm may be a crime in progress; an audible one usually is not.
     ("ALRBA", None, "Audible burglar alarm: one officer", ONE_OFFICER),
     ("ALMR", None, "Residential alarm: one officer", ONE_OFFICER),

@@ -93,7 +93,7 @@ def test_every_call_type_of_the_demo_has_a_plan(alice, fresh):
     fallbacks = [code for code in CallType.objects.filter(active=True).values_list("code", flat=True)
                  if plan_for(new_call(alice, code)).source == "fallback"]
     assert fallbacks == []
-    assert CallType.objects.filter(active=True).count() == 74
+    assert CallType.objects.filter(active=True).count() == 75
 
 
 def test_a_shooting_gets_its_own_plan_not_the_fallback(alice, fresh):
