@@ -104,7 +104,7 @@ class Sent:
         ]
         return cls(rows=rows, staffed=frozenset(staffed_units().values_list("pk", flat=True)))
 
-    def by_bucket(self, bucket_of=None, *, staffed_only: bool = False) -> dict:
+    def by_bucket(self, bucket_of: dict[int, object] | None = None, *, staffed_only: bool = False) -> dict:
         """{bucket: (units sent, committed time)}; `bucket_of` maps a unit id to its bucket (unit, agency)."""
         totals: dict = {}
         for unit_id, bucket, n, busy in self.rows:
