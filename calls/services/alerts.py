@@ -24,6 +24,7 @@ from calls.choices import CallStatus, ChronologyKind
 from calls.events import alert_announce
 from calls.models import Alert, Call, CallShare, StatusCheckRule
 from calls.services.chronology import chronology_add
+from calls.services.locks import call_locked
 from units.choices import UnitStatus
 from units.models import Unit
 
@@ -157,6 +158,13 @@ def _raise(breach: Breach, *, now: datetime) -> int:
     """Record and announce `breach` once; 0 if it was raised before (by us or another scheduler)."""
     try:
         with transaction.atomic():
+            if breach.call is not None:
+                # Calls before units before the event counter, as every service takes them
+                # (calls.services.locks): a call closing meanwhile must not deadlock with us,
+                # and one sent, reached or closed since it was read is no longer late.
+                call = call_locked(breach.call)
+                if breach.kind != Kind.STATUS_CHECK and not _still_late(breach, call):
+                    return 0
             if breach.kind == Kind.STATUS_CHECK:
                 # The unit may have answered since it was read: lock it and look again.
                 unit = Unit.objects.select_for_update().get(pk=breach.unit.pk)
@@ -173,6 +181,12 @@ def _raise(breach: Breach, *, now: datetime) -> int:
     except IntegrityError:
         return 0
     return 1
+
+
+def _still_late(breach: Breach, call: Call) -> bool:
+    if breach.kind == Kind.DISPATCH_GOAL:
+        return call.status == CallStatus.PENDING
+    return call.status in NOT_YET_ON_SCENE
 
 
 def _escalate(now: datetime) -> int:

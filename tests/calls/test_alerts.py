@@ -264,3 +264,55 @@ def test_a_held_queue_costs_few_queries_once_its_alerts_are_raised(alice, django
 
     with django_assert_max_num_queries(10):
         assert timers_check(now=later(605)).raised == 0
+
+
+def test_a_call_sent_or_closed_after_the_clock_read_it_is_no_longer_late(alice, monkeypatch):
+    from calls.models import Disposition
+    from calls.services import alerts
+
+    sent, closed = robbery(alice, "110 MAIN ST"), robbery(alice, "210 MAIN ST")
+    read = alerts._goal_breaches(later(400))  # both past both goals, as the clock saw them
+    services.call_dispatch(call=sent, units=[Unit.objects.get(callsign="1A12")], by=alice)
+    services.call_close(call=closed, disposition=Disposition.objects.get(code="02"), by=alice)
+    monkeypatch.setattr(alerts, "_goal_breaches", lambda now: read)
+
+    assert timers_check(now=later(400)).raised == 1
+    assert list(Alert.objects.values_list("call", "kind")) == [(sent.pk, Alert.Kind.RESPONSE_GOAL)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)")
+def test_calls_closing_while_the_clock_raises_their_alerts_neither_deadlock_nor_alert_after_closing(
+        seeded_transactional_db):
+    from django.contrib.auth import get_user_model
+
+    from calls.models import Disposition
+
+    alice = get_user_model().objects.get(username="dispatcher1")
+    calls = [robbery(alice, f"{n}10 MAIN ST") for n in range(1, 9)]
+    code = Disposition.objects.get(code="02")
+    barrier = threading.Barrier(3)
+
+    def closer(mine):
+        try:
+            barrier.wait()
+            for call in mine:
+                services.call_close(call=call, disposition=code, by=alice)
+        finally:
+            connections.close_all()
+
+    def clock():
+        try:
+            barrier.wait()
+            return timers_check(now=later(600)).raised
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        done = [pool.submit(closer, calls[::2]), pool.submit(closer, calls[1::2]), pool.submit(clock)]
+        for future in done:
+            future.result()  # a deadlock is an OperationalError here
+
+    for call in calls:
+        closing = Event.objects.get(event="call.closed", call_id=call.pk).seq
+        assert all(seq < closing for seq in Event.objects.filter(event="alert.raised", call_id=call.pk)
+                   .values_list("seq", flat=True))
