@@ -27,19 +27,66 @@ logger = logging.getLogger(__name__)
 NO_CHANNEL_LAYER = "cad.stream.none"  # the hub listens to the channel layer for all the consoles
 
 
-class ConsoleConsumer(AsyncJsonWebsocketConsumer):
-    """One console, board or program following the center's calls and units."""
+class HubConsumer(AsyncJsonWebsocketConsumer):
+    """A socket following the center's changes through the process's hub: the live stream's
+    consoles here, and EIDO subscribers (calls.consumers). The hub, not the channel layer, hands it
+    each event (offer), a heartbeat (beat), or a word that it missed some (fall_behind)."""
 
     channel_layer_alias = NO_CHANNEL_LAYER
 
     async def __call__(self, scope, receive, send):
         # However the consumer ends (a crash included), the hub must let go of it.
         self.hub: StreamHub | None = None
+        self.live = False
         try:
             await super().__call__(scope, receive, send)
         finally:
-            if self.hub is not None:
-                self.hub.leave(self)
+            self.stop()
+
+    async def admitted(self) -> bool:
+        """Answer the handshake at once, then ask the hub who this is, with the other sockets
+        opening at that moment; one that may not follow is told why by the close."""
+        self.credentials = self.scope["cad_credentials"]
+        self.user = None
+        self.audience: str | None = None
+        await self.accept()
+        self.hub = await hub_join(self)
+        answer = await self.hub.admit(self.credentials)
+        if answer.refusal is not None:
+            await self.end(answer.refusal)
+            return False
+        self.user, self.audience = answer.user, answer.audience
+        self.scope["user"] = answer.user
+        return True
+
+    def stop(self) -> None:
+        self.live = False
+        if self.hub is not None:
+            self.hub.leave(self)
+
+    async def end(self, code: int) -> None:
+        self.stop()
+        await self.close(code=code)
+
+    async def websocket_disconnect(self, message: dict) -> None:
+        # Channels' own also closes stale database connections, through the thread pool, for each
+        # socket; these consumers never touch the database themselves, and a restart or a switch
+        # going down closes a thousand sockets at once (a fifth of the server's time in the bench).
+        self.stop()
+        raise StopConsumer()
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        """Only JSON text is understood; anything else reaches receive_json as None (to be
+        answered with an error, never a crash)."""
+        try:
+            content = await self.decode_json(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        await self.receive_json(content)
+
+
+class ConsoleConsumer(HubConsumer):
+    """One console, board or program following the center's calls and units."""
 
     async def dispatch(self, message: dict) -> None:
         # Channels closes stale database connections before each message, a thread hop per frame;
@@ -47,56 +94,18 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         await getattr(self, message["type"].replace(".", "_"))(message)
 
     async def connect(self) -> None:
-        self.credentials = self.scope["cad_credentials"]
-        self.user = None
-        self.audience: str | None = None
         self.last_seq = 0
-        self.live = False
         self.lock = asyncio.Lock()
         self.catching_up: asyncio.Task | None = None
-        # The handshake is answered at once; who it is is looked up with the other sockets
-        # opening at that moment, and one that may not follow the stream is told why by the close.
-        await self.accept()
         self.wire = _websocket_of(self.base_send)
-        self.hub = await hub_join(self)
-        answer = await self.hub.admit(self.credentials)
-        if answer.refusal is not None:
-            await self.end(answer.refusal)
+        if not await self.admitted():
             return
-        self.user, self.audience = answer.user, answer.audience
-        self.scope["user"] = answer.user
         async with self.lock:
             since = _since(self.scope)
             if since is None or not await self._resume(since):
                 await self._send_snapshot()
             self.live = True
             await self._catch_up()
-
-    async def websocket_disconnect(self, message: dict) -> None:
-        # Channels' own also closes stale database connections, through the thread pool, for each
-        # socket; this consumer never touches the database, and a restart or a switch going down
-        # closes a thousand sockets at once (a fifth of the server's time in the stream bench).
-        await self.disconnect(message.get("code", 1000))
-        raise StopConsumer()
-
-    async def disconnect(self, code: int) -> None:
-        self.live = False
-        if self.hub is not None:
-            self.hub.leave(self)
-
-    async def end(self, code: int) -> None:
-        self.live = False
-        if self.hub is not None:
-            self.hub.leave(self)
-        await self.close(code=code)
-
-    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
-        """Only JSON text is understood; anything else gets an error, never a crash."""
-        try:
-            content = await self.decode_json(text_data) if text_data is not None else None
-        except ValueError:
-            content = None
-        await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         """Clients may ask to resync: {"action": "since", "seq": N} (or "snapshot")."""

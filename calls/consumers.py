@@ -36,12 +36,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from cad.consumers import NO_CHANNEL_LAYER
-from cad.hub import Entry, StreamHub, hub_join
+from cad.consumers import HubConsumer
+from cad.hub import Entry
 from calls.eido.build import eido_build
 from calls.selectors import calls_visible_to
 from calls.selectors.eido import call_of_incident, eido_calls, eido_context
@@ -102,61 +100,25 @@ def _text_id(body: dict, name: str, *, required: bool = True) -> str | None:
     return value
 
 
-class EidoConsumer(AsyncJsonWebsocketConsumer):
+class EidoConsumer(HubConsumer):
     """One program's EIDO subscriptions."""
 
-    channel_layer_alias = NO_CHANNEL_LAYER
-
-    async def __call__(self, scope, receive, send):
-        self.hub: StreamHub | None = None
-        self.subscriptions: dict[str, Subscription] = {}
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            self._stop()
-
     async def connect(self) -> None:
-        self.credentials = self.scope["cad_credentials"]
-        self.user = None
-        self.audience: str | None = None
-        self.live = False
+        self.subscriptions: dict[str, Subscription] = {}
         self.last_seq = 0
-        await self.accept()
-        self.hub = await hub_join(self)
-        answer = await self.hub.admit(self.credentials)
-        if answer.refusal is not None:
-            await self.end(answer.refusal)
+        if not await self.admitted():
             return
-        self.user, self.audience = answer.user, answer.audience
-        self.scope["user"] = answer.user
         self.last_seq = self.hub.seq
         self.live = True
 
-    async def websocket_disconnect(self, message: dict) -> None:
-        self._stop()
-        raise StopConsumer()
-
-    def _stop(self) -> None:
-        self.live = False
-        for subscription in self.subscriptions.values():
+    def stop(self) -> None:
+        for subscription in getattr(self, "subscriptions", {}).values():
             if subscription.task is not None:
                 subscription.task.cancel()
-        self.subscriptions.clear()
-        if self.hub is not None:
-            self.hub.leave(self)
-
-    async def end(self, code: int) -> None:
-        self._stop()
-        await self.close(code=code)
+        self.subscriptions = {}
+        super().stop()
 
     # The subscriber's messages
-
-    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
-        try:
-            content = await self.decode_json(text_data) if text_data is not None else None
-        except ValueError:
-            content = None
-        await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         if not self.live:
