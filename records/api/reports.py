@@ -71,9 +71,10 @@ class ComplianceView(ReportView):
         operation_id="v1_reports_compliance", parameters=COMPLIANCE_PARAMETERS, responses={200: REPORT}
     )
     def get(self, request, *args, **kwargs):
-        """Response-time compliance: for each interval (processing, turnout, travel, response) a row per
-        priority and one for all: count, median_s, p90_s, goal_s, target, within_goal (fraction), met,
-        excluded and exclusions (calls left out, by reason; listed by compliance/exclusions/)."""
+        """Response-time compliance: for each interval (answering, processing, turnout, travel,
+        response) a row per priority and one for all: count, median_s, p90_s, goal_s, target,
+        within_goal (fraction), met, excluded and exclusions (calls left out, by reason; listed by
+        compliance/exclusions/)."""
         query = report_query("compliance", request.query_params)
         return Response(compliance_figures(query))
 
@@ -84,6 +85,8 @@ class ExclusionSerializer(serializers.Serializer):
     priority = serializers.IntegerField()
     interval = serializers.ChoiceField(choices=INTERVAL_CODES)
     reason = serializers.ChoiceField(choices=list(REASONS))
+    rang_at = serializers.DateTimeField(allow_null=True, help_text="The 9-1-1 line rang (ANI/ALI)")
+    answered_at = serializers.DateTimeField(allow_null=True, help_text="The 9-1-1 line was answered")
     received_at = serializers.DateTimeField(allow_null=True)
     dispatched_at = serializers.DateTimeField(allow_null=True)
     enroute_at = serializers.DateTimeField(allow_null=True)

@@ -38,6 +38,8 @@ LEG_COLUMNS = {
     "duplicate": "r_duplicate",
     "reopened": "r_reopened",
     "self_initiated": "r_self",
+    "rang": "r_rang",
+    "answered": "r_answered",
     "received": "r_received",
     "dispatched": "r_dispatched",
     "enroute": "r_enroute",
@@ -82,8 +84,9 @@ def _flags(prefix: str) -> dict:
 
 def leg_rows(query: ReportQuery) -> QuerySet:
     """One row per call received in the range (per call and agency when the report is by agency):
-    r_id, r_number, r_priority, the flags, r_received and the first dispatched, en route and on scene
-    times, and r_bucket, the breakdown's value."""
+    r_id, r_number, r_priority, the flags, r_rang and r_answered (the 9-1-1 line's ring and answer),
+    r_received and the first dispatched, en route and on scene times, and r_bucket, the breakdown's
+    value."""
     if query.agency or query.by == "agency":
         # An agency's figures are its own units' times: its first sent, first en route, first there.
         sent = Assignment.objects.filter(
@@ -99,6 +102,8 @@ def leg_rows(query: ReportQuery) -> QuerySet:
                 r_number=F("call__number"),
                 r_priority=F("call__priority_id"),
                 r_received=F("call__received_at"),
+                r_rang=F("call__rang_at"),
+                r_answered=F("call__answered_at"),
                 r_bucket=_bucket(query, "call__"),
                 **_flags("call__"),
             )
@@ -115,6 +120,8 @@ def leg_rows(query: ReportQuery) -> QuerySet:
         r_number=F("number"),
         r_priority=F("priority_id"),
         r_received=F("received_at"),
+        r_rang=F("rang_at"),
+        r_answered=F("answered_at"),
         r_dispatched=F("dispatched_at"),
         r_enroute=F("enroute_at"),
         r_onscene=F("onscene_at"),
@@ -335,6 +342,8 @@ def exclusions_list(
                     "priority": row["r_priority"],
                     "interval": item.code,
                     "reason": why,
+                    "rang_at": leg.rang,
+                    "answered_at": leg.answered,
                     "received_at": leg.received,
                     "dispatched_at": leg.dispatched,
                     "enroute_at": leg.enroute,
@@ -344,7 +353,10 @@ def exclusions_list(
 
 
 # Histogram bins per interval: (width in seconds, bins); a last bar holds everything longer.
-HISTOGRAM_BINS = {"processing": (15, 16), "turnout": (10, 12), "travel": (60, 15), "response": (60, 20)}
+HISTOGRAM_BINS = {
+    "answering": (2, 15), "processing": (15, 16), "turnout": (10, 12), "travel": (60, 15),
+    "response": (60, 20),
+}
 
 
 def _histogram_counts_python(query: ReportQuery) -> dict[str, list[int]]:

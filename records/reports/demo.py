@@ -54,6 +54,7 @@ REOPENED = 0.01
 NO_ENROUTE = 0.04  # per unit: the unit went straight to on scene without pressing en route
 NEGATIVE = 0.002  # per unit: en route stamped before the dispatch (a clock behind)
 LATE = 0.03  # a call that sat in the queue: the floor was busy or it was missed
+SLOW_ANSWER = 0.04  # a 9-1-1 call that rang while every call taker was on another line
 # Longest a call waits for a busy unit before the soonest-free one is sent anyway, by priority.
 LONGEST_WAIT = {1: 120, 2: 600, 3: 1800, 4: 3600, 5: 3600}
 # Minutes a unit stays on scene, by discipline (median).
@@ -106,6 +107,9 @@ class History:
     def __init__(self, *, days: int, per_day: float, seed: int, end: date, batch: int = 5000):
         self.days, self.per_day, self.batch = days, per_day, batch
         self.random = random.Random(seed)
+        # The 9-1-1 line's ring → answer draws their own numbers, so every other time stays as a
+        # seed gave it before the line was measured.
+        self.line = random.Random(seed + 1)
         self.zone = timezone.get_current_timezone()
         self.end = timezone.make_aware(datetime.combine(end, datetime.min.time()), self.zone)
         self.start = self.end - timedelta(days=days)
@@ -181,6 +185,13 @@ class History:
                     status=CallStatus.CLOSED, address=label, lat=lat, lon=lon, beat_id=beat_id,
                     location_verified=True, address_point_id=address_id, received_at=received,
                     entered_at=entered, narrative="")
+        if source in (CallSource.E911, CallSource.E911_WIRELESS):
+            # Answered at received (as the line's ANI/ALI stamps it); most in seconds, a few in a queue.
+            answering = self.line.lognormvariate(math.log(5), 0.55)
+            if self.line.random() < SLOW_ANSWER:
+                answering += self.line.uniform(10, 45)
+                figures.count("answered slowly")
+            call.rang_at, call.answered_at = received - timedelta(seconds=answering), received
         assignments: list[Assignment] = []
         end = entered + timedelta(minutes=r.uniform(2, 6))
         if call_type.code == TEST_CALL_TYPE[0]:

@@ -31,9 +31,11 @@ def call_made(
     units: list[str] | None = None,
     busy: float = 1800,
     beat: str | None = None,
+    answering: float | None = None,
 ) -> Call:
     """A closed call received at `received` (9:00 on DAY), its first unit sent `processing` seconds later,
-    en route `turnout` after that, on scene `travel` after that (None: that time is missing)."""
+    en route `turnout` after that, on scene `travel` after that (None: that time is missing); `answering`:
+    it rang on the 9-1-1 line that many seconds before it was answered (at received), as ANI/ALI stamps it."""
     received = received or at(0)
     dispatched = received + timedelta(seconds=processing) if processing is not None else None
     enroute = dispatched + timedelta(seconds=turnout) if dispatched and turnout is not None else None
@@ -46,6 +48,8 @@ def call_made(
         priority_id=priority,
         status=CallStatus.CLOSED,
         received_at=received,
+        rang_at=received - timedelta(seconds=answering) if answering is not None else None,
+        answered_at=received if answering is not None else None,
         entered_at=received,
         dispatched_at=dispatched,
         enroute_at=enroute,

@@ -111,9 +111,35 @@ def test_every_call_left_out_is_counted_under_its_reason_and_listed(as_sam, db):
     }
     only = as_sam.get(URL + "exclusions/", {**DAY, "reason": "self_initiated"}).json()["results"]
     assert {(e["call"], e["interval"]) for e in only} == {
+        (stop.number, "answering"),
         (stop.number, "processing"),
         (stop.number, "response"),
     }
+
+
+def test_answering_is_measured_from_the_ring_on_the_9_1_1_line_against_nena(as_sam, db):
+    for seconds in (4, 6, 8, 12, 30):
+        call_made(answering=seconds)
+    radio = call_made(source=CallSource.ADMIN_LINE)
+    unanswered = call_made(answering=10)
+    unanswered.answered_at = None
+    unanswered.save()
+    answer = as_sam.get(URL, DAY).json()
+    p1 = rows(answer, "answering")[1]
+    # 4, 6, 8, 12, 30: median 8; rank 0.9 × 4 = 3.6 → 12 + 0.6 × 18 = 22.8.
+    assert (p1["count"], p1["median_s"], p1["p90_s"]) == (5, 8, 22.8)
+    assert [(g["goal_s"], g["target"], g["within_goal"], g["met"]) for g in p1["goals"]] == [
+        (15, 0.9, 0.8, False),
+        (20, 0.95, 0.8, False),
+    ]
+    assert p1["exclusions"] == {"not_rung": 1, "missing_leg": 1}
+    listed = as_sam.get(URL + "exclusions/", {**DAY, "interval": "answering"}).json()["results"]
+    assert {(e["call"], e["reason"]) for e in listed} == {
+        (radio.number, "not_rung"), (unanswered.number, "missing_leg")}
+    # NFPA 1221 (2016): 95 % within 15 s and 99 % within 40 s.
+    p1 = rows(as_sam.get(URL, {**DAY, "standard": "nfpa1221"}).json(), "answering")[1]
+    assert [(g["goal_s"], g["target"], g["within_goal"]) for g in p1["goals"]] == [(15, 0.95, 0.8),
+                                                                                (40, 0.99, 1.0)]
 
 
 def test_an_agencys_figures_are_its_own_units_times(as_sam, db):
@@ -143,6 +169,7 @@ def test_figures_match_an_independent_computation_on_seeded_history(db):
     answer = compliance_figures(query)
     legs = list(leg_rows(query))
     for name, start, end, skip_self in [
+        ("answering", "r_rang", "r_answered", True),
         ("processing", "r_received", "r_dispatched", True),
         ("turnout", "r_dispatched", "r_enroute", False),
         ("travel", "r_enroute", "r_onscene", False),
