@@ -13,6 +13,7 @@ they need not poll it.
 """
 
 import asyncio
+import concurrent.futures
 import logging
 import threading
 import time
@@ -156,27 +157,53 @@ def _counter_create() -> None:
 
 
 def _send(message: dict[str, Any]) -> None:
+    """Announce a committed event: on the channel layer for every server process, and straight to
+    this process's own consoles (here_listen) while Redis carries it to the others, Redis away or
+    not."""
     layer = get_channel_layer()
-    if layer is None:
-        return
+    sending, failed = None, None
+    if layer is not None and not isinstance(layer, InMemoryChannelLayer):
+        try:
+            sending = _sender.submit(layer, message)
+        except Exception as error:
+            failed = error
+    for deliver in _here:
+        deliver(message)
     try:
-        if isinstance(layer, InMemoryChannelLayer):
+        if sending is not None:
+            sending.result(timeout=SEND_TIMEOUT_SECONDS)
+        elif layer is not None and failed is None:
             # Its queues belong to the server's event loop; async_to_sync hops back onto it.
             async_to_sync(layer.group_send)(CONSOLE_GROUP, message)
-        else:
-            _sender.send(layer, message)
-    except Exception:
-        # Redis away: every write fails to announce until it returns. Said once in a while with why,
-        # not with a traceback for each event.
-        now = time.monotonic()
-        global _last_warning
-        if now - _last_warning >= ANNOUNCE_WARNING_SECONDS:
-            _last_warning = now
-            logger.warning("Could not announce event %s; consoles will catch up from the database "
-                           "(said once in %d s while it lasts)", message["seq"], ANNOUNCE_WARNING_SECONDS,
-                           exc_info=True)
-        else:
-            logger.debug("Could not announce event %s", message["seq"])
+    except Exception as error:
+        failed = error
+    if failed is not None:
+        _unannounced(message, failed)
+
+
+def _unannounced(message: dict[str, Any], error: Exception) -> None:
+    """Redis away: every write fails to announce until it returns. Said once in a while with why,
+    not with a traceback for each event."""
+    now = time.monotonic()
+    global _last_warning
+    if now - _last_warning >= ANNOUNCE_WARNING_SECONDS:
+        _last_warning = now
+        logger.warning("Could not announce event %s; consoles will catch up from the database "
+                       "(said once in %d s while it lasts)", message["seq"], ANNOUNCE_WARNING_SECONDS,
+                       exc_info=error)
+    else:
+        logger.debug("Could not announce event %s", message["seq"])
+
+
+_here: list[Callable[[dict[str, Any]], None]] = []
+
+
+def here_listen(deliver: Callable[[dict[str, Any]], None]) -> None:
+    """Have `deliver(message)` called with each event this process commits, as it is announced
+    (the stream's hub: its consoles need not wait for the channel layer's round trip). It must
+    not raise."""
+    if deliver not in _here:
+        _here.append(deliver)
 
 
 ANNOUNCE_WARNING_SECONDS = 10
@@ -199,11 +226,9 @@ class _Sender:
                 self._loop = loop
             return self._loop
 
-    def send(self, layer, message: dict[str, Any]) -> None:
-        future = asyncio.run_coroutine_threadsafe(
-            layer.group_send(CONSOLE_GROUP, message), self._running_loop()
-        )
-        future.result(timeout=SEND_TIMEOUT_SECONDS)
+    def submit(self, layer, message: dict[str, Any]) -> concurrent.futures.Future:
+        loop = self._running_loop()
+        return asyncio.run_coroutine_threadsafe(layer.group_send(CONSOLE_GROUP, message), loop)
 
 
 _sender = _Sender()

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 WINDOW = 1000  # events kept in memory for consoles catching up; older ones are read from the table
+# How long a thread that committed an event waits while this process's consoles are sent it.
+HERE_WAIT_SECONDS = 0.25
 GROUP_REFRESH_SECONDS = 60  # joined again now and then: a restarted Redis has forgotten the group
 
 
@@ -409,6 +411,33 @@ def snapshot_for(user) -> Snapshot:
 _hub: StreamHub | None = None
 
 
+def deliver_here(message: dict) -> None:
+    """An event this process committed, to its own consoles at once, instead of after the round trip
+    through Redis (which still brings it to the other processes, and here again to be ignored: the
+    hub takes each seq once, in order). The thread that committed it waits while they are sent,
+    so a request's own answer (a new call's likely duplicates, its detail) is built after the
+    consoles have it, not beside the fan-out, both fighting for the interpreter; and by the time
+    the request is answered, every console of its process holds the change. The wait is bounded:
+    a busy loop delays the answer by HERE_WAIT_SECONDS at most, never the consoles."""
+    hub = _hub
+    if hub is None or hub.stopped or not hub.ready.done() or hub.loop.is_closed():
+        return
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    try:
+        if running is hub.loop:
+            hub.loop.create_task(hub.arrive(message))
+            return
+        asyncio.run_coroutine_threadsafe(hub.arrive(message), hub.loop).result(timeout=HERE_WAIT_SECONDS)
+    except Exception:
+        # Not sent here yet (a slow loop, or the loop closing): the channel layer's copy or the
+        # hub's look at the table brings it.
+        logger.debug("Event %s not handed to this process's consoles directly", message.get("seq"),
+                     exc_info=True)
+
+
 async def hub_join(consumer: "ConsoleConsumer") -> StreamHub:
     """The hub of this process (started with the first console), with `consumer` in it."""
     global _hub
@@ -424,6 +453,9 @@ async def hub_join(consumer: "ConsoleConsumer") -> StreamHub:
         hub.leave(consumer)
         raise
     return hub
+
+
+events.here_listen(deliver_here)
 
 
 def connected() -> int:

@@ -213,10 +213,23 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Connections each server or worker process keeps open to PostgreSQL and shares among its threads
+# (0: a connection opened and closed per request, as on SQLite).
+CAD_DB_POOL_SIZE = envint("CAD_DB_POOL_SIZE", 8)
+
+
 if DATABASE_URL:
-    # No persistent connections: under daphne each worker thread would keep its own and exhaust
-    # PostgreSQL's connection slots (seen at 16 concurrent clients in review).
+    # No persistent connection per thread: under daphne each worker thread would keep its own and
+    # exhaust PostgreSQL's connection slots (seen at 16 concurrent clients in review). On PostgreSQL
+    # the process keeps a pool instead (psycopg_pool): a request borrows a connection already open
+    # (opening one cost a new call's POST a fifth of its time) and gives it back when it ends.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and CAD_DB_POOL_SIZE:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": CAD_DB_POOL_SIZE, "timeout": 10, "max_idle": 60,
+        }
+        # Each connection is checked as it is lent: one broken by a restarted server is replaced.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 else:

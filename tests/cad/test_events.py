@@ -79,12 +79,12 @@ def test_while_redis_is_away_the_log_says_so_once_not_once_an_event(monkeypatch,
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(events, "get_channel_layer", lambda: Away())
-    monkeypatch.setattr(events._sender, "send", refused)
+    monkeypatch.setattr(events._sender, "submit", refused)
     monkeypatch.setattr(events, "_last_warning", -events.ANNOUNCE_WARNING_SECONDS)
     with caplog.at_level("DEBUG", logger="cad.events"):
         for seq in range(1, 21):
             events._send({"type": "cad.event", "seq": seq, "event": "call.created", "data": {}})
     warnings = [r for r in caplog.records if r.levelname == "WARNING"]
-    assert len(warnings) == 1 and warnings[0].exc_info is not None
+    assert len(warnings) == 1 and warnings[0].exc_info[0] is ConnectionError
     assert "event 1;" in warnings[0].getMessage()
     assert sum(r.levelname == "DEBUG" for r in caplog.records) == 19

@@ -239,3 +239,31 @@ def test_a_snapshots_frame_is_built_once_and_carries_the_clock_of_each_sending()
     assert message["event"] == "snapshot" and message["seq"] == snapshot.seq
     assert message["now"] == second[1].decode()
     assert datetime.fromisoformat(message["now"]) - timezone.now() < timedelta(seconds=5)
+
+
+def test_a_change_made_in_this_process_is_on_its_consoles_when_the_service_returns(monkeypatch, settings):
+    """Its own consoles are handed the event directly: not after the channel layer's round trip (here
+    a layer that loses everything), nor after the hub's next look at the table."""
+    from channels.db import database_sync_to_async
+
+    settings.CAD_STREAM_POLL_SECONDS = 30
+    lost = []
+
+    class Losing:
+        async def group_send(self, group, message):
+            lost.append(message["seq"])
+
+    async def scenario():
+        console, _, _ = await connect("dispatcher1")
+        await console.receive_json_from(timeout=WAIT)  # the snapshot
+        monkeypatch.setattr(events, "get_channel_layer", Losing)
+        call = await database_sync_to_async(new_call)()
+        waiting = console.output_queue.qsize()
+        message = await console.receive_json_from(timeout=WAIT)
+        await console.disconnect()
+        return call, waiting, message
+
+    call, waiting, message = run(scenario)
+    assert waiting == 1
+    assert (message["event"], message["data"]["number"]) == ("call.created", call.number)
+    assert lost == [message["seq"]]  # Redis was still told, for the other server processes

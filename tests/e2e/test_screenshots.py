@@ -225,8 +225,9 @@ def test_the_reports_page_on_a_month_of_history(history, browser_context, folder
     page.on("console", lambda message: csp.append(message.text) if "Content Security Policy" in message.text
             else None)
     page.goto(f"{history.first.url}/reports/?report=compliance&from=2026-10-02&to=2026-10-31")
-    expect(page.locator("#compliance svg.chart")).to_have_count(5)  # four histograms, the months
+    expect(page.locator("#compliance svg.chart")).to_have_count(6)  # five histograms, the months
     expect(page.locator("#compliance")).to_contain_text("goal 60 s (P1)")
+    expect(page.locator("#compliance")).to_contain_text("goal 15 s")  # answering, NENA's
     page.screenshot(path=str(folder / "reports.png"), full_page=True)
     page.goto(f"{history.first.url}/reports/?report=workload&from=2026-10-02&to=2026-10-31&by=hour")
     expect(page.locator("#heat-map tbody tr")).to_have_count(6)  # the six beats
