@@ -1,8 +1,8 @@
 """The live stream's hub: one per server process, between the channel layer and its consoles.
 
-A console is any follower with the ConsoleConsumer's few methods (offer, fall_behind, beat, end)
-and attributes (user, credentials, audience, last_seq): other apps' sockets (the calls' EIDO
-conveyance, /ws/eido/) follow the same one subscription rather than reading the table each.
+A console is any follower with the ConsoleConsumer's few methods (offer_now, offer, fall_behind,
+beat, end) and attributes (user, credentials, audience, last_seq): other apps' sockets (the calls'
+EIDO conveyance, /ws/eido/) follow the same one subscription rather than reading the table each.
 
 Each event reaches the process once (the hub is the process's one member of the consoles' group,
 whatever the number of consoles), is encoded once, and is written to every console that follows
@@ -258,13 +258,13 @@ class StreamHub:
         self.seq = entry.seq
         consumers = list(self.consumers)
         for consumer in consumers:
-            if consumer.audience is None:
+            if consumer.audience is None and not consumer.offer_now(entry):
                 await consumer.offer(entry)
         agencies = {c.audience for c in consumers if c.audience is not None}
         if agencies:
             await self.decide(entry, agencies)
             for consumer in consumers:
-                if consumer.audience is not None:
+                if consumer.audience is not None and not consumer.offer_now(entry):
                     await consumer.offer(entry)
 
     async def decide(self, entry: Entry, agencies: set[str]) -> None:

@@ -10,6 +10,8 @@ from cad.stream_scale.consoles import Connected, Consoles
 from cad.stream_scale.figures import DEADLINE, Delivery, percentile
 from cad.stream_scale.processes import PrivateRedis, ServeProcess
 
+WARM_UP_CALLS = 10  # a server process's first calls, posted before each fan-out case and not counted
+
 
 @dataclass
 class Scale:
@@ -99,9 +101,15 @@ class StreamScale:
         return delivery
 
     def fan_out(self, server: ServeProcess, count: int) -> None:
-        """`count` consoles connected at the connect rate; the bench's calls at its rate."""
+        """`count` consoles connected at the connect rate; the bench's calls at its rate, after a few
+        not counted: each server process's first calls open its database connections and load what a
+        new call needs, which a server that has been up for a minute has done long before (the bare
+        server has nothing to load)."""
         self.connect(server, count, self.scale.connect_rate)
         try:
+            post_calls(server.url, self.token, WARM_UP_CALLS * server.processes, self.scale.rate,
+                       self.scale.posting_threads)
+            time.sleep(0.5)  # their deliveries are in before the counted calls start
             case = (count, server.processes)
             self.results.spread[case] = sorted(server.sockets().values())
             self.results.cad[case], self.results.posts[case] = self.deliver(count, lambda: post_calls(
@@ -112,8 +120,8 @@ class StreamScale:
     def run(self, *, redis: bool, private_redis: bool) -> Results:
         scale, write = self.scale, self.write
         write(f"Stream scale: {scale.client_processes} client processes, consoles connect at "
-              f"{scale.connect_rate:g}/s, calls at {scale.rate:g}/s ({scale.calls} a case), "
-              f"reach within {DEADLINE:g} s")
+              f"{scale.connect_rate:g}/s, calls at {scale.rate:g}/s ({scale.calls} a case, after "
+              f"{WARM_UP_CALLS} per server process not counted), reach within {DEADLINE:g} s")
         bare = BareServer()
         try:
             for count, _ in scale.fan_out:
