@@ -420,7 +420,7 @@ def deliver_here(message: dict) -> None:
     the request is answered, every console of its process holds the change. The wait is bounded:
     a busy loop delays the answer by HERE_WAIT_SECONDS at most, never the consoles."""
     hub = _hub
-    if hub is None or hub.stopped or not hub.ready.done() or hub.loop.is_closed():
+    if hub is None or hub.stopped or not hub.ready.done() or not hub.loop.is_running():
         return
     try:
         running = asyncio.get_running_loop()
