@@ -47,6 +47,7 @@ class Results:
     idle_kib_a_console: float | None = None
     idle_cpu_percent: float | None = None
     sustained: tuple[Delivery, Posted] | None = None
+    bare_sustained: Delivery | None = None  # the bare server at the sustained rate, the yardstick of c
     redis: tuple[Delivery, Posted] | None = None
     converged_seconds: float | None = None  # after Redis was back; None: not within DEADLINE
 
@@ -91,11 +92,12 @@ class StreamScale:
         arrivals, dropped = self.consoles.arrivals()
         return Delivery.of(count, posted.sent, arrivals, dropped), posted
 
-    def fan_out_bare(self, bare: BareServer, count: int) -> Delivery:
+    def fan_out_bare(self, bare: BareServer, count: int, calls: int | None = None,
+                     rate: float | None = None) -> Delivery:
         self.connect(bare, count, self.scale.connect_rate)
         try:
-            delivery, _ = self.deliver(count, lambda: trigger_calls(bare.ws_url, self.scale.calls,
-                                                                    self.scale.rate))
+            delivery, _ = self.deliver(count, lambda: trigger_calls(bare.ws_url, calls or self.scale.calls,
+                                                                    rate or self.scale.rate))
         finally:
             self.consoles.close()
         return delivery
@@ -127,6 +129,11 @@ class StreamScale:
             for count, _ in scale.fan_out:
                 write(f"  bare broadcast server, {count} consoles ...")
                 self.results.bare[count] = self.fan_out_bare(bare, count)
+            sustained = int(scale.sustained_rate * scale.sustained_seconds)
+            write(f"  bare broadcast server, {scale.sustained_rate:g} calls/s for "
+                  f"{scale.sustained_seconds:g} s to {scale.consoles} consoles ...")
+            self.results.bare_sustained = self.fan_out_bare(bare, scale.consoles, sustained,
+                                                            scale.sustained_rate)
         finally:
             bare.stop()
         for count, processes in scale.fan_out:
@@ -218,6 +225,11 @@ class StreamScale:
                   f"p99 {delivery.p(0.99):.0f} ms, max {delivery.p(1):.0f} ms{self._troubles(delivery)}; "
                   f"server CPU {cpu:.0f} % of one core; "
                   f"server log: {server.problems(offset)} ERROR/Traceback lines")
+            bare = self.results.bare_sustained
+            if bare is not None:
+                write(f"   beside it, the bare broadcast server at the same rate to as many consoles (in "
+                      f"this run, on these cores): reach {bare.reach:.3f}, p50 {bare.p(0.5):.0f} ms, "
+                      f"p99 {bare.p(0.99):.0f} ms{self._troubles(bare)}")
         finally:
             self.consoles.close()
             server.stop()

@@ -64,7 +64,9 @@ def test_the_burst_idle_and_sustained_cases_report_what_the_consoles_saw(run):
     assert results.burst_problems == 0
     assert results.idle_cpu_percent >= 0 and results.idle_kib_a_console is not None
     assert len(posted.sent) > 0 and delivery.reach == 1.0 and sane(delivery)
-    assert all(line in said for line in ("b. Burst", "c. Sustained", "d. Idle cost"))
+    assert results.bare_sustained.reach == 1.0 and sane(results.bare_sustained)
+    assert all(line in said for line in ("b. Burst", "c. Sustained", "d. Idle cost",
+                                         "the bare broadcast server at the same rate"))
 
 
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs the redis-server program")
