@@ -216,8 +216,6 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 # Connections each server or worker process keeps open to PostgreSQL and shares among its threads
 # (0: a connection opened and closed per request, as on SQLite).
 CAD_DB_POOL_SIZE = envint("CAD_DB_POOL_SIZE", 8)
-
-
 if DATABASE_URL:
     # No persistent connection per thread: under daphne each worker thread would keep its own and
     # exhaust PostgreSQL's connection slots (seen at 16 concurrent clients in review). On PostgreSQL

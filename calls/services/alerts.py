@@ -73,29 +73,38 @@ def _goal_breaches(now: datetime) -> list[Breach]:
     calls = (Call.objects.filter(master__isnull=True, status__in=NOT_YET_ON_SCENE)
              .exclude(pk__in=relayed).select_related("priority", "call_type"))
     for call in calls:  # the open calls nobody has reached: a few dozen on a busy floor
-        # A reopened call starts a new life: its clock runs from the reopening, and what was
-        # done in its first life (sent, reached) does not count for this one.
-        start = call.reopened_at or call.received_at
-        life = f"{call.pk}:{int(start.timestamp())}" if call.reopened_at else str(call.pk)
-        dispatched = call.dispatched_at if call.dispatched_at and call.dispatched_at >= start else None
-        reached = call.onscene_at if call.onscene_at and call.onscene_at >= start else None
-        if reached is not None:
-            continue
-        goal = call.priority.dispatch_goal_seconds
-        waiting = call.status == CallStatus.PENDING and dispatched is None
-        if waiting and start + timedelta(seconds=goal) <= now:
-            breaches.append(Breach(
-                key=f"dispatch_goal:{life}", kind=Kind.DISPATCH_GOAL, call=call,
-                text=f"{call.number} {call.call_type.code} P{call.priority_id} waiting past its "
-                     f"{_minutes(goal)} dispatch goal",
-            ))
-        goal = call.priority.response_goal_seconds
-        if start + timedelta(seconds=goal) <= now:
-            breaches.append(Breach(
-                key=f"response_goal:{life}", kind=Kind.RESPONSE_GOAL, call=call,
-                text=f"{call.number} {call.call_type.code} P{call.priority_id}: no unit on scene within "
-                     f"its {_minutes(goal)} response goal",
-            ))
+        breaches += _call_goal_breaches(call, now)
+    return breaches
+
+
+def _call_goal_breaches(call: Call, now: datetime) -> list[Breach]:
+    """The goals `call` has missed by `now`: none once it is reached, closed or a duplicate."""
+    if call.master_id is not None or call.status not in NOT_YET_ON_SCENE:
+        return []
+    # A reopened call starts a new life: its clock runs from the reopening, and what was
+    # done in its first life (sent, reached) does not count for this one.
+    start = call.reopened_at or call.received_at
+    life = f"{call.pk}:{int(start.timestamp())}" if call.reopened_at else str(call.pk)
+    dispatched = call.dispatched_at if call.dispatched_at and call.dispatched_at >= start else None
+    reached = call.onscene_at if call.onscene_at and call.onscene_at >= start else None
+    if reached is not None:
+        return []
+    breaches = []
+    goal = call.priority.dispatch_goal_seconds
+    waiting = call.status == CallStatus.PENDING and dispatched is None
+    if waiting and start + timedelta(seconds=goal) <= now:
+        breaches.append(Breach(
+            key=f"dispatch_goal:{life}", kind=Kind.DISPATCH_GOAL, call=call,
+            text=f"{call.number} {call.call_type.code} P{call.priority_id} waiting past its "
+                 f"{_minutes(goal)} dispatch goal",
+        ))
+    goal = call.priority.response_goal_seconds
+    if start + timedelta(seconds=goal) <= now:
+        breaches.append(Breach(
+            key=f"response_goal:{life}", kind=Kind.RESPONSE_GOAL, call=call,
+            text=f"{call.number} {call.call_type.code} P{call.priority_id}: no unit on scene within "
+                 f"its {_minutes(goal)} response goal",
+        ))
     return breaches
 
 
@@ -163,7 +172,8 @@ def _raise(breach: Breach, *, now: datetime) -> int:
                 # (calls.services.locks): a call closing meanwhile must not deadlock with us,
                 # and one sent, reached or closed since it was read is no longer late.
                 call = call_locked(breach.call)
-                if breach.kind != Kind.STATUS_CHECK and not _still_late(breach, call):
+                if breach.kind != Kind.STATUS_CHECK and breach.key not in {
+                        late.key for late in _call_goal_breaches(call, now)}:
                     return 0
             if breach.kind == Kind.STATUS_CHECK:
                 # The unit may have answered since it was read: lock it and look again.
@@ -181,12 +191,6 @@ def _raise(breach: Breach, *, now: datetime) -> int:
     except IntegrityError:
         return 0
     return 1
-
-
-def _still_late(breach: Breach, call: Call) -> bool:
-    if breach.kind == Kind.DISPATCH_GOAL:
-        return call.status == CallStatus.PENDING
-    return call.status in NOT_YET_ON_SCENE
 
 
 def _escalate(now: datetime) -> int:
