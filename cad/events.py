@@ -70,7 +70,8 @@ def publish(event: EventName, data: dict[str, Any], *, call_id: int | None = Non
     with `agency_code` is addressed to that agency alone (its unit, a mutual-aid request put to it,
     whatever call it is about); one with only `call_id` goes to whoever may see that call.
     """
-    with transaction.atomic():
+    # No savepoint of its own: an event that cannot be recorded fails the change it announces.
+    with transaction.atomic(savepoint=False):
         seq = _next_seq()
         record = Event.objects.create(
             seq=seq, event=str(event), data=data, call_id=call_id, agency_code=agency_code,

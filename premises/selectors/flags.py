@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from premises.choices import FlagKind
@@ -24,20 +25,24 @@ def premise_flags_for_places(
     at = at or timezone.now()
     own = own_addresses(places)
     all_ids = set().union(*own)
-    active = PremiseFlag.objects.active(at).select_related("address")
-    by_address: dict[int, list[PremiseFlag]] = {}
-    if all_ids:
-        for flag in active.filter(address_id__in=all_ids):
-            by_address.setdefault(flag.address_id, []).append(flag)
     located = [p for p in places if p.lat is not None and p.lon is not None]
-    point_flags: list[PremiseFlag] = []
+    wanted = Q(address_id__in=all_ids) if all_ids else Q()
     if located:
         dlat, dlon = degrees_around(max(abs(p.lat) for p in located), FLAG_RADIUS_MAX_M)
-        point_flags = list(active.filter(
+        wanted |= Q(
             address__isnull=True,
             lat__range=(min(p.lat for p in located) - dlat, max(p.lat for p in located) + dlat),
             lon__range=(min(p.lon for p in located) - dlon, max(p.lon for p in located) + dlon),
-        ))
+        )
+    by_address: dict[int, list[PremiseFlag]] = {}
+    point_flags: list[PremiseFlag] = []
+    if wanted:
+        # The flags of the places' points and those with a radius near them, in one read.
+        for flag in PremiseFlag.objects.active(at).select_related("address").filter(wanted).order_by():
+            if flag.address_id is None:
+                point_flags.append(flag)
+            else:
+                by_address.setdefault(flag.address_id, []).append(flag)
     answer = []
     for place, mine in zip(places, own, strict=True):
         flags: list[PremiseFlag] = [f for pk in mine for f in by_address.get(pk, [])]

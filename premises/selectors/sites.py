@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from premises.models import Address
 from premises.places import Place
@@ -12,23 +12,23 @@ def own_addresses(places: Sequence[Place]) -> list[set[int]]:
     """For each place, the address points whose flags and permits are its own: its point; for a
     unit also its building's point; for a building (with a point or known by its units) also every
     unit's. Never a neighbouring unit's."""
-    points = {
-        pk: (street_id, number, unit) for pk, street_id, number, unit in Address.objects.filter(
-            pk__in={p.address_id for p in places if p.address_id is not None}
-        ).values_list("pk", "street_id", "number", "unit")
-    }
-    keys = {(street_id, number) for street_id, number, _ in points.values()}
-    keys |= {p.building for p in places if p.building is not None}
-    if not keys:
+    ids = {p.address_id for p in places if p.address_id is not None}
+    buildings = {p.building for p in places if p.building is not None}
+    if not ids and not buildings:
         return [set() for _ in places]
-    wanted = Q()
-    for street_id, number in keys:
+    # One read: every point of the buildings the places' points stand in (the points themselves
+    # among them), and of the buildings known by their units alone.
+    wanted = Q(Exists(Address.objects.filter(pk__in=ids, street_id=OuterRef("street_id"),
+                                             number=OuterRef("number")))) if ids else Q()
+    for street_id, number in buildings:
         wanted |= Q(street_id=street_id, number=number)
-    members: dict[tuple[int, int], list[tuple[int, str]]] = {}
-    for pk, street_id, number, unit in Address.objects.filter(wanted).values_list(
+    points, members = {}, {}
+    for pk, street_id, number, unit in Address.objects.filter(wanted).order_by().values_list(
         "pk", "street_id", "number", "unit"
     ):
         members.setdefault((street_id, number), []).append((pk, unit))
+        if pk in ids:
+            points[pk] = (street_id, number, unit)
     answer = []
     for place in places:
         if place.address_id in points:
