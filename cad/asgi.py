@@ -11,8 +11,9 @@ django_asgi_app = ASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
-from cad import scheduler  # noqa: E402
+from cad import heap, scheduler  # noqa: E402
 from cad.routing import websocket_urlpatterns  # noqa: E402
 from cad.websocket import BrowserOriginValidator, CredentialsMiddleware  # noqa: E402
 
@@ -22,6 +23,10 @@ application = ProtocolTypeRouter(
         "websocket": BrowserOriginValidator(CredentialsMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Every view imported now rather than at its first request, then the heap settled (cad.heap).
+get_resolver().url_patterns  # noqa: B018
+heap.settle()
 
 if settings.CAD_INPROCESS_SCHEDULER:
     scheduler.start()

@@ -6,6 +6,7 @@ import multiprocessing
 
 from websockets.asyncio.server import broadcast, serve
 
+from cad import heap
 from cad.stream_scale.processes import free_port, raise_open_files
 
 
@@ -32,6 +33,7 @@ class BareServer:
 
 def bare_server(port: int, ready) -> None:
     raise_open_files()
+    heap.settle()  # as the CAD's server does
     asyncio.run(_bare_server(port, ready))
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import websockets
 from websockets.asyncio.client import connect as ws_connect
 
+from cad import heap
 from cad.stream_scale.processes import raise_open_files
 
 CREATED = b'{"event": "call.created"'
@@ -100,6 +101,7 @@ class Consoles:
 
 def console_pool(pipe) -> None:
     raise_open_files()
+    heap.settle()  # as the server does: a client's own pauses would be counted against the stream
     asyncio.run(ConsolePool().serve(pipe))
 
 
