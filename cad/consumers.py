@@ -20,7 +20,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from cad import events
-from cad.hub import Entry, StreamHub, hub_join
+from cad.hub import Beat, Entry, StreamHub, hub_join
 
 logger = logging.getLogger(__name__)
 
@@ -165,10 +165,16 @@ class ConsoleConsumer(HubConsumer):
         if self.live and (self.catching_up is None or self.catching_up.done()):
             self.catching_up = asyncio.get_running_loop().create_task(self._locked_catch_up())
 
-    async def beat(self, text: str) -> None:
-        """A heartbeat with the latest seq this console was sent, never one it has not been."""
-        if self.live and not self.lock.locked():
-            await self.base_send({"type": "websocket.send", "text": text})
+    async def beat(self, beat: Beat) -> None:
+        """A heartbeat with the latest seq this console was sent, never one it has not been; its
+        frame built once for the consoles of that seq and written at once, as events are."""
+        if not self.live or self.lock.locked():
+            return
+        wire = self._writable()
+        if wire is not None:
+            _write(wire.transport, [beat.frame_for(wire.factory)])
+            return
+        await self.base_send({"type": "websocket.send", "text": beat.text})
 
     # Sending
 

@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 WINDOW = 1000  # events kept in memory for consoles catching up; older ones are read from the table
 # How long a thread that committed an event waits while this process's consoles are sent it.
 HERE_WAIT_SECONDS = 0.25
+BEATS_AT_ONCE = 100  # heartbeats written before the loop turns to anything else waiting
 GROUP_REFRESH_SECONDS = 60  # joined again now and then: a restarted Redis has forgotten the group
 
 
@@ -81,6 +82,19 @@ class Entry:
 
     def frame_for(self, factory) -> bytes:
         """The websocket frame of `text`, built once for every socket it goes to."""
+        if self.frame is None:
+            self.frame = factory.prepareMessage(self.text.encode()).payloadHybi
+        return self.frame
+
+
+@dataclass
+class Beat:
+    """A heartbeat's text, and its websocket frame built once for the consoles it goes to."""
+
+    text: str
+    frame: bytes | None = None
+
+    def frame_for(self, factory) -> bytes:
         if self.frame is None:
             self.frame = factory.prepareMessage(self.text.encode()).payloadHybi
         return self.frame
@@ -342,8 +356,10 @@ class StreamHub:
         then the latest seq to each that may go on."""
         consumers = [c for c in self.consumers if c.user is not None]
         answers = await database_sync_to_async(admission.admit)([c.credentials for c in consumers])
-        beats: dict[int, str] = {}
-        for consumer, answer in zip(consumers, answers, strict=True):
+        beats: dict[int, Beat] = {}
+        for written, (consumer, answer) in enumerate(zip(consumers, answers, strict=True), 1):
+            if written % BEATS_AT_ONCE == 0:
+                await asyncio.sleep(0)  # an event committed meanwhile is not held behind every beat
             if consumer not in self.consumers:
                 continue
             refusal = answer.refusal
@@ -356,7 +372,7 @@ class StreamHub:
                 continue
             seq = consumer.last_seq
             if seq not in beats:
-                beats[seq] = json.dumps({"event": "heartbeat", "seq": seq, "now": now()})
+                beats[seq] = Beat(json.dumps({"event": "heartbeat", "seq": seq, "now": now()}))
             await consumer.beat(beats[seq])
 
 

@@ -39,7 +39,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from cad.consumers import HubConsumer
-from cad.hub import Entry
+from cad.hub import Beat, Entry
 from calls.eido.build import eido_build
 from calls.selectors import calls_visible_to
 from calls.selectors.eido import call_of_incident, eido_calls, eido_context
@@ -335,5 +335,5 @@ class EidoConsumer(HubConsumer):
                 subscription.pending[subscription.call_id] = self.last_seq
                 subscription.wake.set()
 
-    async def beat(self, text: str) -> None:
+    async def beat(self, beat: Beat) -> None:
         """The consoles' heartbeat: an EIDO subscription has its own keepalive (minRate)."""
