@@ -91,7 +91,8 @@ def trigger_calls(ws_url: str, count: int, rate: float) -> Posted:
     """The bare server's calls: a number sent to its control socket at `rate` a second."""
     sent = {}
     start = time.time() + 0.2
-    with ws_connect_sync(f"{ws_url}/control") as control:
+    # No keepalive on the control socket: a bare server flooding its consoles answers pings late.
+    with ws_connect_sync(f"{ws_url}/control", ping_interval=None, close_timeout=60) as control:
         for i in range(count):
             time.sleep(max(0.0, start + i / rate - time.time()))
             number = f"B-{i + 1:06d}"
