@@ -56,6 +56,10 @@ def call_shared_with(call_id: int, agency_code: str) -> bool:
     return calls_shared_with(agency_code).filter(pk=call_id).exists()
 
 
+# What a call's list shape reads with it (calls_visible_to).
+LIST_RELATED = ("call_type", "priority", "beat", "disposition", "master", "sent_by")
+
+
 def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
     """Center staff see every call; another agency sees the calls shared with it."""
     calls = Call.objects.all()
@@ -64,9 +68,7 @@ def calls_visible_to(user: AbstractBaseUser) -> QuerySet[Call]:
         calls = calls_shared_with(agency.code)
     elif not roles.is_center_staff(user):
         return Call.objects.none()
-    return calls.select_related(
-        "call_type", "priority", "beat", "disposition", "master", "sent_by"
-    ).prefetch_related(
+    return calls.select_related(*LIST_RELATED).prefetch_related(
         Prefetch(
             "assignments",
             queryset=Assignment.objects.filter(cleared_at__isnull=True).select_related("unit__agency"),

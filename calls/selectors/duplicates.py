@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from calls.choices import CallStatus
 from calls.models import Call, CallType
+from calls.selectors.calls import LIST_RELATED
 from premises.geo import degrees_around, distance_m
 
 MOST_CANDIDATES = 10
@@ -97,7 +98,9 @@ def likely_duplicates(
         ranked.append((pk, Candidate(None, metres, minutes, same, related, reason)))
     ranked.sort(key=lambda ranking: _best_first(ranking[1]))
     offered = ranked[:limit]
-    whole = pool.select_related("call_type").in_bulk([pk for pk, _ in offered])
+    # An offered call is never linked under another (master__isnull above): its master is not read.
+    unlinked = pool.select_related(None).select_related(*(name for name in LIST_RELATED if name != "master"))
+    whole = unlinked.in_bulk([pk for pk, _ in offered])
     return [replace(candidate, call=whole[pk]) for pk, candidate in offered if pk in whole]
 
 
