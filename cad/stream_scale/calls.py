@@ -99,3 +99,20 @@ def trigger_calls(ws_url: str, count: int, rate: float) -> Posted:
             sent[number] = time.time()
             control.send(number)
     return Posted(sent, Counter(), time.time() - start)
+
+
+def call_created_sample(url: str, ws_url: str, token: str) -> dict:
+    """The data of the call.created a console of the CAD at `url` is sent for one new call: what the
+    bare server sends in its own events, so both servers send the same bytes."""
+    headers = {"Authorization": f"Token {token}"}
+    with ws_connect_sync(f"{ws_url}/ws/console/", additional_headers=headers) as console:
+        console.recv(timeout=30)  # the snapshot
+        posted = post_calls(url, token, 1, 1.0)
+        if not posted.sent:
+            raise RuntimeError(f"the CAD took no call: {posted.said()}")
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            message = json.loads(console.recv(timeout=30))
+            if message["event"] == "call.created" and message["data"]["number"] in posted.sent:
+                return message["data"]
+    raise RuntimeError("the CAD's console was not sent its call.created")

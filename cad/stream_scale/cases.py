@@ -1,11 +1,12 @@
 """The cases of `bench --stream-scale`, run and printed."""
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cad.stream_scale.bare import BareServer
-from cad.stream_scale.calls import Posted, post_calls, trigger_calls
+from cad.stream_scale.calls import Posted, call_created_sample, post_calls, trigger_calls
 from cad.stream_scale.consoles import Connected, Consoles
 from cad.stream_scale.figures import DEADLINE, Delivery, percentile
 from cad.stream_scale.processes import PrivateRedis, ServeProcess
@@ -50,6 +51,7 @@ class Results:
     bare_sustained: Delivery | None = None  # the bare server at the sustained rate, the yardstick of c
     redis: tuple[Delivery, Posted] | None = None
     converged_seconds: float | None = None  # after Redis was back; None: not within DEADLINE
+    sample: dict = field(default_factory=dict)  # the CAD's call.created data, which the bare server sends
 
 
 class StreamScale:
@@ -124,7 +126,14 @@ class StreamScale:
         write(f"Stream scale: {scale.client_processes} client processes, consoles connect at "
               f"{scale.connect_rate:g}/s, calls at {scale.rate:g}/s ({scale.calls} a case, after "
               f"{WARM_UP_CALLS} per server process not counted), reach within {DEADLINE:g} s")
-        bare = BareServer()
+        server = self.serve(1)
+        try:
+            sample = self.results.sample = call_created_sample(server.url, server.ws_url, self.token)
+        finally:
+            server.stop()
+        write(f"  the bare server sends the CAD's call.created as it is ({len(json.dumps(sample))} "
+              "bytes of data), its number changed")
+        bare = BareServer(sample)
         try:
             for count, _ in scale.fan_out:
                 write(f"  bare broadcast server, {count} consoles ...")

@@ -1,11 +1,15 @@
 """The stream scale bench (`bench --stream-scale`) end to end at a small scale, so it does not rot:
 every case runs, and its figures come from the consoles' real arrivals."""
 
+import json
 import shutil
 import sys
 
 import pytest
+from websockets.sync.client import connect
 
+from cad.stream_scale.bare import BareServer
+from cad.stream_scale.calls import trigger_calls
 from cad.stream_scale.cases import Scale, StreamScale
 from cad.stream_scale.figures import DEADLINE, Delivery
 from tests.servers import Site
@@ -45,6 +49,24 @@ def test_every_console_gets_every_call_from_the_bare_server_and_the_cad(run):
         assert sane(delivery)
     assert all(posted.failed == 0 and len(posted.sent) == 5 for posted in results.posts.values())
     assert "p99/bare" in said
+
+
+def test_the_bare_server_sends_the_call_the_cad_sent_with_its_own_number(run):
+    results, said, _ = run
+    sample = results.sample
+    assert sample["call_type"]["code"] == "FIGHT" and sample["location"]["address"].endswith("MAIN ST")
+    assert f"({len(json.dumps(sample))} bytes of data)" in said
+
+    bare = BareServer(sample)
+    try:
+        with connect(f"{bare.ws_url}/") as console:
+            assert json.loads(console.recv(timeout=10))["event"] == "snapshot"
+            trigger_calls(bare.ws_url, 1, 10)
+            event = json.loads(console.recv(timeout=10))
+    finally:
+        bare.stop()
+    assert event["event"] == "call.created"
+    assert event["data"] == {**sample, "number": "B-000001"}
 
 
 def test_two_server_processes_without_redis_are_refused_with_the_reason(run):
