@@ -190,8 +190,9 @@ def _unannounced(message: dict[str, Any], error: Exception) -> None:
     if now - _last_warning >= ANNOUNCE_WARNING_SECONDS:
         _last_warning = now
         logger.warning("Could not announce event %s; consoles will catch up from the database "
-                       "(said once in %d s while it lasts)", message["seq"], ANNOUNCE_WARNING_SECONDS,
-                       exc_info=error)
+                       "(said once in %d s while it lasts): %s: %s", message["seq"], ANNOUNCE_WARNING_SECONDS,
+                       type(error).__name__, error)
+        logger.debug("Announcing event %s failed", message["seq"], exc_info=error)
     else:
         logger.debug("Could not announce event %s", message["seq"])
 

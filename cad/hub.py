@@ -189,11 +189,11 @@ class StreamHub:
         try:
             await self.layer.group_add(events.CONSOLE_GROUP, self.channel)
             self.subscribed = (outages, self.loop.time())
-        except Exception:
+        except Exception as error:
             _stop_if_cancelled()
             # Redis is away: the consoles follow the Event table until it returns.
             self.subscribed = None
-            logger.warning("Channel layer unavailable; the stream follows the database", exc_info=True)
+            _layer_away("Channel layer unavailable; the stream follows the database", error)
 
     async def _unsubscribe(self) -> None:
         try:
@@ -207,9 +207,9 @@ class StreamHub:
                 message = await self.layer.receive(self.channel)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as error:
                 _stop_if_cancelled()
-                logger.warning("Channel layer read failed; retrying", exc_info=True)
+                _layer_away("Channel layer read failed; retrying in 1 s", error)
                 await asyncio.sleep(1)
                 continue
             if message.get("type") == "cad.event":
@@ -386,6 +386,13 @@ def verdicts(entry: Entry, announcement: dict, agencies: set[str]) -> tuple[dict
         if narrowed is not None:
             texts[code] = json.dumps({"event": entry.event, "seq": entry.seq, "data": narrowed})
     return shared, texts
+
+
+def _layer_away(said: str, error: Exception) -> None:
+    """Redis away is an outage the stream rides out, not a fault of its own: one line with the
+    reason (the traceback only at DEBUG), not forty for each second it lasts."""
+    logger.warning("%s (%s: %s)", said, type(error).__name__, error)
+    logger.debug("Channel layer error", exc_info=error)
 
 
 def _stop_if_cancelled() -> None:

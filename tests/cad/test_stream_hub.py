@@ -267,3 +267,37 @@ def test_a_change_made_in_this_process_is_on_its_consoles_when_the_service_retur
     assert waiting == 1
     assert (message["event"], message["data"]["number"]) == ("call.created", call.number)
     assert lost == [message["seq"]]  # Redis was still told, for the other server processes
+
+
+class Away:
+    """A channel layer whose Redis refuses every connection."""
+
+    outages = 1
+
+    async def group_add(self, group, channel):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    async def receive(self, channel):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+def test_redis_away_is_one_line_with_its_reason_in_the_log_not_a_traceback(caplog):
+    async def scenario():
+        stream_hub = hub.StreamHub(asyncio.get_running_loop())
+        stream_hub.layer, stream_hub.channel = Away(), "cad-stream.test"
+        await stream_hub._subscribe()
+        listening = asyncio.get_running_loop().create_task(stream_hub._listen())
+        await asyncio.sleep(0.1)
+        listening.cancel()
+        stream_hub.stopped = True
+        await asyncio.gather(listening, return_exceptions=True)
+
+    with caplog.at_level("WARNING", logger="cad.hub"):
+        run(scenario)
+    said = [r.getMessage() for r in caplog.records if r.name == "cad.hub"]
+    assert said[:2] == [
+        "Channel layer unavailable; the stream follows the database "
+        "(ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused.)",
+        "Channel layer read failed; retrying in 1 s "
+        "(ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused.)"]
+    assert all(r.exc_info is None for r in caplog.records if r.name == "cad.hub")
