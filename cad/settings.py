@@ -525,6 +525,9 @@ SPECTACULAR_SETTINGS = {
         "AppealOutcomeEnum": "records.billing.choices.AppealOutcome",
         "BillStatusEnum": "records.billing.choices.BillStatus",
         "PaymentMethodEnum": "records.billing.choices.PaymentMethod",
+        "InquiryKindEnum": "records.inquiries.choices.InquiryKind",
+        "InquiryPurposeEnum": "records.inquiries.choices.Purpose",
+        "HitTypeEnum": "records.inquiries.choices.HitType",
     },
 }
 
