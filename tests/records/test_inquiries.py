@@ -197,3 +197,16 @@ def test_an_inquiry_row_is_never_edited(alice):
 
     with pytest.raises(Exception, match="append-only"):
         inquiry.save()
+
+
+def test_the_demo_city_has_a_record_for_each_kind_of_hit(alice):
+    holloway = person_inquiry(alice, last="HOLLOWAY", first="RAY", dob=date(1984, 7, 19))
+    wells = person_inquiry(alice, last="WELLS", first="AVA")
+    stolen = services.inquiry_make(kind="vehicle", terms={"plate": "MOX4521", "state": "MO"}, purpose="C",
+                                   by=alice)
+    wanted_car = services.inquiry_make(kind="vehicle", terms={"plate": "8TRX552"}, purpose="C", by=alice)
+
+    assert [(h["type"], h["caution_codes"]) for h in holloway.hits] == [("warrant", ["ARMED", "VIOLENT"])]
+    assert [h["type"] for h in wells.hits] == ["missing_person"] and "endangered" in wells.hits[0]["summary"]
+    assert [h["type"] for h in stolen.hits] == ["stolen_vehicle"]
+    assert [h["type"] for h in wanted_car.hits] == ["bolo"]
