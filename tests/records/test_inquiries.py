@@ -4,13 +4,15 @@ every inquiry kept and on the audit trail with its purpose and result."""
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from cad.exceptions import Forbidden, Invalid
 from cad.models import Agency
+from cad.settings import envdotted
 from calls.models import ChronologyEntry
 from records.inquiries import services
-from records.inquiries.adapters import SIMULATED_SOURCE
+from records.inquiries.adapters import SIMULATED_SOURCE, AdapterUnavailable, InquiryAdapter, adapters
 from records.inquiries.models import Inquiry, MissingPerson, Vehicle
 from records.models import AuditEntry
 from tests.records.inquiries import bolo, wanted
@@ -210,3 +212,39 @@ def test_the_demo_city_has_a_record_for_each_kind_of_hit(alice):
     assert [h["type"] for h in wells.hits] == ["missing_person"] and "endangered" in wells.hits[0]["summary"]
     assert [h["type"] for h in stolen.hits] == ["stolen_vehicle"]
     assert [h["type"] for h in wanted_car.hits] == ["bolo"]
+
+
+class BrokenSwitch(InquiryAdapter):
+    name = "Broken state switch"
+
+    def person(self, *, last, first, dob):
+        raise AdapterUnavailable("the line to the state is down")
+
+
+@pytest.fixture
+def broken_state_system(settings):
+    settings.CAD_INQUIRY_ADAPTERS = ["tests.records.test_inquiries.BrokenSwitch"]
+    adapters.cache_clear()
+    yield
+    adapters.cache_clear()
+
+
+def test_a_state_system_that_fails_costs_nothing_of_the_local_answer(alice, carol, broken_state_system):
+    wanted(carol)
+
+    inquiry = person_inquiry(alice, last="QUILLFEATHER")
+
+    assert [h["type"] for h in inquiry.hits] == ["warrant"]
+    assert inquiry.summary == "1 hit: warrant; not answered: Broken state switch"
+    entry = AuditEntry.objects.get(action="inquiry", object=f"inquiry:{inquiry.pk}")
+    assert entry.detail["unanswered"] == ["Broken state switch"]
+
+
+def test_the_adapters_setting_takes_dotted_paths_or_nothing_and_stops_on_anything_else(monkeypatch):
+    monkeypatch.setenv("CAD_INQUIRY_ADAPTERS", " a.b.C , d.e.F ")
+    assert envdotted("CAD_INQUIRY_ADAPTERS", "x.Y") == ["a.b.C", "d.e.F"]
+    monkeypatch.setenv("CAD_INQUIRY_ADAPTERS", "")
+    assert envdotted("CAD_INQUIRY_ADAPTERS", "x.Y") == []
+    monkeypatch.setenv("CAD_INQUIRY_ADAPTERS", "records/inquiries.py")
+    with pytest.raises(ImproperlyConfigured, match="CAD_INQUIRY_ADAPTERS"):
+        envdotted("CAD_INQUIRY_ADAPTERS", "x.Y")
