@@ -1,7 +1,7 @@
 """Inquiries over the API: ask about a person or a vehicle (with a purpose), list the inquiries made,
 attach a hit to a call. Center staff only; thin over records/inquiries/services.py."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from records.inquiries.models import Inquiry
 from records.inquiries.selectors import inquiries_visible
 from records.inquiries.services import REASON_LONGEST, inquiry_hit_attach, inquiry_make
 
+CLOSED = OpenApiResponse(description='{"detail": …}: the call is closed (add a supplement to its record)')
 PURPOSE_REQUIRED = f"Give the purpose of the inquiry: {'; '.join(Purpose.labels)}."
 
 
@@ -103,7 +104,7 @@ class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                                by=request.user)
         return Response(InquirySerializer(inquiry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AttachInputSerializer, responses={201: ChronologyEntrySerializer})
+    @extend_schema(request=AttachInputSerializer, responses={201: ChronologyEntrySerializer, 409: CLOSED})
     @action(detail=True, methods=["post"])
     def attach(self, request, pk=None):
         """Put one of this inquiry's hits on a call's chronology, caution codes first."""

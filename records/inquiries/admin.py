@@ -28,6 +28,12 @@ class ServiceCheckedForm(forms.ModelForm):
 
     record_clean: Callable[..., None]
     record_name: str
+    # Fields taken as typed and cleaned by the service (a plate with its dashes): the model's own
+    # length check would refuse them before the service drops what it drops.
+    cleaned_by_service: tuple[str, ...] = ()
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return {*super()._get_validation_exclusions(), *self.cleaned_by_service}
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -130,6 +136,11 @@ class WarrantAdmin(ServiceSavedAdmin):
 class VehicleForm(ServiceCheckedForm):
     record_clean = staticmethod(services.vehicle_clean)
     record_name = "vehicle"
+    cleaned_by_service = ("plate", "vin")
+    # Typed as on the plate or the title, spaces and dashes and all: the service keeps them without.
+    plate = forms.CharField(required=False, max_length=20, help_text="1 to 8 letters and digits")
+    vin = forms.CharField(label="VIN", required=False, max_length=30,
+                          help_text="17 characters, with a correct check digit")
 
 
 @admin.register(Vehicle)
@@ -163,6 +174,8 @@ class MissingPersonAdmin(ServiceSavedAdmin):
 class BoloForm(ServiceCheckedForm):
     record_clean = staticmethod(services.bolo_clean)
     record_name = "bolo"
+    cleaned_by_service = ("plate",)
+    plate = forms.CharField(required=False, max_length=20, help_text="1 to 8 letters and digits, if any")
 
 
 @admin.register(Bolo)
