@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from cad.exceptions import Forbidden, Invalid
@@ -199,6 +200,17 @@ def test_an_inquiry_row_is_never_edited(alice):
 
     with pytest.raises(Exception, match="append-only"):
         inquiry.save()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgresql_refuses_a_raw_change_to_an_inquiry(alice):
+    inquiry = person_inquiry(alice, last="NOBODYKNOWN")
+
+    for sql in ("UPDATE records_inquiry SET summary = 'nothing to see' WHERE id = %s",
+                "DELETE FROM records_inquiry WHERE id = %s"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [inquiry.pk])
+    assert Inquiry.objects.get(pk=inquiry.pk).summary == "No record found"
 
 
 def test_the_demo_city_has_a_record_for_each_kind_of_hit(alice):
