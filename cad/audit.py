@@ -92,6 +92,18 @@ class AuditAction(StrEnum):
     WEBHOOK_CHANGE = "webhook.change"
     WEBHOOK_SECRET_ROLL = "webhook.secret_roll"  # a new signing secret (never written here)
     WEBHOOK_RESEND = "webhook.resend"
+    PERSON_SAVE = "person.save"  # a person on record (warrants name them), entered or changed
+    WARRANT_CREATE = "warrant.create"
+    WARRANT_CHANGE = "warrant.change"
+    WARRANT_STATUS = "warrant.status"  # served or recalled (or active again)
+    VEHICLE_STOLEN = "vehicle.stolen"  # a vehicle entered as reported stolen
+    VEHICLE_CHANGE = "vehicle.change"  # other changes, a recovery among them
+    MISSING_PERSON_ENTER = "missing_person.enter"
+    MISSING_PERSON_CHANGE = "missing_person.change"
+    BOLO_CREATE = "bolo.create"
+    BOLO_CHANGE = "bolo.change"
+    INQUIRY = "inquiry"  # a records inquiry: who, what was asked, its purpose and what came back
+    INQUIRY_ATTACH = "inquiry.attach"  # one of its hits put on a call's chronology
     EXPORT = "export"
     REPORT_RUN = "report.run"  # a report asked for (its download is an export)
 

@@ -49,12 +49,20 @@ BILLING_RULES = [
 # Partners' webhook subscriptions: registered by records clerks and supervisors (deliveries are read
 # and resent, never edited).
 WEBHOOK_RECORDS = ["add_webhooksubscription", "change_webhooksubscription"]
+# The records inquiries search (persons and their warrants, vehicles, missing persons, BOLOs): kept
+# by records clerks and supervisors, never deleted (a warrant is served or recalled, a BOLO cancelled).
+INQUIRY_RECORDS = [
+    f"{verb}_{model}"
+    for model in ("person", "personidentifier", "warrant", "vehicle", "missingperson", "bolo")
+    for verb in ("add", "change")
+]
 # What each role may do in the admin; every change to calls and units still goes through services.
 ADMIN_PERMISSIONS = {
-    roles.RECORDS_CLERK: ["view_", *PREMISE_RECORDS, *WEBHOOK_RECORDS],
+    roles.RECORDS_CLERK: ["view_", *PREMISE_RECORDS, *WEBHOOK_RECORDS, *INQUIRY_RECORDS],
     roles.SUPERVISOR: ["view_", "change_priority", "change_calltype", "add_calltype", "change_unit",
                        "add_unit", "change_disposition", "add_disposition", *PREMISE_RECORDS,
-                       *WEBHOOK_RECORDS, "approve_premiseflag",  # flags that need a supervisor's approval
+                       *WEBHOOK_RECORDS, *INQUIRY_RECORDS,
+                       "approve_premiseflag",  # flags that need a supervisor's approval
                        *DISPATCH_RULES, *BILLING_RULES,
                        "delete_accessattempt"],  # unlock an account locked by failed sign-ins
     roles.DISPATCHER: [],

@@ -131,6 +131,20 @@ def envhosts(name: str) -> list[str]:
     return hosts
 
 
+DOTTED_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
+
+
+def envdotted(name: str, default: str) -> list[str]:
+    """`package.module.Class,other.module.Class`: dotted paths, in order; an empty value means none,
+    anything that is not a dotted path stops the start-up (whether each imports is checked later)."""
+    raw = os.environ.get(name)
+    items = [item.strip() for item in (default if raw is None else raw).split(",") if item.strip()]
+    for item in items:
+        if not DOTTED_PATH.fullmatch(item):
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a dotted path (package.module.Class).")
+    return items
+
+
 def envdays_at_least(name: str, minimum: int) -> int | None:
     """A number of days, at least `minimum`; unset means forever (None)."""
     if _raw(name) is None:
@@ -387,6 +401,13 @@ CAD_AUDIT_RETENTION_DAYS = envdays_at_least("CAD_AUDIT_RETENTION_DAYS", 365)
 CAD_TRUSTED_PROXIES = envnetworks("CAD_TRUSTED_PROXIES")
 # The center's name at the head of a call's printed record; empty: the center's own agency's name.
 CAD_CENTER_NAME = os.environ.get("CAD_CENTER_NAME", "")
+# The state and national systems an inquiry asks after the local records (records/inquiries/adapters.py),
+# in order, as dotted paths of InquiryAdapter classes; empty: local records only. The default is the
+# demo's SIMULATED state system, which connects to nothing.
+CAD_INQUIRY_ADAPTERS = envdotted("CAD_INQUIRY_ADAPTERS", "records.inquiries.adapters.SimulatedStateSystem")
+# Uploaded files (missing persons' photos).
+MEDIA_ROOT = Path(os.environ.get("CAD_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 # The longest range of days one calls export (GET calls/export.csv) may cover.
 CAD_EXPORT_MAX_DAYS = envint("CAD_EXPORT_MAX_DAYS", 366, minimum=1)
 
@@ -504,6 +525,9 @@ SPECTACULAR_SETTINGS = {
         "AppealOutcomeEnum": "records.billing.choices.AppealOutcome",
         "BillStatusEnum": "records.billing.choices.BillStatus",
         "PaymentMethodEnum": "records.billing.choices.PaymentMethod",
+        "InquiryKindEnum": "records.inquiries.choices.InquiryKind",
+        "InquiryPurposeEnum": "records.inquiries.choices.Purpose",
+        "HitTypeEnum": "records.inquiries.choices.HitType",
     },
 }
 

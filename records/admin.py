@@ -21,6 +21,7 @@ from calls.models import Call
 from calls.services import call_supplement_add
 from records.billing import admin as billing_admin  # noqa: F401  (registers billing's admin pages)
 from records.forms import SupplementForm
+from records.inquiries import admin as inquiries_admin  # noqa: F401  (registers the records to query)
 from records.models import AuditDigest, AuditEntry
 from records.selectors import call_audit_entries
 

@@ -72,9 +72,21 @@ from records.billing.models import (  # noqa: E402
     ScheduleDisposition,
 )
 
+# The records an inquiry searches, and the inquiries, in their own package.
+from records.inquiries.models import (  # noqa: E402
+    Bolo,
+    Inquiry,
+    MissingPerson,
+    Person,
+    PersonIdentifier,
+    Vehicle,
+    Warrant,
+)
+
 # The reports' tables, in their own package.
 from records.reports.models import CommittedLevel, OpenCallsDay, ReportRun, WorkloadChange  # noqa: E402
 
 __all__ = ["Appeal", "AuditDigest", "AuditEntry", "Bill", "BillLine", "BillNumberCounter", "BillingRun",
-           "CommittedLevel", "FalseAlarmCall", "FeeSchedule", "FeeTier", "NoticeSending", "OpenCallsDay",
-           "Payment", "ReportRun", "ScheduleDisposition", "WorkloadChange"]
+           "Bolo", "CommittedLevel", "FalseAlarmCall", "FeeSchedule", "FeeTier", "Inquiry", "MissingPerson",
+           "NoticeSending", "OpenCallsDay", "Payment", "Person", "PersonIdentifier", "ReportRun",
+           "ScheduleDisposition", "Vehicle", "Warrant", "WorkloadChange"]

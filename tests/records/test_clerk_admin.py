@@ -116,6 +116,10 @@ MAY_SEE = {
     "records.auditentry": SUPERVISORS, "records.auditdigest": SUPERVISORS,
     "records.feeschedule": EVERYONE_ON_STAFF, "records.bill": EVERYONE_ON_STAFF,
     "records.billingrun": EVERYONE_ON_STAFF, "records.falsealarmcall": EVERYONE_ON_STAFF,
+    "records.person": EVERYONE_ON_STAFF, "records.personidentifier": EVERYONE_ON_STAFF,
+    "records.warrant": EVERYONE_ON_STAFF,
+    "records.vehicle": EVERYONE_ON_STAFF, "records.missingperson": EVERYONE_ON_STAFF,
+    "records.bolo": EVERYONE_ON_STAFF, "records.inquiry": SUPERVISORS,
 }
 ROLES = {"dispatcher": "alice", "clerk": "carol", "supervisor": "sam"}
 REGISTERED = sorted(model._meta.label_lower for model in admin.site._registry)

@@ -11,6 +11,7 @@ from calls.demo import (
 )
 from premises.demo import build_demo_city
 from records.demo import seed_fee_schedule
+from records.inquiries.demo import seed_inquiry_records
 from units.demo import seed_units
 
 
@@ -34,11 +35,13 @@ class Command(BaseCommand):
             seed_status_check_rules()
             units = seed_units()
             seed_fee_schedule()
+            records = seed_inquiry_records()
             password, generated = demo_password()
             logins = seed_users(password, reset_passwords=not generated)
         self.stdout.write(
             f"Demo city: {city['beats']} beats, {city['addresses']} addresses, "
             f"{city['intersections']} intersections; {call_types} call types, "
-            f"{dispositions} dispositions, {plans} response plans, {units} units."
+            f"{dispositions} dispositions, {plans} response plans, {units} units; records to query: "
+            + ", ".join(f"{count} {what}" for what, count in records.items()) + "."
         )
         self.stdout.write(logins_text(logins, site_url=site_url, password=password, generated=generated))
