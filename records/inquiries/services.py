@@ -290,13 +290,14 @@ def _summary(hits: list[Hit], unanswered: list[str]) -> str:
     return summary[:300]
 
 
-@transaction.atomic
 def inquiry_make(
     *, kind: str, terms: dict, purpose: str, by: User, call: Call | None = None, reason: str = "",
 ) -> Inquiry:
     """Search the local records, then each configured state or national system, for a person (last,
     first, dob) or a vehicle (plate and state, or VIN). A purpose (NCIC's codes) is required. The
-    inquiry is kept as made and written on the audit trail, hits and all."""
+    inquiry is kept as made and written on the audit trail, hits and all, in one transaction opened
+    after the systems answered (a slow state switch never holds a transaction, nor the audit chain's
+    lock, open)."""
     problems = {}
     if purpose not in Purpose.values:
         problems["purpose"] = [f"Give the purpose: one of {', '.join(Purpose.values)} "
@@ -327,13 +328,20 @@ def inquiry_make(
     kept_terms = {name: value.isoformat() if isinstance(value, date) else value
                   for name, value in asked.items() if value}
     answer = [hit.as_dict() for hit in hits]
+    with transaction.atomic():
+        return _inquiry_keep(kind=kind, kept_terms=kept_terms, purpose=purpose, reason=reason, call=call,
+                             by=by, at=now, answer=answer, summary=_summary(hits, unanswered),
+                             unanswered=unanswered)
+
+
+def _inquiry_keep(*, kind: str, kept_terms: dict, purpose: str, reason: str, call: Call | None, by: User,
+                  at: datetime, answer: list[dict], summary: str, unanswered: list[str]) -> Inquiry:
     inquiry = Inquiry.objects.create(
-        at=now, by=actor(by), username=getattr(actor(by), "username", ""), kind=kind, terms=kept_terms,
-        purpose=purpose, reason=reason, call=call, hits=answer, hit_count=len(hits),
-        summary=_summary(hits, unanswered))
+        at=at, by=actor(by), username=getattr(actor(by), "username", ""), kind=kind, terms=kept_terms,
+        purpose=purpose, reason=reason, call=call, hits=answer, hit_count=len(answer), summary=summary)
     audit_record(action=AuditAction.INQUIRY, object=object_ref("inquiry", inquiry.pk), by=by, detail={
         "kind": kind, "terms": kept_terms, "purpose": purpose, "reason": reason,
-        "call": call.number if call else None, "result": inquiry.summary, "hit_count": len(hits),
+        "call": call.number if call else None, "result": inquiry.summary, "hit_count": len(answer),
         "unanswered": unanswered,
         "hits": [{k: h[k] for k in ("type", "source", "simulated", "summary", "caution_codes", "ids")}
                  for h in answer]})

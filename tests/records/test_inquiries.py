@@ -260,3 +260,29 @@ def test_the_adapters_setting_takes_dotted_paths_or_nothing_and_stops_on_anythin
     monkeypatch.setenv("CAD_INQUIRY_ADAPTERS", "records/inquiries.py")
     with pytest.raises(ImproperlyConfigured, match="CAD_INQUIRY_ADAPTERS"):
         envdotted("CAD_INQUIRY_ADAPTERS", "x.Y")
+
+
+class WatchedSwitch(InquiryAdapter):
+    """Notes how many transactions were open when it was asked."""
+
+    name = "Watched state switch"
+    depths: list[int] = []
+
+    def person(self, *, last, first, dob):
+        WatchedSwitch.depths.append(len(connection.atomic_blocks))
+        return []
+
+
+def test_a_state_system_is_asked_outside_the_inquirys_transaction(alice, settings):
+    settings.CAD_INQUIRY_ADAPTERS = ["tests.records.test_inquiries.WatchedSwitch"]
+    adapters.cache_clear()
+    WatchedSwitch.depths = []
+    outside = len(connection.atomic_blocks)  # the test's own
+    try:
+        inquiry = person_inquiry(alice, last="NOBODY")
+    finally:
+        adapters.cache_clear()
+
+    # A slow switch holds no transaction (nor the audit chain's lock) open while it answers.
+    assert WatchedSwitch.depths == [outside]
+    assert inquiry.summary == "No record found"
