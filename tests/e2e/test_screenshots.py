@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import live, offline, sign_in
+from tests.e2e.conftest import command, live, offline, sign_in
 
 pytestmark = pytest.mark.e2e
 
 FLAGGED = "511 ELM ST"  # seed_demo's officer-safety flag
-PICTURES = ["login.png", "home.png", "console.png", "console-map.png", "board.png", "admin.png",
+PICTURES = ["login.png", "home.png", "console.png", "console-map.png", "console-inquiry.png", "board.png",
+            "admin.png", "admin-warrants.png",
             "admin-call.png", "admin-audit.png", "api-docs.png", "admin-false-alarms.png", "admin-bill.png"]
 DESK_PICTURES = ["admin-call-desk.png", "call-record.png"]
 
@@ -130,6 +131,12 @@ def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, fo
     expect(a.locator(f'#map .call-marker[data-call-number="{number}"]')).to_be_visible()
     a.screenshot(path=str(folder / "console-map.png"))
 
+    # The demo's wanted man run from the command line, beside the call.
+    a.keyboard.press("F7")
+    command(a, "QP HOLLOWAY,RAY 1984-07-19 C fight suspect")
+    expect(a.locator("#inquiry-hits li .caution")).to_have_text(["ARMED", "VIOLENT"])
+    a.screenshot(path=str(folder / "console-inquiry.png"))
+
     board = sign_in(offline(browser_context(viewport={"width": 1920, "height": 1080})), demo.first.url,
                     "supervisor1", "/board/")
     live(board)
@@ -144,6 +151,9 @@ def test_every_page_as_people_meet_it_on_the_demo_city(demo, browser_context, fo
     expect(clerk.locator("#content")).to_contain_text("FIGHT P1 at 511 ELM ST")
     expect(clerk.locator("#content")).to_contain_text("1 premise flag attached: officer-safety hazard")
     clerk.screenshot(path=str(folder / "admin-call.png"), full_page=True)
+    clerk.goto(f"{demo.first.url}/admin/records/warrant/")
+    expect(clerk.locator("#result_list")).to_contain_text("DC-26-0412")
+    clerk.screenshot(path=str(folder / "admin-warrants.png"))
 
     audit = sign_in(offline(browser_context()), demo.first.url, "supervisor1", "/admin/records/auditentry/")
     expect(audit.locator("#result_list")).to_contain_text("login.success")
