@@ -45,6 +45,7 @@ class AuditAction(StrEnum):
     CALL_SHARE = "call.share"  # shared with a partner agency, or relayed to it
     CALL_UNSHARE = "call.unshare"
     ALERT_ACKNOWLEDGE = "alert.acknowledge"
+    UNIT_EMERGENCY = "unit.emergency"  # a unit's emergency button, pressed (or relayed from its radio)
     MUTUAL_AID_REQUEST = "mutual_aid.request"
     MUTUAL_AID_ACCEPT = "mutual_aid.accept"
     MUTUAL_AID_DECLINE = "mutual_aid.decline"

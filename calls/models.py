@@ -364,7 +364,8 @@ class StatusCheckRule(models.Model):
 
 
 class Alert(models.Model):
-    """A timer that ran out: a call past its goal, or a unit overdue for its status check.
+    """A timer that ran out (a call past its goal, a unit overdue for its status check), or a unit's
+    emergency button: the highest alert, which only a supervisor acknowledges.
 
     `key` names the breach (the call or the unit's stint in a status), so however many
     schedulers look, one breach raises one alert.
@@ -374,12 +375,16 @@ class Alert(models.Model):
         DISPATCH_GOAL = "dispatch_goal", "Waiting past the dispatch goal"
         RESPONSE_GOAL = "response_goal", "No unit on scene by the response goal"
         STATUS_CHECK = "status_check", "Officer-safety status check overdue"
+        EMERGENCY = "emergency", "Emergency button"
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)
     call = models.ForeignKey(Call, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
     text = models.CharField(max_length=200)
+    # Where the unit was when it pressed its emergency button (its last known location).
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
     raised_at = models.DateTimeField(db_index=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

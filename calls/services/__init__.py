@@ -4,7 +4,7 @@ dispatch, closing, duplicates, chronology (notes, supplements), flags, alerts (t
 eido (another center's incidents), shares (partner agencies), and the steps they share (assignments,
 locks). A unit's own status is units.services'."""
 
-from calls.services.alerts import alert_acknowledge, checks_answered, timers_check
+from calls.services.alerts import alert_acknowledge, checks_answered, timers_check, unit_emergency_raise
 from calls.services.ali import ali_rebid, ali_receive
 from calls.services.callbacks import callback_claim, callback_outcome, callback_release
 from calls.services.chronology import call_note_add, call_supplement_add
@@ -28,5 +28,5 @@ __all__ = [
     "call_premise_flags_read_record", "call_premise_flags_release_record", "call_reopen", "call_share",
     "call_supplement_add", "call_unshare", "call_update", "callback_claim", "callback_outcome",
     "callback_release", "checks_answered", "mutual_aid_accept", "mutual_aid_cancel",
-    "mutual_aid_decline", "mutual_aid_request", "timers_check",
+    "mutual_aid_decline", "mutual_aid_request", "timers_check", "unit_emergency_raise",
 ]

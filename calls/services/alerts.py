@@ -1,4 +1,5 @@
-"""The clocks the server watches so nobody has to: response-time goals and officer-safety checks.
+"""The clocks the server watches so nobody has to: response-time goals and officer-safety checks;
+and the one alert no clock raises, a unit's emergency button.
 
 `timers_check()` runs every few seconds (Celery beat, or the in-process scheduler without
 Redis). It looks at the state in the database, not at what it saw last time, so a scheduler
@@ -16,15 +17,17 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cad import roles
 from cad.audit import AuditAction, audit_record, object_ref
 from cad.events import EventName
-from cad.exceptions import Conflict
+from cad.exceptions import Conflict, Forbidden
 from cad.history import actor
 from calls.choices import CallStatus, ChronologyKind
 from calls.events import alert_announce
 from calls.models import Alert, Call, CallShare, StatusCheckRule
 from calls.services.chronology import chronology_add
 from calls.services.locks import call_locked
+from premises.selectors import place_at
 from units.choices import UnitStatus
 from units.models import Unit
 
@@ -214,8 +217,12 @@ def _escalate(now: datetime) -> int:
 
 @transaction.atomic
 def alert_acknowledge(*, alert: Alert, by: AbstractBaseUser | None) -> Alert:
-    """Someone has seen it and is handling it: it leaves the consoles and the board."""
+    """Someone has seen it and is handling it: it leaves the consoles and the board. An emergency
+    stays until a supervisor acknowledges it."""
     now = timezone.now()
+    if alert.kind == Kind.EMERGENCY and not roles.is_supervisor(by):
+        raise Forbidden(f"Only a supervisor acknowledges an emergency ({alert.unit.callsign}'s stays on "
+                        "every console and the board until then).")
     if not Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=now, acknowledged_by=actor(by)
     ):
@@ -245,3 +252,39 @@ def status_check_answered(*, unit: Unit, by: AbstractBaseUser | None, at: dateti
 
 def _minutes(seconds: int) -> str:
     return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
+
+
+def unit_emergency_raise(*, unit: Unit, by: AbstractBaseUser | None, lat: float | None = None,
+                         lon: float | None = None) -> tuple[Alert, bool]:
+    """A unit's emergency button (on its terminal, or relayed by a dispatcher from its radio): the
+    highest alert, on every console and the board at once (raised escalated, so it sounds loudest
+    and comes first) until a supervisor acknowledges it, with where the unit was: `lat`/`lon` as
+    the button sent them, else the unit's last known location. A second press while one is open
+    raises nothing more: (the open alert, False)."""
+    now = timezone.now()
+    with transaction.atomic():
+        # Calls before units, as every service takes them (calls.services.locks).
+        call = call_locked(unit.current_call_id) if unit.current_call_id else None
+        unit = Unit.objects.select_for_update().select_related("agency").get(pk=unit.pk)
+        if call is not None and unit.current_call_id != call.pk:
+            call = call_locked(unit.current_call_id) if unit.current_call_id else None
+        already = Alert.objects.filter(kind=Kind.EMERGENCY, unit=unit, acknowledged_at__isnull=True).first()
+        if already is not None:
+            return already, False
+        if lat is None or lon is None:
+            lat, lon = unit.last_lat, unit.last_lon
+        known = lat is not None and lon is not None
+        where = f"last location {place_at(lat, lon).address} ({lat:.5f}, {lon:.5f})" if known \
+            else "location unknown"
+        on_call = f" on {call.number} ({call.address})" if call is not None else ""
+        alert = Alert.objects.create(
+            key=f"emergency:{unit.pk}:{now.isoformat()}", kind=Kind.EMERGENCY, call=call, unit=unit,
+            text=f"EMERGENCY {unit.callsign}{on_call}: {where}"[:200], lat=lat, lon=lon,
+            raised_at=now, escalated_at=now)
+        if call is not None:
+            chronology_add(call, ChronologyKind.ALERT, by=by, at=now, unit=unit, text=f"Alert: {alert.text}")
+        audit_record(action=AuditAction.UNIT_EMERGENCY, object=object_ref("unit", unit.pk), by=by,
+                     detail={"alert": alert.pk, "unit": unit.callsign, "call": call.number if call else None,
+                             "lat": lat, "lon": lon})
+        alert_announce(alert, EventName.ALERT_RAISED)
+    return alert, True

@@ -1,7 +1,7 @@
 """The calls API's shapes: a call (lists, detail, stream), what it accepts, alerts, duplicates,
 recommendations, reference lists and today's figures."""
 
-from calls.api.serializers.alerts import AlertQuerySerializer, AlertSerializer
+from calls.api.serializers.alerts import AlertQuerySerializer, AlertSerializer, EmergencyInputSerializer
 from calls.api.serializers.calls import (
     AssignmentSerializer,
     CallDetailSerializer,
@@ -23,7 +23,7 @@ from calls.api.serializers.inputs import (
 from calls.api.serializers.reference import CallTypeSerializer, DispositionSerializer, PrioritySerializer
 
 __all__ = [
-    "AlertQuerySerializer", "AlertSerializer",
+    "AlertQuerySerializer", "AlertSerializer", "EmergencyInputSerializer",
     "AssignmentSerializer", "CallCreateSerializer", "CallDetailSerializer",
     "CallPremiseFlagSerializer", "CallSerializer", "CallTypeField", "CallTypeSerializer",
     "CallUpdateSerializer", "ChronologyEntrySerializer", "CloseInputSerializer", "DispatchInputSerializer",

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from cad.serializers import StrictInputSerializer
 from calls.models import Alert
+from units.models import Unit
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -16,7 +17,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Alert
-        fields = ["id", "kind", "text", "call", "call_number", "unit", "raised_at", "escalated",
+        fields = ["id", "kind", "text", "call", "call_number", "unit", "lat", "lon", "raised_at", "escalated",
                   "escalated_at", "acknowledged_at", "acknowledged_by"]
         read_only_fields = fields
 
@@ -27,3 +28,17 @@ class AlertSerializer(serializers.ModelSerializer):
 class AlertQuerySerializer(StrictInputSerializer):
     state = serializers.ChoiceField(choices=[("open", "Not yet acknowledged"), ("all", "The last 24 hours'")],
                                     default="open")
+
+
+class EmergencyInputSerializer(StrictInputSerializer):
+    unit = serializers.SlugRelatedField(slug_field="callsign", queryset=Unit.objects.all(),
+                                        help_text="The unit's callsign, e.g. 1A12")
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90,
+                                 help_text="Where the unit is; without it, its last known location")
+    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+
+    def validate(self, data):
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            raise serializers.ValidationError({"lon" if data.get("lon") is None else "lat": [
+                "Give lat and lon together, or neither (the unit's last known location is used)."]})
+        return data

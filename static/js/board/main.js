@@ -1,8 +1,10 @@
 // The supervisor's wall board: live from the stream, goal statistics from the API.
 
+import { post } from "../console/api.js";
 import { followStream } from "../live.js";
 import { Store, onChangeBatched } from "../store.js";
 import { clockText, startTicking, tick } from "../timers.js";
+import { emergencySiren } from "../tone.js";
 import { renderActive, renderAlerts, renderHolding, renderSafetyAlerts, renderUnits } from "./panels.js";
 import { renderCallbacks, renderChart, renderGoals } from "./stats.js";
 
@@ -64,6 +66,18 @@ function setText(el, text) {
   el.textContent = text;
 }
 
+// A supervisor acknowledges a unit's emergency from the board; what the server refuses shows on the
+// button (a dispatcher watching the board: only a supervisor may).
+async function acknowledge(id, button) {
+  button.disabled = true;
+  try {
+    await post(`alerts/${id}/acknowledge/`);
+  } catch (err) {
+    button.textContent = err.message;
+    button.disabled = false;
+  }
+}
+
 async function boot() {
   const priorities = await loadPriorities();
   const byLevel = new Map(priorities.map((p) => [p.level, p]));
@@ -71,13 +85,15 @@ async function boot() {
   const store = new Store();
   const stats = statsLoader();
   stats.load();
+  const siren = emergencySiren(() => store.openAlerts().some((a) => a.kind === "emergency"));
 
   function render() {
     renderHolding(store, priorities);
     renderUnits(store);
     renderActive(store, goal);
     renderAlerts(store, goal);
-    renderSafetyAlerts(store);
+    renderSafetyAlerts(store, acknowledge);
+    siren();
     tick();
   }
   onChangeBatched(store, (changes) => {

@@ -157,19 +157,25 @@ export function renderAlerts(store, goal) {
   });
 }
 
-// Officer-safety status checks nobody has answered, across the top of the board; the escalated
-// ones (unanswered for a minute on the consoles) flash.
-export function renderSafetyAlerts(store) {
-  const checks = store.openAlerts().filter((a) => a.kind === "status_check");
+// Officer safety across the top of the board: units' emergencies first (until a supervisor
+// acknowledges them, here or on a console), then status checks nobody has answered; the escalated
+// ones flash.
+export function renderSafetyAlerts(store, acknowledge) {
+  const open = store.openAlerts();
+  const checks = [...open.filter((a) => a.kind === "emergency"), ...open.filter((a) => a.kind === "status_check")];
   document.getElementById("safety-alerts").hidden = checks.length === 0;
   syncList(document.getElementById("safety-list"), checks, (a) => a.id, (alert, el) => {
     const row = el || h("li");
     row.dataset.alertId = alert.id;
+    row.dataset.kind = alert.kind;
     row.dataset.escalated = alert.escalated ? "yes" : "no";
+    const emergency = alert.kind === "emergency";
     row.replaceChildren(
+      emergency ? h("span", { class: "s-kind" }, "EMERGENCY") : null,
       h("span", { class: "s-unit" }, alert.unit || ""),
       h("span", { class: "s-text" }, alert.text),
       h("span", { class: "s-age", "data-since": toMs(alert.raised_at) ?? "" }, "—"),
+      emergency ? h("button", { type: "button", class: "s-ack", onclick: (e) => acknowledge(alert.id, e.currentTarget) }, "Acknowledge") : null,
     );
     return row;
   });

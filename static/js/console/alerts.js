@@ -1,16 +1,22 @@
 // The alert bar: what the server's clocks raised (calls past their goals, units overdue for an
-// officer-safety check), on every console until someone acknowledges it. New alerts sound;
-// escalated ones sound louder and keep flashing.
+// officer-safety check) and units' emergency buttons, on every console until acknowledged. New
+// alerts sound; escalated ones sound louder and keep flashing; an emergency comes first and sounds
+// again and again until a supervisor acknowledges it.
 
 import { h, setChildren, syncList } from "../dom.js";
 import { toMs } from "../timers.js";
+import { beep, emergencySiren } from "../tone.js";
 import { post } from "./api.js";
 
 const KIND_LABEL = {
   dispatch_goal: "DISPATCH GOAL",
   response_goal: "RESPONSE GOAL",
   status_check: "STATUS CHECK",
+  emergency: "EMERGENCY",
 };
+
+// The emergency first, then the escalated, then the oldest (the store's order).
+const emergencyFirst = (alerts) => [...alerts.filter((a) => a.kind === "emergency"), ...alerts.filter((a) => a.kind !== "emergency")];
 
 export function setupAlerts({ store, say, onOpenCall }) {
   const bar = document.getElementById("alert-bar");
@@ -18,9 +24,10 @@ export function setupAlerts({ store, say, onOpenCall }) {
   const count = document.getElementById("alert-count");
   const heard = new Map(); // alert id → escalated when last sounded
   let primed = false;
+  const siren = emergencySiren(() => store.openAlerts().some((a) => a.kind === "emergency"));
 
   function render() {
-    const alerts = store.openAlerts();
+    const alerts = emergencyFirst(store.openAlerts());
     bar.hidden = alerts.length === 0;
     count.textContent = String(alerts.length);
     syncList(list, alerts, (a) => a.id, (alert, el) => {
@@ -34,8 +41,10 @@ export function setupAlerts({ store, say, onOpenCall }) {
       row.dataset.kind = alert.kind;
       row.dataset.escalated = alert.escalated ? "yes" : "no";
       // Built with h(): a button an alert does not have is left out, never drawn as the text "null".
+      const emergency = alert.kind === "emergency";
       setChildren(row,
-        h("span", { class: "alert-kind" }, alert.escalated ? `${KIND_LABEL[alert.kind]} · ESCALATED` : KIND_LABEL[alert.kind]),
+        h("span", { class: "alert-kind" },
+          alert.escalated && !emergency ? `${KIND_LABEL[alert.kind]} · ESCALATED` : KIND_LABEL[alert.kind]),
         h("span", { class: "alert-text" }, alert.text),
         h("span", { class: "alert-age", "data-since": toMs(alert.raised_at) ?? "" }, "—"),
         alert.call ? h("button", { type: "button", class: "quiet", onclick: () => onOpenCall(alert.call) },
@@ -43,11 +52,13 @@ export function setupAlerts({ store, say, onOpenCall }) {
         alert.kind === "status_check" && alert.unit
           ? h("button", { type: "button", class: "ok", onclick: () => check(alert.unit) }, `${alert.unit} OK (CHK)`)
           : null,
-        h("button", { type: "button", onclick: () => acknowledge(alert.id) }, "Acknowledge (ACK)"),
+        h("button", { type: "button", onclick: () => acknowledge(alert.id) },
+          emergency ? "Acknowledge (supervisor)" : "Acknowledge (ACK)"),
       );
       return row;
     });
     sound(alerts);
+    siren(); // an emergency still open sounds on a console opened since, too
   }
 
   // A short tone for a new alert, three loud ones for an escalation; the first render after a
@@ -88,32 +99,27 @@ export function setupAlerts({ store, say, onOpenCall }) {
   return {
     render,
     check,
-    // ACK alone answers the most urgent alert; ACK 12 that one.
+    // ACK alone answers the most urgent alert but an emergency (a supervisor acknowledges that one
+    // deliberately: its button, or ACK and its number); ACK 12 that one.
     async acknowledge(id = null) {
-      const alerts = store.openAlerts();
-      if (!alerts.length) return say("info", "ACK: no open alerts.");
-      return acknowledge(id ?? alerts[0].id);
+      if (id !== null) return acknowledge(id);
+      const open = store.openAlerts();
+      const alerts = open.filter((a) => a.kind !== "emergency");
+      if (!alerts.length) {
+        const emergency = open.find((a) => a.kind === "emergency");
+        return emergency
+          ? say("info", `ACK: only the emergency is open; a supervisor acknowledges it with its button or ACK ${emergency.id}.`)
+          : say("info", "ACK: no open alerts.");
+      }
+      return acknowledge(alerts[0].id);
+    },
+    async emergency(callsign) {
+      try {
+        const alert = await post("alerts/emergency/", { unit: callsign });
+        say("error", `EMERGENCY ${alert.unit}: on every console and the board until a supervisor acknowledges it.`);
+      } catch (err) {
+        say("error", `EMER ${callsign}: ${err.message}`);
+      }
     },
   };
-}
-
-let audio = null;
-
-function beep(level) {
-  try {
-    audio = audio || new AudioContext();
-    const times = level > 1 ? 3 : 1;
-    for (let i = 0; i < times; i++) {
-      const start = audio.currentTime + i * 0.35;
-      const tone = audio.createOscillator();
-      const gain = audio.createGain();
-      tone.frequency.value = level > 1 ? 1200 : 880;
-      gain.gain.value = level > 1 ? 0.5 : 0.15;
-      tone.connect(gain).connect(audio.destination);
-      tone.start(start);
-      tone.stop(start + 0.2);
-    }
-  } catch {
-    // No sound device (or not allowed yet): the bar still shows and flashes.
-  }
 }

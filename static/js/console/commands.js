@@ -174,6 +174,13 @@ export function commandTable({ detail, entry, alerts, say, toggleHelp, currentYe
         for (const callsign of args) await alerts.check(callsign);
       },
     },
+    {
+      verbs: ["EMER"], usage: ["EMER 1A12"], help: "1A12's radio sent its emergency button: the highest alert, on every console and the board until a supervisor acknowledges it",
+      async run({ args }) {
+        if (args.length !== 1) return say("error", "EMER: give the one unit, e.g. EMER 1A12.");
+        return alerts.emergency(args[0].toUpperCase());
+      },
+    },
     ...more, // the panels' own verbs (the 9-1-1 line's ALI, the callback queue's CB), in the one table
     {
       verbs: ["?", "HELP"], usage: ["?", "HELP"], help: "Show or hide this help",
