@@ -36,6 +36,7 @@ class AuditAction(StrEnum):
     CALL_CREATE = "call.create"
     CALL_CHANGE = "call.change"
     CALL_NOTE = "call.note"
+    MESSAGE_SEND = "message.send"
     CALL_SUPPLEMENT = "call.supplement"
     CALL_PRINT = "call.print"  # a call's record printed or saved as a PDF
     CALL_DISPATCH = "call.dispatch"

@@ -53,6 +53,7 @@ class EventName(StrEnum):
     MUTUAL_AID_ACCEPTED = "mutual_aid.accepted"
     MUTUAL_AID_DECLINED = "mutual_aid.declined"
     MUTUAL_AID_CANCELLED = "mutual_aid.cancelled"
+    MESSAGE_SENT = "message.sent"  # between consoles and units
 
 
     ALI_RECEIVED = "ali.received"

@@ -43,6 +43,7 @@ class ChronologyKind(models.TextChoices):
     SHARED = "shared", "Shared with a partner agency"
     RELAYED = "relayed", "Relayed to a partner agency"
     UNSHARED = "unshared", "Share with a partner agency ended"
+    MESSAGE = "message", "Message to or from units"
 
 
 # The lines about one partner's share: each partner reads only those about itself.
@@ -99,3 +100,13 @@ class CallbackOutcome(models.TextChoices):
     POCKET_DIAL = "pocket_dial", "Pocket dial"
     EMERGENCY = "emergency", "Emergency: a call was opened"
     RESOLVED = "resolved", "Resolved, no call needed"
+
+
+class MessageTo(models.TextChoices):
+    """Whom a message goes to: one unit, every unit of a beat or an agency, or the center's consoles
+    (from a unit)."""
+
+    UNIT = "unit", "A unit"
+    BEAT = "beat", "Every unit of a beat"
+    AGENCY = "agency", "Every unit of an agency"
+    CONSOLES = "consoles", "The center's consoles"

@@ -3,9 +3,19 @@
 from cad.events import EventName, publish
 from calls.api.serializers import AlertSerializer, CallSerializer, ChronologyEntrySerializer
 from calls.api.serializers.ali import AliRecordSerializer, CallbackSerializer
+from calls.api.serializers.messages import MessageSerializer
 from calls.api.serializers.mutual_aid import MutualAidRequestSerializer
 from calls.api.serializers.shares import ALL_SHARES, shares_seen
-from calls.models import Alert, AliRecord, Call, Callback, CallShare, ChronologyEntry, MutualAidRequest
+from calls.models import (
+    Alert,
+    AliRecord,
+    Call,
+    Callback,
+    CallShare,
+    ChronologyEntry,
+    Message,
+    MutualAidRequest,
+)
 
 CALL_EVENTS = (EventName.CALL_CREATED, EventName.CALL_UPDATED, EventName.CALL_CLOSED)
 
@@ -73,3 +83,9 @@ def callback_announce(callback: Callback, name: EventName) -> None:
     """callback.queued or callback.updated (an attempt more, claimed, released, done): the center's
     consoles only, as ali_announce."""
     publish(name, CallbackSerializer(callback).data)
+
+
+def message_announce(message: Message) -> None:
+    """message.sent: the center's consoles see every message; a unit's terminal the ones sent to it
+    (`units`, written down when it was sent). Partners' programs see none of them."""
+    publish(EventName.MESSAGE_SENT, MessageSerializer(message).data)

@@ -13,6 +13,7 @@ from calls.choices import (
     CallStatus,
     ChronologyKind,
     ClassOfService,
+    MessageTo,
     MutualAidState,
 )
 
@@ -602,3 +603,26 @@ class AliRecord(models.Model):
     def line_id(self) -> int:
         """The line's first record: rebids are made of it."""
         return self.rebid_of_id or self.pk
+
+
+class Message(AppendOnlyModel):
+    """A message between the center's consoles and units in the field, kept as sent: to one unit,
+    every unit of a beat or an agency (the units it reached are written down when it is sent), or
+    from a unit back to the consoles. One about a call is logged on its chronology too."""
+
+    sent_at = models.DateTimeField(db_index=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  help_text="The unit it came from (a unit terminal); empty: a console")
+    to_kind = models.CharField(max_length=16, choices=MessageTo.choices)
+    to = models.CharField(max_length=16, blank=True, help_text="The callsign, beat or agency code")
+    units = models.JSONField(default=list, blank=True, help_text="The callsigns it went to")
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, null=True, blank=True, related_name="messages")
+    text = models.TextField(max_length=1000)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M} to {self.to_kind} {self.to}: {self.text[:40]}"

@@ -14,6 +14,7 @@ from calls.services.duplicates import call_link
 from calls.services.eido import call_eido_receive
 from calls.services.entry import call_create, call_number_next, call_update
 from calls.services.flags import call_premise_flags_read_record, call_premise_flags_release_record
+from calls.services.messages import message_send
 from calls.services.mutual_aid import (
     mutual_aid_accept,
     mutual_aid_cancel,
@@ -27,6 +28,6 @@ __all__ = [
     "call_dispatch_for_partner", "call_eido_receive", "call_link", "call_note_add", "call_number_next",
     "call_premise_flags_read_record", "call_premise_flags_release_record", "call_reopen", "call_share",
     "call_supplement_add", "call_unshare", "call_update", "callback_claim", "callback_outcome",
-    "callback_release", "checks_answered", "mutual_aid_accept", "mutual_aid_cancel",
+    "callback_release", "checks_answered", "message_send", "mutual_aid_accept", "mutual_aid_cancel",
     "mutual_aid_decline", "mutual_aid_request", "timers_check", "unit_emergency_raise",
 ]

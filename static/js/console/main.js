@@ -7,6 +7,7 @@ import { setupAlerts } from "./alerts.js";
 import { setupAli } from "./ali.js";
 import { get } from "./api.js";
 import { setupCallbacks } from "./callbacks.js";
+import { setupMessages } from "./messages.js";
 import { setupCommands } from "./commands.js";
 import { setupDetail } from "./detail.js";
 import { setupEntry } from "./entry.js";
@@ -86,8 +87,9 @@ async function boot() {
   const ali = setupAli({ store, entry, say });
   const me = document.querySelector(".console-top .who").textContent.trim();
   const callbacks = setupCallbacks({ store, say, me, onEmergency: ali.takeCall });
+  const messages = setupMessages({ store, say, detail });
   commands = setupCommands({ detail, entry, alerts, say, toggleHelp, currentYear, dispositions: () => refs.dispositions,
-    more: [...ali.commands, ...callbacks.commands] });
+    more: [...ali.commands, ...callbacks.commands, ...messages.commands] });
 
   function activateUnit(callsign) {
     const unit = store.units.get(callsign);
