@@ -24,6 +24,7 @@ from calls.models import (
     CallType,
     ChronologyEntry,
     Disposition,
+    Message,
     MutualAidRequest,
     Priority,
     ResponsePlan,
@@ -463,6 +464,23 @@ class ChronologyEntryAdmin(ReadOnlyAdmin):
             '<a href="{}">{}</a>', reverse("admin:calls_call_change", args=[entry.call_id]),
             entry.call.number,
         )
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    """Messages between the consoles and units, kept as sent: nobody edits or deletes one."""
+
+    list_display = ("sent_at", "sent_by", "from_unit", "to_kind", "to", "recipients", "call", "text")
+    list_filter = ("to_kind", "sent_at")
+    search_fields = ("to", "=from_unit__callsign", "call__number", "text")
+    search_help_text = "Callsign, beat or agency, call number, or words of the message"
+    date_hierarchy = "sent_at"
+    list_select_related = ("sent_by", "from_unit", "call")
+    show_full_result_count = False
+
+    @admin.display(description="reached")
+    def recipients(self, message: Message) -> str:
+        return " ".join(message.units)
 
 
 @admin.register(CallPremiseFlag)

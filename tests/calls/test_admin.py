@@ -27,6 +27,7 @@ from calls.models import (
     CallShare,
     CallType,
     ChronologyEntry,
+    Message,
     MutualAidRequest,
     Priority,
     WebhookCursor,
@@ -46,7 +47,7 @@ NEVER_ADDED_IN_THE_ADMIN = {
     Call, Assignment, ChronologyEntry, CallPremiseFlag, CallNumberCounter, UnitStatusChange, AgencyToken,
     Intersection, Event, EventCounter, PremiseFlagRead, Alert, CallShare, CallNoteReceived,
     MutualAidRequest, AliRecord, Callback,
-    WebhookDelivery, WebhookCursor, Inquiry,
+    WebhookDelivery, WebhookCursor, Inquiry, Message,
 }
 
 

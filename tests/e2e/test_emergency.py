@@ -77,7 +77,8 @@ def test_an_emergency_reaches_two_consoles_and_the_board_within_a_second_until_a
     board.locator('#safety-list [data-kind="emergency"] button', has_text="Acknowledge").click()
     for page in (a, b):
         expect(page.locator('#alert-list [data-kind="emergency"]')).to_have_count(0)
-    expect(board.locator("#safety-alerts")).to_be_hidden()
+    # (A demo unit's own status check may come due meanwhile: only the emergency has to go.)
+    expect(board.locator('#safety-list [data-kind="emergency"]')).to_have_count(0)
     quiet = {page: tones(page) for page in (a, b, board)}
     time.sleep(3)  # longer than the siren's interval
     assert {page: tones(page) for page in (a, b, board)} == quiet
