@@ -15,6 +15,7 @@ from calls.api.views import (
     PriorityViewSet,
     StatsTodayView,
 )
+from calls.api.views.terminal import TerminalViewSet
 from calls.webhooks.api.urls import urlpatterns as webhook_urls
 
 router = SimpleRouter()
@@ -27,6 +28,7 @@ router.register("mutual-aid", MutualAidViewSet, basename="mutual-aid")
 router.register("ali", AliViewSet, basename="ali")
 router.register("callbacks", CallbackViewSet, basename="callback")
 router.register("partners", PartnerViewSet, basename="partner")
+router.register("terminal", TerminalViewSet, basename="terminal")
 urlpatterns = [
     re_path(r"^calls/export\.csv$", CallExportView.as_view(), name="call-export"),
     *router.urls,

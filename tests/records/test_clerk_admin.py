@@ -101,7 +101,7 @@ MAY_SEE = {
     "premises.commonplacealias": EVERYONE_ON_STAFF, "premises.premiseflag": EVERYONE_ON_STAFF,
     "premises.premiseflagread": EVERYONE_ON_STAFF, "premises.alarmpermit": EVERYONE_ON_STAFF,
     "units.unit": EVERYONE_ON_STAFF, "units.unitstatuschange": EVERYONE_ON_STAFF,
-    "units.station": EVERYONE_ON_STAFF,
+    "units.station": EVERYONE_ON_STAFF, "units.shift": SUPERVISORS, "units.officer": SUPERVISORS,
     "calls.priority": EVERYONE_ON_STAFF, "calls.calltype": EVERYONE_ON_STAFF,
     "calls.disposition": EVERYONE_ON_STAFF, "calls.callnumbercounter": EVERYONE_ON_STAFF,
     "calls.call": EVERYONE_ON_STAFF, "calls.assignment": EVERYONE_ON_STAFF,
