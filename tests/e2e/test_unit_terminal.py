@@ -36,6 +36,8 @@ def test_a_dispatch_reaches_the_unit_terminal_within_a_second_with_the_premise_h
     assert site.first.api("POST", f"calls/{call['id']}/dispatch/", site.cpd, {"units": ["4A11"]})[0] == 200
     expect(phone.locator("#call-number")).to_have_text(call["number"], timeout=1_000)
     assert time.monotonic() - sent < 1.0
+    expect(phone.locator("#traffic-stop")).to_be_hidden()  # a unit on a call starts no other
+    expect(phone.locator("#message")).to_be_hidden()
     flags = phone.locator("#call-flags li")
     expect(flags.first).to_have_attribute("data-kind", "officer_safety")
     expect(flags.first).to_contain_text("OFFICER SAFETY")
@@ -96,6 +98,7 @@ def test_a_traffic_stop_started_on_the_terminal_raises_its_status_check_on_time(
     console = sign_in(browser_context(), site.first.url, "dispatcher1", "/console/")
     live(console)
     phone = terminal(site, browser_context, "officer3", "5A11")
+    expect(phone.locator("#traffic-stop-here")).to_be_hidden()
     phone.locator("#traffic-stop").tap()
     phone.locator("#traffic-stop-here").tap()
     started = time.monotonic()

@@ -76,7 +76,13 @@ function renderCall(call, unit) {
     class: u.callsign === unit.callsign ? "own" : "", dataset: { callsign: u.callsign },
   }, h("b", {}, u.callsign), " ", statusLabel(u.status))));
   setChildren($("chronology"), (call.chronology || []).map((e) => h("li", { dataset: { id: e.id } },
-    h("time", {}, clock(e.at)), " ", e.unit ? `${e.unit} ` : "", e.text || e.kind)));
+    h("time", {}, clock(e.at)), " ", chronologyText(e))));
+}
+
+// A line as the chronology says it, with the unit it is about when its text does not name it.
+function chronologyText(entry) {
+  const text = entry.text || entry.kind;
+  return entry.unit && !text.includes(entry.unit) ? `${entry.unit} ${text}` : text;
 }
 
 function renderHistory(data) {
