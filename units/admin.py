@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from cad.admin import ReadOnlyAdmin, SupervisorsOnly, timestamp, to_the_second
-from units.models import Officer, Shift, Station, Unit, UnitStatusChange
+from units.models import FieldAction, Officer, Shift, Station, Unit, UnitStatusChange
 from units.services import station_save, stations_delete, unit_add, unit_describe
 
 RECENT_STATUS_CHANGES = 10
@@ -137,6 +137,18 @@ class ShiftAdmin(SupervisorsOnly, ReadOnlyAdmin):
     search_help_text = "Unit callsign or username"
     date_hierarchy = "started_at"
     list_select_related = ("unit", "user", "started_by", "ended_by")
+
+
+@admin.register(FieldAction)
+class FieldActionAdmin(SupervisorsOnly, ReadOnlyAdmin):
+    """Changes unit terminals sent, perhaps after a dropped link: the device's time beside the
+    server's, and the answer a replay of the same client id gets."""
+
+    list_display = ("received_at", "device_at", "kind", "user", "status_code", "client_id")
+    list_filter = ("kind", "received_at")
+    search_fields = ("=client_id", "user__username")
+    date_hierarchy = "received_at"
+    list_select_related = ("user",)
 
 
 @admin.register(Officer)

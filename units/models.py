@@ -119,3 +119,23 @@ class Shift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.unit}"
+
+
+class FieldAction(models.Model):
+    """A change a unit terminal made, perhaps offline and sent later: applied once per client id
+    (a replay is answered as the first time, never applied again), with the device's time beside
+    the server's. The change itself is stamped with the server's time, as every other."""
+
+    client_id = models.UUIDField(unique=True, help_text="Chosen by the terminal when the change was made")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32)
+    device_at = models.DateTimeField(null=True, blank=True, help_text="When the device says it was made")
+    received_at = models.DateTimeField(help_text="When the server applied it")
+    status_code = models.PositiveSmallIntegerField()
+    answer = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.client_id}"

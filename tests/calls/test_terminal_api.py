@@ -9,7 +9,7 @@ from calls.models import Alert, Call, CallType, ChronologyEntry, StatusCheckRule
 from calls.services import call_create, call_dispatch, timers_check
 from records.models import AuditEntry
 from tests.conftest import client_for, token_client
-from units.models import Unit
+from units.models import FieldAction, Unit
 
 TERMINAL = "/api/v1/terminal/"
 
@@ -168,3 +168,41 @@ def test_signing_off_ends_the_shift(as_officer1):
 def test_the_terminal_page_is_for_officers(as_officer1, as_alice):
     assert as_officer1.get("/unit/").status_code == 200
     assert as_alice.get("/unit/").status_code == 403
+
+
+def test_a_status_sent_again_with_its_client_id_is_answered_the_same_and_applied_once(as_officer1, alice):
+    signed_on(as_officer1)
+    dispatched(alice)
+    change = {"status": "enroute", "client_id": "5f0c6f0e-8a51-4a53-9a7e-2f1f4f3c2a10",
+              "device_at": "2026-01-01T10:00:00+00:00"}
+    first = as_officer1.post(f"{TERMINAL}status/", change, format="json")
+    again = as_officer1.post(f"{TERMINAL}status/", change, format="json")
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    unit = Unit.objects.get(callsign="1A12")
+    assert unit.status_history.filter(to_status="enroute").count() == 1
+    action = FieldAction.objects.get(client_id=change["client_id"])
+    assert action.device_at.isoformat() == "2026-01-01T10:00:00+00:00"
+    assert action.received_at > action.device_at  # both kept; the change is stamped with the server's
+    assert unit.status_history.get(to_status="enroute").at == unit.status_since
+
+
+def test_a_note_sent_twice_with_its_client_id_is_in_the_chronology_once(as_officer1, alice):
+    signed_on(as_officer1)
+    call = dispatched(alice)
+    note = {"text": "plate ABC123", "client_id": "0d7b8a2e-1111-4c1e-9d0e-3f5b6a7c8d9e"}
+    first = as_officer1.post(f"{TERMINAL}notes/", note, format="json")
+    again = as_officer1.post(f"{TERMINAL}notes/", note, format="json")
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert ChronologyEntry.objects.filter(call=call, kind="note", text="plate ABC123").count() == 1
+
+
+def test_a_client_id_used_for_another_change_is_a_409(as_officer1, alice):
+    signed_on(as_officer1)
+    dispatched(alice)
+    client_id = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
+    as_officer1.post(f"{TERMINAL}status/", {"status": "enroute", "client_id": client_id}, format="json")
+    response = as_officer1.post(f"{TERMINAL}notes/", {"text": "x", "client_id": client_id}, format="json")
+    assert response.status_code == 409

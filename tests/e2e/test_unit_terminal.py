@@ -1,6 +1,7 @@
 """The unit terminal on an officer's phone: the dispatch reaches it, its taps reach the consoles,
 its traffic stop starts the officer-safety clock."""
 
+import re
 import time
 
 import pytest
@@ -15,6 +16,9 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True}
 def terminal(site, browser_context, username, callsign, url=None):
     """An officer's phone, signed in and signed on to `callsign`, live."""
     page = sign_in(browser_context(**PHONE), url or site.first.url, username, "/unit/")
+    expect(page.locator("#sign-on:visible, #terminal:visible")).to_have_count(1)
+    if page.locator("#terminal").is_visible():  # still on from an earlier test
+        page.locator("#sign-off").tap()
     page.locator(f'#unit-picks [data-callsign="{callsign}"]').tap()
     page.locator("#sign-on-button").tap()
     expect(page.locator("#unit-callsign")).to_have_text(callsign)
@@ -123,4 +127,37 @@ def test_an_officer_who_signs_off_is_back_at_signing_on(site, browser_context):
     phone.locator("#sign-off").tap()
     expect(phone.locator("#sign-on")).to_be_visible()
     expect(phone.locator("#unit-picks [data-callsign='5A12']")).to_be_visible()
+    assert phone.errors == [], phone.errors
+
+
+def test_with_the_link_cut_a_status_change_is_queued_then_applied_once_when_it_returns(site, browser_context):
+    phone = terminal(site, browser_context, "officer4", "6A11")
+    status, call = site.first.api("POST", "calls/", site.cpd, {
+        "call_type": "SUSP", "location": {"address": "320 MAIN ST"}})
+    assert status == 201, call
+    assert site.first.api("POST", f"calls/{call['id']}/dispatch/", site.cpd, {"units": ["6A11"]})[0] == 200
+    expect(phone.locator("#call-number")).to_have_text(call["number"])
+
+    cut = "**/api/v1/terminal/**"
+    phone.route(cut, lambda route: route.abort("internetdisconnected"))
+    phone.locator('#status-buttons [data-status="enroute"]').tap()
+    link = phone.locator("#link-status")
+    expect(link).to_have_attribute("data-state", "offline")
+    expect(link).to_contain_text("1 change waiting to be sent")
+    expect(link).to_contain_text(re.compile(r"Data as of \d\d:\d\d:\d\d \(\d+ s old\)"))
+    expect(phone.locator("#queued-list li")).to_have_count(1)
+    expect(phone.locator("#queued-list li")).to_contain_text("En route")
+    phone.wait_for_timeout(2_500)  # retried meanwhile, and still cut
+    _, units = site.first.api("GET", "units/", site.cpd)
+    assert next(u for u in units if u["callsign"] == "6A11")["status"] == "dispatched"
+
+    phone.unroute(cut)
+    expect(phone.locator("#queued")).to_be_hidden(timeout=5_000)
+    expect(phone.locator("#unit-status")).to_have_attribute("data-status", "enroute")
+    expect(link).to_have_attribute("data-state", "live")
+    phone.reload()  # the queue is kept by the browser: nothing is sent again
+    live(phone)
+    expect(phone.locator("#history li", has_text="En route")).to_have_count(1)
+    _, units = site.first.api("GET", "units/", site.cpd)
+    assert next(u for u in units if u["callsign"] == "6A11")["status"] == "enroute"
     assert phone.errors == [], phone.errors

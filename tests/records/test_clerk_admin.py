@@ -102,6 +102,7 @@ MAY_SEE = {
     "premises.premiseflagread": EVERYONE_ON_STAFF, "premises.alarmpermit": EVERYONE_ON_STAFF,
     "units.unit": EVERYONE_ON_STAFF, "units.unitstatuschange": EVERYONE_ON_STAFF,
     "units.station": EVERYONE_ON_STAFF, "units.shift": SUPERVISORS, "units.officer": SUPERVISORS,
+    "units.fieldaction": SUPERVISORS,
     "calls.priority": EVERYONE_ON_STAFF, "calls.calltype": EVERYONE_ON_STAFF,
     "calls.disposition": EVERYONE_ON_STAFF, "calls.callnumbercounter": EVERYONE_ON_STAFF,
     "calls.call": EVERYONE_ON_STAFF, "calls.assignment": EVERYONE_ON_STAFF,

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cad.fields import CoordinateField
+from cad.fields import CoordinateField, TimeField
 from cad.serializers import StrictInputSerializer
 from calls.api.serializers.calls import CallDetailSerializer
 from units.api.serializers import UnitSerializer
@@ -60,11 +60,21 @@ class SignOnInputSerializer(StrictInputSerializer):
     unit = serializers.CharField(max_length=16, help_text="The unit's callsign, e.g. 1A12")
 
 
-class TerminalStatusInputSerializer(StrictInputSerializer):
+class OfflineFields(StrictInputSerializer):
+    """A change the terminal may have queued while offline: its client id makes it applied once."""
+
+    client_id = serializers.UUIDField(
+        required=False, help_text="Chosen by the terminal; the same id sent again is answered as the "
+                                  "first time and not applied twice")
+    device_at = TimeField(required=False, help_text="When it was made, by the device's clock (kept beside "
+                                                    "the server's; the change is stamped with the server's)")
+
+
+class TerminalStatusInputSerializer(OfflineFields):
     status = serializers.ChoiceField(choices=UnitStatus.choices)
 
 
-class TerminalNoteInputSerializer(StrictInputSerializer):
+class TerminalNoteInputSerializer(OfflineFields):
     text = serializers.CharField(max_length=20000)
 
 

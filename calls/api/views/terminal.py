@@ -22,6 +22,7 @@ from calls.selectors.terminal import terminal_read
 from units.models import Shift, Unit
 from units.selectors import shift_open
 from units.services import unit_sign_off, unit_sign_on, unit_status_set
+from units.services.field_actions import field_action_once
 
 CONFLICT = OpenApiResponse(description='{"detail": …}: the reason it cannot be done as things stand')
 FORBIDDEN = OpenApiResponse(description='{"detail": …}: not an officer, or not signed on to a unit')
@@ -85,25 +86,44 @@ class TerminalViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["post"])
     def status(self, request):
         """My unit's status (en route, on scene, transporting, at hospital, available, …): only a
-        change its current status allows; 409 with the reason otherwise."""
+        change its current status allows; 409 with the reason otherwise. With a `client_id`, applied
+        once: the same id again is answered as the first time."""
         shift = self._shift()
         data = _valid(TerminalStatusInputSerializer, request)
-        unit_status_set(unit=shift.unit, status=data["status"], by=request.user)
-        return self._terminal(shift)
+
+        def apply() -> tuple[int, dict]:
+            unit_status_set(unit=shift.unit, status=data["status"], by=request.user)
+            response = self._terminal(shift)
+            return response.status_code, response.data
+
+        return self._once("status", data, apply)
 
     @extend_schema(request=TerminalNoteInputSerializer,
                    responses={201: ChronologyEntrySerializer, 403: FORBIDDEN, 409: CONFLICT})
     @action(detail=False, methods=["post"])
     def notes(self, request):
-        """A note on the call my unit works, in its chronology (marked with the unit)."""
+        """A note on the call my unit works, in its chronology (marked with the unit). With a
+        `client_id`, applied once, as a status."""
         shift = self._shift()
         data = _valid(TerminalNoteInputSerializer, request)
         unit = Unit.objects.get(pk=shift.unit_id)
         call = Call.objects.filter(pk=unit.current_call_id).first() if unit.current_call_id else None
         if call is None:
             raise Invalid({"text": [f"{unit.callsign} is not on a call: a note goes on the unit's call."]})
-        entry = services.call_note_add(call=call, by=request.user, text=data["text"], unit=unit)
-        return Response(ChronologyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+        def apply() -> tuple[int, dict]:
+            entry = services.call_note_add(call=call, by=request.user, text=data["text"], unit=unit)
+            return status.HTTP_201_CREATED, ChronologyEntrySerializer(entry).data
+
+        return self._once("note", data, apply)
+
+    def _once(self, kind: str, data: dict, apply) -> Response:
+        if "client_id" not in data:
+            code, answer = apply()
+            return Response(answer, status=code)
+        (code, answer), replayed = field_action_once(client_id=data["client_id"], user=self.request.user,
+                                                     kind=kind, device_at=data.get("device_at"), apply=apply)
+        return Response(answer, status=code, headers={"Idempotent-Replayed": "true"} if replayed else None)
 
     @extend_schema(request=TrafficStopInputSerializer,
                    responses={201: TerminalSerializer, 403: FORBIDDEN, 409: CONFLICT})

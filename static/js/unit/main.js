@@ -2,8 +2,11 @@
 
 import { get, post } from "../console/api.js";
 import { LiveStream } from "../stream.js";
+import { OfflineQueue } from "./queue.js";
 import { Terminal } from "./terminal.js";
-import { renderAlerts, renderLink, renderSignOn, renderTerminal, showMessage, statusLabel } from "./view.js";
+import {
+  renderAlerts, renderLink, renderQueue, renderSignOn, renderTerminal, showMessage, statusLabel,
+} from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 const terminal = new Terminal();
@@ -12,6 +15,10 @@ let chosen = null;
 let lastLive = null;
 let alerts = [];
 let reading = null;
+let linkState = "connecting";
+let unreachable = false; // the last request could not reach the server
+const queue = new OfflineQueue();
+const RETRY_MS = 2_000;
 
 function render() {
   if (!terminal.signedOn) {
@@ -20,6 +27,20 @@ function render() {
   }
   renderTerminal(terminal, setStatus);
   renderAlerts(alerts);
+  renderQueue(queue.items);
+}
+
+function showLink() {
+  const state = unreachable ? "offline" : linkState;
+  if (state === "live") lastLive = null;
+  else if (!lastLive) lastLive = terminal.loadedAt || new Date();
+  renderLink(state, lastLive, queue.length);
+}
+
+function reachable(ok) {
+  if (unreachable === !ok) return;
+  unreachable = !ok;
+  showLink();
 }
 
 // Read the terminal again (after a snapshot, or an event that moved this unit); one at a time.
@@ -28,9 +49,12 @@ async function reload() {
   reading = (async () => {
     try {
       terminal.load(await get("terminal/"));
+      terminal.loadedAt = new Date();
+      reachable(true);
       render();
       follow();
     } catch (err) {
+      if (!err.status) reachable(false);
       showMessage(err.message, "error");
     } finally {
       reading = null;
@@ -52,8 +76,31 @@ async function act(what, request) {
   }
 }
 
+// A status or a note: sent now, or kept to send when the link returns (after any kept before it).
+async function change(label, path, body) {
+  queue.add(label, path, body);
+  renderQueue(queue.items);
+  await sendQueued();
+}
+
+async function sendQueued() {
+  if (!queue.length) return;
+  const sent = await queue.flush(
+    (path, body) => post(path, body),
+    (item, err) => showMessage(`${item.label}: ${err.message}`, "error"),
+  );
+  reachable(sent);
+  renderQueue(queue.items);
+  if (sent) {
+    showMessage("");
+    await reload();
+  } else {
+    showMessage("Offline: the change is kept on this device and sent when the link returns.", "error");
+  }
+}
+
 function setStatus(status) {
-  act(statusLabel(status), () => post("terminal/status/", { status }));
+  change(statusLabel(status), "terminal/status/", { status });
 }
 
 function follow() {
@@ -75,15 +122,15 @@ function follow() {
         else render();
       },
       onState: (state) => {
-        if (state === "live") lastLive = null;
-        else if (!lastLive) lastLive = new Date();
+        linkState = state;
+        if (state === "live") sendQueued();
         if (stream?.closeCode === 4409 && state !== "live") {
           // Signed off elsewhere: back to signing on.
           stream.stop();
           stream = null;
           reload();
         }
-        renderLink(state, lastLive);
+        showLink();
       },
     });
     window.cadStream = stream;
@@ -91,7 +138,8 @@ function follow() {
   } else if (!terminal.signedOn && stream) {
     stream.stop();
     stream = null;
-    renderLink("offline", null);
+    linkState = "offline";
+    showLink();
   }
 }
 
@@ -103,10 +151,8 @@ $("note-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const text = $("note-text").value.trim();
   if (!text) return;
-  act("Adding the note", async () => {
-    await post("terminal/notes/", { text });
-    $("note-text").value = "";
-  });
+  $("note-text").value = "";
+  change("Note", "terminal/notes/", { text });
 });
 $("traffic-stop").addEventListener("click", () => {
   $("traffic-stop-confirm").hidden = false;
@@ -125,5 +171,10 @@ $("traffic-stop-at").addEventListener("click", () => {
 });
 
 window.cadTerminal = terminal;
-renderLink("connecting", null);
-reload();
+window.addEventListener("online", () => sendQueued());
+setInterval(() => {
+  if (queue.length) sendQueued();
+  if (unreachable || linkState !== "live") showLink(); // how old the data is, every second
+}, RETRY_MS / 2);
+showLink();
+reload().then(() => sendQueued());

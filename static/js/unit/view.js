@@ -100,14 +100,28 @@ export function renderAlerts(alerts) {
 const LINK_TEXT = {
   live: "Live",
   connecting: "Connecting…",
-  offline: "DISCONNECTED: not receiving updates. Reconnecting…",
+  offline: "OFFLINE: not receiving updates.",
 };
 
-export function renderLink(state, lastLive) {
+function age(since, now = new Date()) {
+  const seconds = Math.max(0, Math.round((now - since) / 1000));
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}
+
+export function renderLink(state, lastLive, waiting = 0) {
   const el = $("link-status");
   el.dataset.state = state;
   let text = LINK_TEXT[state] || state;
-  if (state !== "live" && lastLive) text += ` Data as of ${clock(lastLive.toISOString())}.`;
+  if (state !== "live" && lastLive) text += ` Data as of ${clock(lastLive.toISOString())} (${age(lastLive)} old).`;
+  if (waiting) text += ` ${waiting} change${waiting === 1 ? "" : "s"} waiting to be sent.`;
   setText(el, text);
   document.body.classList.toggle("stale", state !== "live");
+}
+
+// The changes kept on this device until the link returns, each with the device's time.
+export function renderQueue(items) {
+  const el = $("queued");
+  el.hidden = !items.length;
+  setChildren($("queued-list"), items.map((item) => h("li", {},
+    h("time", {}, clock(item.body.device_at)), " ", item.label, item.body.text ? `: ${item.body.text}` : "")));
 }
