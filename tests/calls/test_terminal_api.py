@@ -206,3 +206,11 @@ def test_a_client_id_used_for_another_change_is_a_409(as_officer1, alice):
     as_officer1.post(f"{TERMINAL}status/", {"status": "enroute", "client_id": client_id}, format="json")
     response = as_officer1.post(f"{TERMINAL}notes/", {"text": "x", "client_id": client_id}, format="json")
     assert response.status_code == 409
+
+
+def test_an_officer_lands_on_the_unit_terminal_when_signing_in(db, client):
+    person = officer(1)
+    person.set_password("terminal-test-password")
+    person.save()
+    response = client.post("/accounts/login/", {"username": "officer1", "password": "terminal-test-password"})
+    assert response.status_code == 302 and response["Location"] == "/unit/"

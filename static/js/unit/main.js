@@ -17,7 +17,9 @@ let alerts = [];
 let reading = null;
 let linkState = "connecting";
 let unreachable = false; // the last request could not reach the server
-const queue = new OfflineQueue();
+// Kept per person: another officer signing in on this device never sends someone else's changes.
+const queue = new OfflineQueue(window.localStorage,
+  `cad.unit.queue.${document.querySelector("[data-user]").dataset.user}`);
 const RETRY_MS = 2_000;
 
 function render() {
