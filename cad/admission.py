@@ -7,6 +7,7 @@ is looked at again at its heartbeat (signed out, 30 idle minutes, a token revoke
 away). The handshake itself never waits on the database.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -17,12 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from cad import roles
+from cad import roles, stream
 from cad.audit import AuditAction, Outcome, audit_record
 from cad.authentication import tokens_from_keys
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_SIGNED_ON = 4409  # an officer with no open shift: the terminal asks them to sign on
 STREAM_PATH = "/ws/console/"
 
 
@@ -41,11 +43,31 @@ class Credentials:
 @dataclass(frozen=True)
 class Admission:
     """`refusal` (a close code), or the account and what it may see: `audience` None for the
-    center's staff (everything), an agency code for an agency's program (what was shared with it)."""
+    center's staff (everything), an agency code for an agency's program (what was shared with it),
+    "unit:<callsign>" for an officer's terminal (the unit of the open shift; `call_id`, the call
+    that unit works as the database said)."""
 
     refusal: int | None = None
     user: AbstractBaseUser | None = None
     audience: str | None = None
+    call_id: int | None = None
+
+
+# user ids → {user id: (callsign, the call it works or None)} of those with an open shift: the
+# units app's roster, registered in its AppConfig.ready() (cad sits below units).
+ShiftsRead = Callable[[set[int]], dict[int, tuple[str, int | None]]]
+
+
+def _no_shifts(user_ids: set[int]) -> dict[int, tuple[str, int | None]]:
+    return {}
+
+
+_shifts_read: ShiftsRead = _no_shifts
+
+
+def shifts_register(read: ShiftsRead) -> None:
+    global _shifts_read
+    _shifts_read = read
 
 
 REFUSED = Admission(refusal=CLOSE_UNAUTHENTICATED)
@@ -60,6 +82,8 @@ def admit(batch: list[Credentials], *, audit_refusals: bool = False) -> list[Adm
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=wanted, is_active=True)
              .select_related("service_agency")}
     roles.roles_load(list(users.values()))
+    officers = {u.pk for u in users.values() if roles.is_officer(u)}
+    shifts = _shifts_read(officers) if officers else {}
 
     admissions = []
     for credentials in batch:
@@ -72,7 +96,7 @@ def admit(batch: list[Credentials], *, audit_refusals: bool = False) -> list[Adm
             user = users.get(user_id)
             if user is not None and not constant_time_compare(session_hash, user.get_session_auth_hash()):
                 user = None  # the password changed since: that session is over
-        admissions.append(_admission(user))
+        admissions.append(_admission(user, shifts))
     if audit_refusals:
         _refusals_audit(batch, admissions)
     return admissions
@@ -81,6 +105,7 @@ def admit(batch: list[Credentials], *, audit_refusals: bool = False) -> list[Adm
 REFUSAL_REASONS = {
     CLOSE_UNAUTHENTICATED: "no valid credentials: not signed in, or a token unknown, revoked or malformed",
     CLOSE_FORBIDDEN: "this account's role may not follow the live stream",
+    CLOSE_NOT_SIGNED_ON: "an officer follows the stream for the unit signed on to: not signed on to a unit",
 }
 
 
@@ -96,9 +121,14 @@ def _refusals_audit(batch: list[Credentials], admissions: list[Admission]) -> No
                                  "reason": REFUSAL_REASONS[answer.refusal]})
 
 
-def _admission(user: AbstractBaseUser | None) -> Admission:
+def _admission(user: AbstractBaseUser | None, shifts: dict[int, tuple[str, int | None]]) -> Admission:
     if user is None:
         return REFUSED
+    if roles.is_officer(user):
+        if user.pk not in shifts:
+            return Admission(refusal=CLOSE_NOT_SIGNED_ON, user=user)
+        callsign, call_id = shifts[user.pk]
+        return Admission(user=user, audience=stream.unit_audience(callsign), call_id=call_id)
     agency = roles.scoped_agency(user)
     if agency is not None:
         return Admission(user=user, audience=agency.code)

@@ -62,6 +62,8 @@ class AuditAction(StrEnum):
     UNIT_CHANGE = "unit.change"
     UNIT_STATUS = "unit.status"
     UNIT_CHECK = "unit.check"
+    UNIT_SIGN_ON = "unit.sign_on"
+    UNIT_SIGN_OFF = "unit.sign_off"
     STATION_SAVE = "station.save"
     STATION_DELETE = "station.delete"
     FLAG_CREATE = "flag.create"

@@ -67,6 +67,7 @@ ADMIN_PERMISSIONS = {
                        "delete_accessattempt"],  # unlock an account locked by failed sign-ins
     roles.DISPATCHER: [],
     roles.PARTNER: [],
+    roles.OFFICER: [],
 }
 ADMIN_APPS = ["cad", "premises", "units", "calls", "records", "axes"]
 
@@ -75,6 +76,8 @@ DEMO_USERS = [
     ("dispatcher2", roles.DISPATCHER, False, False),
     ("supervisor1", roles.SUPERVISOR, True, False),
     ("clerk1", roles.RECORDS_CLERK, True, False),
+    # Field officers of the police department (units/demo.py puts them on its roster).
+    *[(f"officer{n}", roles.OFFICER, False, False) for n in range(1, 5)],
     ("admin", None, True, True),
 ]
 

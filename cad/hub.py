@@ -67,6 +67,11 @@ class Entry:
         return cls(announcement["seq"], text, announcement.get("call_id"),
                    announcement.get("agency_code") or "", announcement["event"], announcement["data"])
 
+    def announcement(self) -> dict:
+        """The event as Event.announcement() gives it, for the apps' rules."""
+        return {"call_id": self.call_id, "agency_code": self.agency_code, "event": self.event,
+                "data": self.data}
+
     def text_for(self, audience: str | None) -> str:
         """What a console of `audience` is sent (decided beforehand for an agency)."""
         if audience is None:
@@ -153,6 +158,7 @@ class StreamHub:
         self.building: dict[str | None, asyncio.Task] = {}
         self.waiting: list[tuple[admission.Credentials, asyncio.Future]] = []
         self.admitting: asyncio.Task | None = None
+        self.unit_calls = stream.UnitCalls()  # which call each unit works, for unit terminals
         self.layer = get_channel_layer()
         self.channel: str | None = None
         self.subscribed: tuple[int, float] | None = None  # (the layer's outages, when) at the last join
@@ -270,6 +276,7 @@ class StreamHub:
         self.entries[entry.seq] = entry
         self.entries.pop(entry.seq - WINDOW, None)
         self.seq = entry.seq
+        self.unit_calls.follow(entry.announcement())
         consumers = list(self.consumers)
         for consumer in consumers:
             if consumer.audience is None and not consumer.offer_now(entry):
@@ -282,11 +289,17 @@ class StreamHub:
                     await consumer.offer(entry)
 
     async def decide(self, entry: Entry, agencies: set[str]) -> None:
-        """Whether each of `agencies` may see `entry`, and what of it, once per event and agency."""
+        """Whether each of `agencies` (and unit terminals) may see `entry`, and what of it, once per
+        event and audience. A unit terminal's is decided here, from the event and the calls the
+        units work (no query, no thread); an agency's in a thread, where its rules may ask the
+        database."""
         undecided = agencies - entry.shared.keys()
+        units = {a for a in undecided if stream.unit_of(a) is not None}
+        if units:
+            entry.shared.update(unit_verdicts(entry, units, self.unit_calls))
+            undecided -= units
         if undecided:
-            announcement = {"call_id": entry.call_id, "agency_code": entry.agency_code,
-                            "event": entry.event, "data": entry.data}
+            announcement = entry.announcement()
             shared, texts = await database_sync_to_async(lambda: verdicts(entry, announcement, undecided))()
             entry.texts.update(texts)
             entry.shared.update(shared)
@@ -323,7 +336,7 @@ class StreamHub:
 
     async def _build(self, user, audience: str | None) -> Snapshot:
         try:
-            built = await database_sync_to_async(snapshot_for)(user)
+            built = await database_sync_to_async(snapshot_for)(user, audience)
             self.snapshots[audience] = built
             return built
         finally:
@@ -349,6 +362,9 @@ class StreamHub:
                     waiting.set_exception(error)
                 continue
             for (_, waiting), answer in zip(batch, answers, strict=True):
+                callsign = stream.unit_of(answer.audience)
+                if callsign is not None:
+                    self.unit_calls.seed(callsign, answer.call_id)
                 waiting.set_result(answer)
 
     async def _heartbeat(self) -> None:
@@ -388,6 +404,13 @@ def verdicts(entry: Entry, announcement: dict, agencies: set[str]) -> tuple[dict
     return shared, texts
 
 
+def unit_verdicts(entry: Entry, audiences: set[str], unit_calls: stream.UnitCalls) -> dict[str, bool]:
+    """For each unit terminal's audience: may it see the event. From the event and the calls the
+    units work, as the hub learnt them from earlier events: no query, whatever their number."""
+    announcement = entry.announcement()
+    return {audience: unit_calls.sees(announcement, stream.unit_of(audience)) for audience in audiences}
+
+
 def _layer_away(said: str, error: Exception) -> None:
     """Redis away is an outage the stream rides out, not a fault of its own: one line with the
     reason (the traceback only at DEBUG), not forty for each second it lasts."""
@@ -418,16 +441,18 @@ def announcements_between(since: int, until: int) -> list[dict] | None:
     return rows if len(rows) == until - since else None
 
 
-def snapshot_for(user) -> Snapshot:
+def snapshot_for(user, audience: str | None = None) -> Snapshot:
     """Everything the apps put in a snapshot (every call not yet closed, every unit, every open
-    alert), as `user` may see it, with the seq it reflects, encoded."""
+    alert), as `user` may see it, with the seq it reflects, encoded; a unit terminal's is its own
+    (its unit, its call and the units on it)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # One view of the database for the seq and the rows, so they agree exactly.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         seq = events.latest_seq()
-        data = stream.snapshot(user)
+        callsign = stream.unit_of(audience)
+        data = stream.unit_snapshot(callsign) if callsign is not None else stream.snapshot(user)
     return Snapshot(seq, f'{{"event": "snapshot", "seq": {seq}, "now": "', f'", "data": {json.dumps(data)}}}')
 
 

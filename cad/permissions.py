@@ -93,3 +93,12 @@ class IsAnyCenterStaffOrPartner(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return roles.scoped_agency(request.user) is not None or roles.is_center_staff(request.user)
+
+
+class IsOfficer(BasePermission):
+    """Field officers at the unit terminal (they act only for the unit they are signed on to)."""
+
+    message = "The unit terminal is for field officers."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.is_officer(request.user)

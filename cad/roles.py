@@ -8,10 +8,11 @@ DISPATCHER = "dispatcher"
 SUPERVISOR = "supervisor"
 RECORDS_CLERK = "records_clerk"
 PARTNER = "partner"  # an agency's program: its own units, and the calls they were sent to
+OFFICER = "officer"  # a person in the field: the unit terminal, for the unit signed on to; never center staff
 
 CENTER_ROLES = frozenset({DISPATCHER, SUPERVISOR, RECORDS_CLERK})
 DISPATCH_ROLES = frozenset({DISPATCHER, SUPERVISOR})
-ALL_ROLES = (DISPATCHER, SUPERVISOR, RECORDS_CLERK, PARTNER)
+ALL_ROLES = (DISPATCHER, SUPERVISOR, RECORDS_CLERK, PARTNER, OFFICER)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -98,3 +99,9 @@ def may_read_reports(user: User) -> bool:
     if not user or not user.is_authenticated or service_agency(user) is not None:
         return False
     return bool(user.is_superuser or roles_of(user) & {SUPERVISOR, RECORDS_CLERK})
+
+
+def is_officer(user: User) -> bool:
+    """A field officer: uses the unit terminal for the unit signed on to, and nothing of the center's."""
+    return bool(user and user.is_authenticated and service_agency(user) is None
+                and OFFICER in roles_of(user) and not roles_of(user) & CENTER_ROLES)

@@ -61,3 +61,73 @@ def seen_by(announcement: dict, agency_code: str) -> dict | None:
     registered a view for it, or None when they read it whole."""
     view = _views.get(announcement.get("event", ""))
     return view(announcement["data"], agency_code) if view is not None else None
+
+
+# A unit terminal's audience is "unit:<callsign>". What it may see is decided from the event alone
+# and what the hub learnt from earlier events (which call each unit works: `UnitCalls`), never by
+# a query: a thousand terminals cost a thousand checks in Python per event.
+UNIT_AUDIENCE_PREFIX = "unit:"
+
+UnitRule = Callable[[dict, str, int | None], bool]
+UnitMove = Callable[[dict], tuple[str, int | None] | None]
+UnitSnapshotPart = Callable[[str], list[dict]]
+
+_unit_rules: list[UnitRule] = []
+_unit_moves: list[UnitMove] = []
+_unit_parts: dict[str, UnitSnapshotPart] = {}
+
+
+def unit_audience(callsign: str) -> str:
+    return f"{UNIT_AUDIENCE_PREFIX}{callsign}"
+
+
+def unit_of(audience: str | None) -> str | None:
+    """The callsign of a unit terminal's audience, or None for the center's staff or an agency."""
+    if audience is not None and audience.startswith(UNIT_AUDIENCE_PREFIX):
+        return audience[len(UNIT_AUDIENCE_PREFIX):]
+    return None
+
+
+def unit_rule(rule: UnitRule) -> None:
+    """`rule(announcement, callsign, call_id)`: may the terminal of `callsign`, working `call_id`
+    (or None), see the event. Any rule saying yes lets it."""
+    if rule not in _unit_rules:
+        _unit_rules.append(rule)
+
+
+def unit_move(read: UnitMove) -> None:
+    """`read(announcement)`: (callsign, the call it works now or None) when the event says where a
+    unit is, else None."""
+    if read not in _unit_moves:
+        _unit_moves.append(read)
+
+
+def unit_snapshot_part(name: str, read: UnitSnapshotPart) -> None:
+    """`read(callsign)`: what a unit terminal's snapshot holds of `name`, in that app's event shapes."""
+    _unit_parts[name] = read
+
+
+def unit_snapshot(callsign: str) -> dict[str, list[dict]]:
+    return {name: read(callsign) for name, read in _unit_parts.items()}
+
+
+class UnitCalls:
+    """Which call each unit works, kept from the unit events as they pass (and seeded by the
+    admission of a terminal, which read it with the other sockets opening)."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, int | None] = {}
+
+    def follow(self, announcement: dict) -> None:
+        for read in _unit_moves:
+            moved = read(announcement)
+            if moved is not None:
+                self.calls[moved[0]] = moved[1]
+
+    def seed(self, callsign: str, call_id: int | None) -> None:
+        """What the database said at admission, unless the events already told (they are newer)."""
+        self.calls.setdefault(callsign, call_id)
+
+    def sees(self, announcement: dict, callsign: str) -> bool:
+        call_id = self.calls.get(callsign)
+        return any(rule(announcement, callsign, call_id) for rule in _unit_rules)

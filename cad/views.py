@@ -39,6 +39,8 @@ class SignInView(LoginView):
         wanted = self.get_redirect_url()
         if wanted and wanted != home:
             return wanted
+        if roles.is_officer(self.request.user):
+            return resolve_url("unit-terminal")
         return resolve_url(settings.LOGIN_REDIRECT_URL) if roles.can_dispatch(self.request.user) else home
 
 

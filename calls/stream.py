@@ -7,11 +7,13 @@ no rule here: that agency sees it before it may see the call."""
 from django.contrib.auth.models import AbstractBaseUser
 
 from cad import stream
+from cad.events import EventName
 from calls.api.serializers import AlertSerializer, CallSerializer
 from calls.api.serializers.ali import AliRecordSerializer, CallbackSerializer
 from calls.api.serializers.mutual_aid import MutualAidRequestSerializer
 from calls.api.serializers.shares import shares_context
-from calls.events import CALL_EVENTS, call_seen_by
+from calls.events import CALL_EVENTS, call_seen_by, call_shape
+from calls.models import Alert, Call
 from calls.selectors import (
     active_calls_visible_to,
     ali_records_recent,
@@ -20,6 +22,7 @@ from calls.selectors import (
     open_alerts_visible_to,
 )
 from calls.selectors.mutual_aid import mutual_aid_open_visible_to
+from units.models import Unit
 
 
 def calls_snapshot(user: AbstractBaseUser) -> list[dict]:
@@ -42,6 +45,36 @@ def callbacks_snapshot(user: AbstractBaseUser) -> list[dict]:
     return CallbackSerializer(callbacks_waiting_visible_to(user), many=True).data
 
 
+UNIT_CALL_EVENTS = frozenset({*CALL_EVENTS, EventName.CALL_NOTE})
+ALERT_EVENTS = frozenset({EventName.ALERT_RAISED, EventName.ALERT_ESCALATED, EventName.ALERT_ACKNOWLEDGED})
+
+
+def unit_sees_call(announcement: dict, callsign: str, call_id: int | None) -> bool:
+    """A unit terminal sees the events of the call its unit works (a call event names the call's
+    units; a note names only the call), and the alerts about its unit."""
+    event, data = announcement.get("event"), announcement.get("data") or {}
+    if event in UNIT_CALL_EVENTS:
+        if call_id is not None and announcement.get("call_id") == call_id:
+            return True
+        return any(u.get("callsign") == callsign for u in data.get("units") or ())
+    if event in ALERT_EVENTS:
+        return data.get("unit") == callsign
+    return False
+
+
+def unit_terminal_calls(callsign: str) -> list[dict]:
+    """The call the terminal's unit works, if any."""
+    call_id = Unit.objects.filter(callsign=callsign).values_list("current_call_id", flat=True).first()
+    call = Call.objects.filter(pk=call_id).first() if call_id else None
+    return [call_shape(call)] if call is not None else []
+
+
+def unit_terminal_alerts(callsign: str) -> list[dict]:
+    alerts = Alert.objects.filter(unit__callsign=callsign, acknowledged_at__isnull=True) \
+        .select_related("call", "unit", "acknowledged_by")
+    return AlertSerializer(alerts, many=True).data
+
+
 def register() -> None:
     stream.snapshot_part("calls", calls_snapshot)
     stream.snapshot_part("alerts", alerts_snapshot)
@@ -49,5 +82,8 @@ def register() -> None:
     stream.snapshot_part("ali", ali_snapshot)
     stream.snapshot_part("callbacks", callbacks_snapshot)
     stream.call_audience(call_shared_with)
+    stream.unit_snapshot_part("calls", unit_terminal_calls)
+    stream.unit_snapshot_part("alerts", unit_terminal_alerts)
+    stream.unit_rule(unit_sees_call)
     for event in CALL_EVENTS:
         stream.event_view(event, call_seen_by)

@@ -1,4 +1,5 @@
-"""The dispatcher's console and the supervisors' board: the pages; everything on them is live."""
+"""The dispatcher's console, the supervisors' board and the unit terminal: the pages; everything on
+them is live."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -38,3 +39,11 @@ def board(request: HttpRequest) -> HttpResponse:
     if not roles.is_center_staff(request.user) or roles.scoped_agency(request.user) is not None:
         raise PermissionDenied("The status board is for the center's staff.")
     return render(request, "board.html", {"stream_path": STREAM_PATH, "unit_statuses": unit_statuses()})
+
+
+@login_required
+def unit_terminal(request: HttpRequest) -> HttpResponse:
+    """The unit terminal, for a field officer on a car's tablet or a phone; live."""
+    if not roles.is_officer(request.user):
+        raise PermissionDenied("The unit terminal is for field officers.")
+    return render(request, "unit.html", {"stream_path": STREAM_PATH, "unit_statuses": unit_statuses()})

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from cad.admin import ReadOnlyAdmin, timestamp, to_the_second
-from units.models import Station, Unit, UnitStatusChange
+from cad.admin import ReadOnlyAdmin, SupervisorsOnly, timestamp, to_the_second
+from units.models import FieldAction, Officer, Shift, Station, Unit, UnitStatusChange
 from units.services import station_save, stations_delete, unit_add, unit_describe
 
 RECENT_STATUS_CHANGES = 10
@@ -118,6 +118,47 @@ class UnitStatusChangeAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     list_select_related = ("unit", "by")
     show_full_result_count = False
+
+
+started_at = to_the_second("started_at", "signed on")
+ended_at = to_the_second("ended_at", "signed off")
+
+
+@admin.register(Shift)
+class ShiftAdmin(SupervisorsOnly, ReadOnlyAdmin):
+    """The roster's history: who was signed on to which unit, when (signing on and off are the unit
+    terminal's; nothing here changes it)."""
+
+    list_display = ("unit", "user", started_at, ended_at, "started_by", "ended_by")
+    fields = ("unit", "user", started_at, "started_by", ended_at, "ended_by")
+    readonly_fields = (started_at, ended_at)
+    list_filter = ("unit__agency", "started_at", ("ended_at", admin.EmptyFieldListFilter))
+    search_fields = ("=unit__callsign", "user__username")
+    search_help_text = "Unit callsign or username"
+    date_hierarchy = "started_at"
+    list_select_related = ("unit", "user", "started_by", "ended_by")
+
+
+@admin.register(FieldAction)
+class FieldActionAdmin(SupervisorsOnly, ReadOnlyAdmin):
+    """Changes unit terminals sent, perhaps after a dropped link: the device's time beside the
+    server's, and the answer a replay of the same client id gets."""
+
+    list_display = ("received_at", "device_at", "kind", "user", "status_code", "client_id")
+    list_filter = ("kind", "received_at")
+    search_fields = ("=client_id", "user__username")
+    date_hierarchy = "received_at"
+    list_select_related = ("user",)
+
+
+@admin.register(Officer)
+class OfficerAdmin(SupervisorsOnly, admin.ModelAdmin):
+    """Who may sign on to which agency's units at the unit terminal."""
+
+    list_display = ("user", "agency")
+    list_filter = ("agency",)
+    search_fields = ("user__username",)
+    list_select_related = ("user", "agency")
 
 
 @admin.register(Station)

@@ -1,12 +1,13 @@
 """The demo city's units: 36 across the city's departments and its partners."""
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cad.models import Agency, Discipline
 from premises.demo import beat_centre, grid_point
 from premises.models import Beat
 from units.choices import UnitType
-from units.models import Station, Unit
+from units.models import Officer, Station, Unit
 
 T = UnitType
 # (name, agency, grid point (avenue index, street index)): inside the city, or beyond its edge
@@ -92,3 +93,17 @@ def seed_units() -> int:
                              "last_lat": lat, "last_lon": lon, "location_at": now},
         )
     return Unit.objects.count()
+
+
+DEMO_OFFICERS = [(f"officer{n}", "CPD") for n in range(1, 5)]
+
+
+def seed_officers() -> int:
+    """The demo officers on their agency's roster (the accounts are made with the other demo users)."""
+    names = [username for username, _ in DEMO_OFFICERS]
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
+    for username, agency in DEMO_OFFICERS:
+        if username in users:
+            Officer.objects.get_or_create(user=users[username],
+                                          defaults={"agency": Agency.objects.get(code=agency)})
+    return len(users)

@@ -81,3 +81,61 @@ class UnitStatusChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.from_status} → {self.to_status}"
+
+
+class Officer(models.Model):
+    """A person in the field who may sign on to the units of one agency (the unit terminal)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officers")
+
+    class Meta:
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.agency.code})"
+
+
+class Shift(models.Model):
+    """The roster: who is signed on to which unit, from when to when. Kept as history: ending a
+    shift stamps it, and a second sign-on starts a new row. One open shift per person."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="shifts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shifts")
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(ended_at__isnull=True),
+                                    name="one_open_shift_per_person"),
+        ]
+        indexes = [models.Index(fields=["unit", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.unit}"
+
+
+class FieldAction(models.Model):
+    """A change a unit terminal made, perhaps offline and sent later: applied once per client id
+    (a replay is answered as the first time, never applied again), with the device's time beside
+    the server's. The change itself is stamped with the server's time, as every other."""
+
+    client_id = models.UUIDField(unique=True, help_text="Chosen by the terminal when the change was made")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32)
+    device_at = models.DateTimeField(null=True, blank=True, help_text="When the device says it was made")
+    received_at = models.DateTimeField(help_text="When the server applied it")
+    status_code = models.PositiveSmallIntegerField()
+    answer = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.client_id}"

@@ -16,6 +16,7 @@ from calls.api.views import (
     StatsTodayView,
 )
 from calls.api.views.messages import MessageViewSet
+from calls.api.views.terminal import TerminalViewSet
 from calls.webhooks.api.urls import urlpatterns as webhook_urls
 
 router = SimpleRouter()
@@ -29,6 +30,7 @@ router.register("ali", AliViewSet, basename="ali")
 router.register("callbacks", CallbackViewSet, basename="callback")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("messages", MessageViewSet, basename="message")
+router.register("terminal", TerminalViewSet, basename="terminal")
 urlpatterns = [
     re_path(r"^calls/export\.csv$", CallExportView.as_view(), name="call-export"),
     *router.urls,

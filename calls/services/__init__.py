@@ -21,12 +21,14 @@ from calls.services.mutual_aid import (
     mutual_aid_decline,
     mutual_aid_request,
 )
+from calls.services.self_initiated import call_self_initiate
 from calls.services.shares import call_dispatch_for_partner, call_share, call_unshare
 
 __all__ = [
     "alert_acknowledge", "ali_rebid", "ali_receive", "call_close", "call_create", "call_dispatch",
     "call_dispatch_for_partner", "call_eido_receive", "call_link", "call_note_add", "call_number_next",
-    "call_premise_flags_read_record", "call_premise_flags_release_record", "call_reopen", "call_share",
+    "call_premise_flags_read_record", "call_premise_flags_release_record", "call_reopen",
+    "call_self_initiate", "call_share",
     "call_supplement_add", "call_unshare", "call_update", "callback_claim", "callback_outcome",
     "callback_release", "checks_answered", "message_send", "mutual_aid_accept", "mutual_aid_cancel",
     "mutual_aid_decline", "mutual_aid_request", "timers_check", "unit_emergency_raise",

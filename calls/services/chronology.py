@@ -39,14 +39,16 @@ def call_touch(call: Call, at: datetime) -> None:
 
 
 @transaction.atomic
-def call_note_add(*, call: Call, by: AbstractBaseUser | None, text: str) -> ChronologyEntry:
-    """A note on the call. One from an agency's program (a partner's) is marked with that agency."""
+def call_note_add(*, call: Call, by: AbstractBaseUser | None, text: str,
+                  unit: Unit | None = None) -> ChronologyEntry:
+    """A note on the call. One from an agency's program (a partner's) is marked with that agency;
+    one from a unit's terminal, with that unit."""
     text = text.strip()
     if not text:
         raise Invalid({"text": ["A note needs some text."]})
     now = timezone.now()
     agency = roles.scoped_agency(by) if by is not None else None
-    entry = chronology_add(call, ChronologyKind.NOTE, by=by, at=now, text=text, agency=agency)
+    entry = chronology_add(call, ChronologyKind.NOTE, by=by, at=now, text=text, agency=agency, unit=unit)
     call_touch(call, now)
     chronology_announce(call, entry)
     audit_record(action=AuditAction.CALL_NOTE, object=object_ref("call", call.pk), by=by,

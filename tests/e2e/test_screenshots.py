@@ -216,6 +216,28 @@ def test_the_records_clerks_desk_as_a_clerk_meets_it(demo, browser_context, fold
     assert sorted(p.name for p in folder.glob("*.png") if p.name in DESK_PICTURES) == sorted(DESK_PICTURES)
 
 
+def test_the_unit_terminal_on_an_officers_phone(demo, browser_context, folder):
+    phone = sign_in(offline(browser_context(viewport={"width": 390, "height": 844}, has_touch=True)),
+                    demo.first.url, "officer1", "/unit/")
+    phone.locator('#unit-picks [data-callsign="2A12"]').tap()
+    phone.locator("#sign-on-button").tap()
+    live(phone)
+    fight = api(demo, "POST", "calls/", {
+        "call_type": "FIGHT", "location": {"address": FLAGGED},
+        "caller": {"name": "Pat Moreno", "phone": "816-555-0187"},
+        "narrative": "two men fighting in the front yard, one has a bat"})
+    api(demo, "POST", f"calls/{fight['id']}/dispatch/", {"units": ["2A12", "2A11"]})
+    expect(phone.locator("#call-number")).to_have_text(fight["number"])
+    phone.locator('#status-buttons [data-status="enroute"]').tap()
+    expect(phone.locator("#unit-status")).to_have_attribute("data-status", "enroute")
+    api(demo, "POST", f"calls/{fight['id']}/notes/", {"text": "caller says the man with the bat went inside"})
+    expect(phone.locator("#chronology")).to_contain_text("went inside")
+    expect(phone.locator("#call-flags .flag-officer_safety")).to_be_visible()
+    phone.screenshot(path=str(folder / "unit-terminal.png"), full_page=True)
+    assert phone.errors == [], phone.errors
+    assert (folder / "unit-terminal.png").exists()
+
+
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """A demo city of its own with a month of past calls (seed_history), for the reports page."""

@@ -12,7 +12,7 @@ from calls.demo import (
 from premises.demo import build_demo_city
 from records.demo import seed_fee_schedule
 from records.inquiries.demo import seed_inquiry_records
-from units.demo import seed_units
+from units.demo import seed_officers, seed_units
 
 
 class Command(BaseCommand):
@@ -38,6 +38,7 @@ class Command(BaseCommand):
             records = seed_inquiry_records()
             password, generated = demo_password()
             logins = seed_users(password, reset_passwords=not generated)
+            seed_officers()
         self.stdout.write(
             f"Demo city: {city['beats']} beats, {city['addresses']} addresses, "
             f"{city['intersections']} intersections; {call_types} call types, "

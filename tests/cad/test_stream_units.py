@@ -1,0 +1,127 @@
+"""The live stream scoped to a unit terminal: its unit, its call, the units on it; nothing else."""
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from cad import events, stream
+from cad.hub import Entry, unit_verdicts
+from calls import services
+from tests.cad.test_stream import (
+    WAIT,
+    close_code,
+    connect,
+    dispatch,
+    messages_until,
+    new_call,
+    refusal,
+    run,
+    session_headers,
+    status,
+    user,
+)
+from units.models import Unit
+from units.services import unit_sign_off, unit_sign_on
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def city(seeded_transactional_db, settings):
+    settings.CAD_STREAM_POLL_SECONDS = 0.05
+
+
+def sign_on(username, callsign):
+    unit_sign_on(unit=Unit.objects.get(callsign=callsign), user=user(username), by=user(username))
+
+
+def note(call, text):
+    services.call_note_add(call=call, by=user("dispatcher1"), text=text)
+
+
+def test_a_unit_terminal_receives_its_calls_events_and_not_another_calls():
+    sign_on("officer1", "1A12")
+    ours, theirs = new_call(), new_call("320 MAIN ST")
+    headers = session_headers("officer1")
+
+    async def scenario():
+        communicator, connected, _ = await connect(headers)
+        assert connected
+        snapshot = await communicator.receive_json_from(timeout=WAIT)
+        start = snapshot["seq"]
+        await sync_to_async(dispatch)(ours, "1A12")   # +1 call.updated, +2 unit.updated: ours
+        await sync_to_async(dispatch)(theirs, "1A11")  # +3 call.updated, +4 unit.updated: not ours
+        await sync_to_async(note)(ours, "suspect fled north")  # +5 ours
+        await sync_to_async(note)(theirs, "nothing to see")  # +6 not ours
+        await sync_to_async(status)("1A11", "enroute")  # +7 call.updated, +8 unit.updated: not ours
+        await sync_to_async(status)("1A12", "enroute")  # +9 call.updated, +10 unit.updated: ours
+        got = await messages_until(communicator, start + 10)
+        await communicator.disconnect()
+        return snapshot, start, got
+
+    snapshot, start, got = run(scenario)
+    assert [u["callsign"] for u in snapshot["data"]["units"]] == ["1A12"]
+    assert snapshot["data"]["calls"] == []
+    seen = [(m["seq"] - start, m["event"]) for m in got if m["event"] != "skip"]
+    assert seen == [(1, "call.updated"), (2, "unit.updated"), (5, "call.note"), (9, "call.updated"),
+                    (10, "unit.updated")]
+    assert got[4]["data"]["entry"]["text"] == "suspect fled north"
+    assert len(got) == 10  # the others arrive as skips: no gap in the seq
+
+
+def test_a_unit_terminal_sees_the_other_units_on_its_call():
+    sign_on("officer1", "1A12")
+    call = new_call()
+    dispatch(call, "1A12")
+    headers = session_headers("officer1")
+
+    async def scenario():
+        communicator, _, _ = await connect(headers)
+        snapshot = await communicator.receive_json_from(timeout=WAIT)
+        start = snapshot["seq"]
+        await sync_to_async(dispatch)(call, "1A11")  # +1 call.updated, +2 unit.updated 1A11: on our call
+        got = await messages_until(communicator, start + 2)
+        await communicator.disconnect()
+        return snapshot, start, got
+
+    snapshot, start, got = run(scenario)
+    assert [c["number"] for c in snapshot["data"]["calls"]] == [call.number]
+    assert [(m["event"], m["data"].get("callsign")) for m in got] == [
+        ("call.updated", None), ("unit.updated", "1A11")]
+
+
+def test_an_officer_not_signed_on_is_refused_with_a_close_code_that_says_so():
+    headers = session_headers("officer2")
+
+    async def scenario():
+        return await refusal(headers)
+
+    assert run(scenario) == 4409
+
+
+def test_signing_off_ends_the_terminals_stream_at_the_next_heartbeat(settings):
+    settings.CAD_STREAM_HEARTBEAT_SECONDS = 0.1
+    sign_on("officer1", "1A12")
+    headers = session_headers("officer1")
+
+    async def scenario():
+        communicator, _, _ = await connect(headers)
+        await communicator.receive_json_from(timeout=WAIT)
+        await sync_to_async(lambda: unit_sign_off(user=user("officer1"), by=user("officer1")))()
+        return await close_code(communicator)
+
+    assert run(scenario) == 4409
+
+
+def test_deciding_for_a_thousand_unit_terminals_makes_no_query(django_assert_max_num_queries):
+    call = new_call()
+    dispatch(call, "1A12")
+    unit_calls = stream.UnitCalls()
+    for row in events.Event.objects.order_by("seq"):
+        unit_calls.follow(row.announcement())
+    audiences = {stream.unit_audience(f"X{n}") for n in range(1000)} | {stream.unit_audience("1A12")}
+    note(call, "shots heard")
+    entry = Entry.of(events.Event.objects.order_by("-seq").first().announcement())
+    with django_assert_max_num_queries(0):
+        verdicts = unit_verdicts(entry, audiences, unit_calls)
+    assert [a for a, shared in verdicts.items() if shared] == ["unit:1A12"]
+    assert len(verdicts) == 1001

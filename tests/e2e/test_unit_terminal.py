@@ -1,0 +1,163 @@
+"""The unit terminal on an officer's phone: the dispatch reaches it, its taps reach the consoles,
+its traffic stop starts the officer-safety clock."""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import live, sign_in
+
+pytestmark = pytest.mark.e2e
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True}
+
+
+def terminal(site, browser_context, username, callsign, url=None):
+    """An officer's phone, signed in and signed on to `callsign`, live."""
+    page = sign_in(browser_context(**PHONE), url or site.first.url, username, "/unit/")
+    expect(page.locator("#sign-on:visible, #terminal:visible")).to_have_count(1)
+    if page.locator("#terminal").is_visible():  # still on from an earlier test
+        page.locator("#sign-off").tap()
+    page.locator(f'#unit-picks [data-callsign="{callsign}"]').tap()
+    page.locator("#sign-on-button").tap()
+    expect(page.locator("#unit-callsign")).to_have_text(callsign)
+    live(page)
+    return page
+
+
+def console_unit(page, callsign):
+    return page.locator(f'#unit-board [data-callsign="{callsign}"]')
+
+
+def test_a_dispatch_reaches_the_unit_terminal_within_a_second_with_the_premise_hazards(site, browser_context):
+    phone = terminal(site, browser_context, "officer1", "4A11")
+    expect(phone.locator("#no-call")).to_be_visible()
+    status, call = site.first.api("POST", "calls/", site.cpd, {
+        "call_type": "FIGHT", "location": {"address": "511 ELM ST"}, "narrative": "<i>two men</i> fighting"})
+    assert status == 201, call
+    sent = time.monotonic()
+    assert site.first.api("POST", f"calls/{call['id']}/dispatch/", site.cpd, {"units": ["4A11"]})[0] == 200
+    expect(phone.locator("#call-number")).to_have_text(call["number"], timeout=1_000)
+    assert time.monotonic() - sent < 1.0
+    expect(phone.locator("#traffic-stop")).to_be_hidden()  # a unit on a call starts no other
+    expect(phone.locator("#message")).to_be_hidden()
+    flags = phone.locator("#call-flags li")
+    expect(flags.first).to_have_attribute("data-kind", "officer_safety")
+    expect(flags.first).to_contain_text("OFFICER SAFETY")
+    expect(phone.locator("#call-address")).to_have_text("511 ELM ST")
+    # What a caller said is shown as text, never as markup.
+    expect(phone.locator("#call-narrative")).to_have_text("<i>two men</i> fighting")
+    assert phone.locator("#call-narrative i").count() == 0
+    # A note from the console arrives as a new chronology line.
+    noted = site.first.api("POST", f"calls/{call['id']}/notes/", site.cpd, {"text": "caller says knife"})
+    assert noted[0] == 201
+    expect(phone.locator("#chronology")).to_contain_text("caller says knife")
+    # Large touch targets; nothing wider than the phone.
+    for button in phone.locator("#status-buttons button").all():
+        box = button.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, box
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.errors == [], phone.errors
+
+
+def test_en_route_and_on_scene_tapped_on_the_terminal_appear_on_two_consoles_at_once(site, browser_context):
+    a = sign_in(browser_context(), site.first.url, "dispatcher1", "/console/")
+    b = sign_in(browser_context(), site.second.url, "dispatcher2", "/console/")
+    phone = terminal(site, browser_context, "officer2", "4A12", url=site.second.url)
+    for page in (a, b):
+        live(page)
+    status, call = site.first.api("POST", "calls/", site.cpd, {
+        "call_type": "SUSP", "location": {"address": "310 MAIN ST"}})
+    assert status == 201, call
+    assert site.first.api("POST", f"calls/{call['id']}/dispatch/", site.cpd, {"units": ["4A12"]})[0] == 200
+    expect(phone.locator("#call-number")).to_have_text(call["number"])
+
+    # Only what the unit may do next is offered.
+    expect(phone.locator('#status-buttons [data-status="transporting"]')).to_have_count(0)
+    phone.locator('#status-buttons [data-status="enroute"]').tap()
+    for page in (a, b):
+        expect(console_unit(page, "4A12")).to_have_attribute("data-status", "enroute", timeout=1_000)
+    expect(phone.locator("#unit-status")).to_have_attribute("data-status", "enroute")
+    phone.locator('#status-buttons [data-status="onscene"]').tap()
+    for page in (a, b):
+        expect(console_unit(page, "4A12")).to_have_attribute("data-status", "onscene", timeout=1_000)
+    expect(phone.locator("#history li").first).to_contain_text("On scene")
+    # A note typed on the phone, with the keyboard, reaches the call's chronology.
+    phone.locator("#note-text").fill("one detained")
+    phone.locator("#note-text").press("Tab")
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#chronology")).to_contain_text("one detained")
+    _, detail = site.first.api("GET", f"calls/{call['id']}/", site.cpd)
+    assert any(e["text"] == "one detained" and e["unit"] == "4A12" for e in detail["chronology"])
+    for page in (a, b, phone):
+        assert page.errors == [], page.errors
+
+
+def test_a_traffic_stop_started_on_the_terminal_raises_its_status_check_on_time(site, browser_context):
+    site.manage("shell", "-c", (
+        "from calls.models import CallType, StatusCheckRule; "
+        "StatusCheckRule.objects.update_or_create(status='onscene', "
+        "call_type=CallType.objects.get(code='TSTOP'), defaults={'interval_seconds': 4})"))
+    console = sign_in(browser_context(), site.first.url, "dispatcher1", "/console/")
+    live(console)
+    phone = terminal(site, browser_context, "officer3", "5A11")
+    expect(phone.locator("#traffic-stop-here")).to_be_hidden()
+    phone.locator("#traffic-stop").tap()
+    phone.locator("#traffic-stop-here").tap()
+    started = time.monotonic()
+    expect(phone.locator("#unit-status")).to_have_attribute("data-status", "onscene")
+    expect(phone.locator("#call-type")).to_contain_text("TSTOP")
+    _, unit = next((200, u) for u in site.first.api("GET", "units/", site.cpd)[1] if u["callsign"] == "5A11")
+    assert unit["status"] == "onscene" and unit["call_number"]
+
+    check = '#alert-list [data-kind="status_check"]'
+    expect(console.locator(check)).to_have_count(1, timeout=15_000)
+    expect(console.locator(check)).to_contain_text("5A11")
+    expect(phone.locator("#alerts")).to_contain_text("without a status check")
+    waited = time.monotonic() - started
+    # Four seconds on scene, the timers looking every second: not before, and not long after.
+    assert 3.5 <= waited <= 7.5, waited
+    for page in (console, phone):
+        assert page.errors == [], page.errors
+
+
+def test_an_officer_who_signs_off_is_back_at_signing_on(site, browser_context):
+    phone = terminal(site, browser_context, "officer4", "5A12")
+    phone.locator("#sign-off").tap()
+    expect(phone.locator("#sign-on")).to_be_visible()
+    expect(phone.locator("#unit-picks [data-callsign='5A12']")).to_be_visible()
+    assert phone.errors == [], phone.errors
+
+
+def test_with_the_link_cut_a_status_change_is_queued_then_applied_once_when_it_returns(site, browser_context):
+    phone = terminal(site, browser_context, "officer4", "6A11")
+    status, call = site.first.api("POST", "calls/", site.cpd, {
+        "call_type": "SUSP", "location": {"address": "320 MAIN ST"}})
+    assert status == 201, call
+    assert site.first.api("POST", f"calls/{call['id']}/dispatch/", site.cpd, {"units": ["6A11"]})[0] == 200
+    expect(phone.locator("#call-number")).to_have_text(call["number"])
+
+    cut = "**/api/v1/terminal/**"
+    phone.route(cut, lambda route: route.abort("internetdisconnected"))
+    phone.locator('#status-buttons [data-status="enroute"]').tap()
+    link = phone.locator("#link-status")
+    expect(link).to_have_attribute("data-state", "offline")
+    expect(link).to_contain_text("1 change waiting to be sent")
+    expect(link).to_contain_text(re.compile(r"Data as of \d\d:\d\d:\d\d \(\d+ s old\)"))
+    expect(phone.locator("#queued-list li")).to_have_count(1)
+    expect(phone.locator("#queued-list li")).to_contain_text("En route")
+    phone.wait_for_timeout(2_500)  # retried meanwhile, and still cut
+    _, units = site.first.api("GET", "units/", site.cpd)
+    assert next(u for u in units if u["callsign"] == "6A11")["status"] == "dispatched"
+
+    phone.unroute(cut)
+    expect(phone.locator("#queued")).to_be_hidden(timeout=5_000)
+    expect(phone.locator("#unit-status")).to_have_attribute("data-status", "enroute")
+    expect(link).to_have_attribute("data-state", "live")
+    phone.reload()  # the queue is kept by the browser: nothing is sent again
+    live(phone)
+    expect(phone.locator("#history li", has_text="En route")).to_have_count(1)
+    _, units = site.first.api("GET", "units/", site.cpd)
+    assert next(u for u in units if u["callsign"] == "6A11")["status"] == "enroute"
+    assert phone.errors == [], phone.errors
