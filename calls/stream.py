@@ -51,7 +51,7 @@ ALERT_EVENTS = frozenset({EventName.ALERT_RAISED, EventName.ALERT_ESCALATED, Eve
 
 def unit_sees_call(announcement: dict, callsign: str, call_id: int | None) -> bool:
     """A unit terminal sees the events of the call its unit works (a call event names the call's
-    units; a note names only the call), and the alerts about its unit."""
+    units; a note names only the call), the alerts about its unit, and the messages sent to it."""
     event, data = announcement.get("event"), announcement.get("data") or {}
     if event in UNIT_CALL_EVENTS:
         if call_id is not None and announcement.get("call_id") == call_id:
@@ -59,6 +59,8 @@ def unit_sees_call(announcement: dict, callsign: str, call_id: int | None) -> bo
         return any(u.get("callsign") == callsign for u in data.get("units") or ())
     if event in ALERT_EVENTS:
         return data.get("unit") == callsign
+    if event == EventName.MESSAGE_SENT:
+        return callsign in (data.get("units") or ())  # the units it reached, written down when sent
     return False
 
 

@@ -6,6 +6,7 @@ from asgiref.sync import sync_to_async
 from cad import events, stream
 from cad.hub import Entry, unit_verdicts
 from calls import services
+from calls.stream import unit_sees_call
 from tests.cad.test_stream import (
     WAIT,
     close_code,
@@ -125,3 +126,12 @@ def test_deciding_for_a_thousand_unit_terminals_makes_no_query(django_assert_max
         verdicts = unit_verdicts(entry, audiences, unit_calls)
     assert [a for a, shared in verdicts.items() if shared] == ["unit:1A12"]
     assert len(verdicts) == 1001
+
+
+def test_a_unit_terminal_sees_the_messages_sent_to_its_unit_and_no_other():
+    message = {"event": "message.sent", "call_id": None, "agency_code": "",
+               "data": {"id": 1, "units": ["4A11", "4A12"], "text": "road closed"}}
+
+    assert unit_sees_call(message, "4A11", None) and unit_sees_call(message, "4A12", 7)
+    assert not unit_sees_call(message, "1A12", None)
+    assert not unit_sees_call({**message, "data": {"id": 2, "units": [], "from_unit": "4A11"}}, "4A11", None)

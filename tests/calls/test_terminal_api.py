@@ -214,3 +214,44 @@ def test_an_officer_lands_on_the_unit_terminal_when_signing_in(db, client):
     person.save()
     response = client.post("/accounts/login/", {"username": "officer1", "password": "terminal-test-password"})
     assert response.status_code == 302 and response["Location"] == "/unit/"
+
+
+def test_the_emergency_button_raises_the_units_emergency_where_the_device_is(as_officer1, as_alice, alice):
+    dispatched(alice)
+    signed_on(as_officer1)
+
+    pressed = as_officer1.post(f"{TERMINAL}emergency/", {"lat": 39.0098, "lon": -94.2872}, format="json")
+    again = as_officer1.post(f"{TERMINAL}emergency/", {}, format="json")
+
+    assert (pressed.status_code, again.status_code) == (201, 200), pressed.content
+    alert = pressed.json()
+    assert alert["kind"] == "emergency" and alert["unit"] == "1A12" and alert["escalated"] is True
+    assert (alert["lat"], alert["lon"]) == (39.0098, -94.2872)
+    assert alert["call_number"] and "(39.00980, -94.28720)" in alert["text"]
+    assert AuditEntry.objects.get(action="unit.emergency").user == officer(1)
+    # The officer cannot acknowledge their own emergency: a supervisor does.
+    assert as_officer1.post(f"/api/v1/alerts/{alert['id']}/acknowledge/").status_code == 403
+
+
+def test_an_officer_not_signed_on_has_no_emergency_button_and_a_dispatcher_relays_instead(as_officer2,
+                                                                                        as_alice):
+    assert as_officer2.post(f"{TERMINAL}emergency/", {}, format="json").status_code == 403
+    assert as_alice.post(f"{TERMINAL}emergency/", {}, format="json").status_code == 403
+    assert as_officer2.post(f"{TERMINAL}emergency/", {"lat": 39.0}, format="json").status_code in (400, 403)
+    assert not Alert.objects.filter(kind="emergency").exists()
+
+
+def test_a_unit_messages_the_consoles_about_its_call(as_officer1, alice):
+    call = dispatched(alice)
+    signed_on(as_officer1)
+
+    response = as_officer1.post(f"{TERMINAL}messages/", {"text": "suspect in custody, need a wagon"},
+                                format="json")
+
+    assert response.status_code == 201, response.content
+    message = response.json()
+    assert (message["from_unit"], message["to_kind"], message["units"]) == ("1A12", "consoles", [])
+    assert message["call_number"] == call.number and message["sent_by"] == "officer1"
+    line = ChronologyEntry.objects.filter(call=call, kind="message").get()
+    assert line.text == "Message from 1A12 to the consoles: suspect in custody, need a wagon"
+    assert as_officer1.post(f"{TERMINAL}messages/", {"text": ""}, format="json").status_code == 400

@@ -99,3 +99,19 @@ class TrafficStopInputSerializer(StrictInputSerializer):
         if "lat" in data:
             return {"lat": data["lat"], "lon": data["lon"]}
         return None
+
+
+class EmergencyButtonInputSerializer(StrictInputSerializer):
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90,
+                                 help_text="Where the device is; without it, the unit's last known location")
+    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+
+    def validate(self, data):
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            raise serializers.ValidationError({"lon" if data.get("lon") is None else "lat": [
+                "Give lat and lon together, or neither (the unit's last known location is used)."]})
+        return data
+
+
+class TerminalMessageInputSerializer(StrictInputSerializer):
+    text = serializers.CharField(max_length=1000, help_text="To the center's consoles")

@@ -8,15 +8,19 @@ from rest_framework.response import Response
 from cad.exceptions import Forbidden, Invalid
 from cad.permissions import IsOfficer
 from calls import services
-from calls.api.serializers import ChronologyEntrySerializer
+from calls.api.serializers import AlertSerializer, ChronologyEntrySerializer
+from calls.api.serializers.messages import MessageSerializer
 from calls.api.serializers.shares import ALL_SHARES
 from calls.api.serializers.terminal import (
+    EmergencyButtonInputSerializer,
     SignOnInputSerializer,
+    TerminalMessageInputSerializer,
     TerminalNoteInputSerializer,
     TerminalSerializer,
     TerminalStatusInputSerializer,
     TrafficStopInputSerializer,
 )
+from calls.choices import MessageTo
 from calls.models import Call
 from calls.selectors.terminal import terminal_read
 from units.models import Shift, Unit
@@ -137,6 +141,33 @@ class TerminalViewSet(viewsets.ViewSet):
         services.call_self_initiate(unit=shift.unit, by=request.user, location=given.location(),
                                     narrative=given.validated_data.get("narrative", ""))
         return self._terminal(shift, status.HTTP_201_CREATED)
+
+
+    @extend_schema(request=EmergencyButtonInputSerializer,
+                   responses={201: AlertSerializer, 200: AlertSerializer, 403: FORBIDDEN})
+    @action(detail=False, methods=["post"])
+    def emergency(self, request):
+        """My emergency button (a long press): my unit's emergency, with where the device is
+        (`lat`/`lon`, else the unit's last known location), on every console and the board until a
+        supervisor acknowledges it. 201 raised; 200 the one already open (pressed again)."""
+        shift = self._shift()
+        data = _valid(EmergencyButtonInputSerializer, request)
+        alert, raised = services.unit_emergency_raise(unit=shift.unit, by=request.user, lat=data.get("lat"),
+                                                      lon=data.get("lon"))
+        return Response(AlertSerializer(alert).data,
+                        status=status.HTTP_201_CREATED if raised else status.HTTP_200_OK)
+
+    @extend_schema(request=TerminalMessageInputSerializer, responses={201: MessageSerializer, 403: FORBIDDEN})
+    @action(detail=False, methods=["post"])
+    def messages(self, request):
+        """A message from my unit to the center's consoles (about its call, when it works one)."""
+        shift = self._shift()
+        data = _valid(TerminalMessageInputSerializer, request)
+        unit = Unit.objects.get(pk=shift.unit_id)
+        call = Call.objects.filter(pk=unit.current_call_id).first() if unit.current_call_id else None
+        message = services.message_send(by=request.user, text=data["text"], to_kind=MessageTo.CONSOLES,
+                                        call=call, from_unit=unit)
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
 def _valid(serializer_class, request) -> dict:

@@ -49,14 +49,17 @@ export function setupMessages({ store, say, detail }) {
     }
   });
 
-  const sending = (toKind, example) => async ({ word, args }) => {
-    const [to, ...words] = args;
-    if (!to || !words.length) return say("error", `${word}: give ${example}.`);
+  // The text as typed (the command line upper-cases only the words it reads as codes).
+  const sending = (toKind, example) => async ({ word, text, verb }) => {
+    const rest = text.slice(verb.length).trim();
+    const to = rest.split(/\s+/)[0] || "";
+    const body = rest.slice(to.length).trim();
+    if (!to || !body) return say("error", `${word}: give ${example}.`);
     const call = detail.selected();
     const about = toKind === "unit" && call && (call.units || []).some((u) => (u.callsign || u) === to.toUpperCase());
     try {
       const message = await post("messages/", {
-        to_kind: toKind, to: to.toUpperCase(), text: words.join(" "), ...(about ? { call: call.id } : {}) });
+        to_kind: toKind, to: to.toUpperCase(), text: body, ...(about ? { call: call.id } : {}) });
       keep(message);
       return say("ok", `Sent to ${message.units.join(" ")}${about ? ` (on ${call.number}'s chronology)` : ""}.`);
     } catch (err) {

@@ -2,6 +2,8 @@
 
 import { get, post } from "../console/api.js";
 import { LiveStream } from "../stream.js";
+import { setupEmergency } from "./emergency.js";
+import { setupMessages } from "./messages.js";
 import { OfflineQueue } from "./queue.js";
 import { Terminal } from "./terminal.js";
 import {
@@ -21,6 +23,9 @@ let unreachable = false; // the last request could not reach the server
 const queue = new OfflineQueue(window.localStorage,
   `cad.unit.queue.${document.querySelector("[data-user]").dataset.user}`);
 const RETRY_MS = 2_000;
+const messages = setupMessages({ list: $("message-list"), form: $("message-form"), input: $("message-text"),
+  say: (text, kind) => showMessage(text, kind) });
+setupEmergency($("emergency"), { say: (text, kind) => showMessage(text, kind) });
 
 function render() {
   if (!terminal.signedOn) {
@@ -114,6 +119,10 @@ function follow() {
       },
       onEvent: (event, data) => {
         if (event === "heartbeat") return;
+        if (event === "message.sent") {
+          messages.add(data);
+          return;
+        }
         if (event.startsWith("alert.")) {
           alerts = alerts.filter((a) => a.id !== data.id);
           if (!data.acknowledged_at) alerts.push(data);
