@@ -16,6 +16,7 @@ from cad import heap
 from cad.stream_scale.processes import raise_open_files
 
 CREATED = b'{"event": "call.created"'
+UPDATED = b'{"event": "call.updated"'
 
 
 @dataclass
@@ -51,12 +52,18 @@ class Consoles:
     def _each(self, command: str, **kwargs) -> list:
         return self._ask(command, [kwargs] * len(self.pipes))
 
-    def connect(self, url: str, headers: dict, count: int, rate: float | None) -> Connected:
+    def connect(self, url: str, headers: dict | list[dict], count: int, rate: float | None,
+                watch: bytes = CREATED) -> Connected:
         """Open `count` consoles, at `rate` a second over all processes (None: all at once), each
-        waiting for its first message (the snapshot)."""
+        waiting for its first message (the snapshot). `headers`: the same for every socket, or one
+        each (each its own session); `watch`: the start of the messages whose arrival is noted."""
         n = len(self.pipes)
-        shares = [{"url": url, "headers": headers, "count": count // n + (i < count % n),
-                   "rate": rate / n if rate else None} for i in range(n)]
+        counts = [count // n + (i < count % n) for i in range(n)]
+        firsts = [sum(counts[:i]) for i in range(n)]
+        each = isinstance(headers, list)
+        shares = [{"url": url, "count": counts[i], "rate": rate / n if rate else None, "watch": watch,
+                   "headers": headers[firsts[i]:firsts[i] + counts[i]] if each else headers}
+                  for i in range(n)]
         started = time.time()
         answers = self._ask("connect", shares)
         connected = Connected(sum(a["opened"] for a in answers), sum(a["failed"] for a in answers),
@@ -114,6 +121,7 @@ class ConsolePool:
         self.arrivals: dict[str, array] = defaultdict(lambda: array("d"))
         self.dropped = 0
         self.closing = False
+        self.watch = CREATED
 
     async def serve(self, pipe) -> None:
         loop = asyncio.get_running_loop()
@@ -128,13 +136,16 @@ class ConsolePool:
             except Exception as error:
                 pipe.send(RuntimeError(f"client process: {command}: {error!r}"))
 
-    async def connect(self, url: str, headers: dict, count: int, rate: float | None) -> dict:
+    async def connect(self, url: str, headers: dict | list[dict], count: int, rate: float | None,
+                      watch: bytes = CREATED) -> dict:
         errors = Counter()
+        self.watch = watch
 
-        async def one(delay: float) -> float | None:
+        async def one(i: int, delay: float) -> float | None:
             await asyncio.sleep(delay)
             try:
-                ws = await ws_connect(url, additional_headers=headers, compression=None, max_size=None,
+                mine = headers[i] if isinstance(headers, list) else headers
+                ws = await ws_connect(url, additional_headers=mine, compression=None, max_size=None,
                                       ping_interval=None, open_timeout=60, close_timeout=2)
             except (OSError, TimeoutError, websockets.WebSocketException) as error:
                 errors[type(error).__name__] += 1
@@ -150,7 +161,7 @@ class ConsolePool:
             self.readers.append(asyncio.create_task(self.read(ws)))
             return at
 
-        ready = await asyncio.gather(*(one(i / rate if rate else 0) for i in range(count)))
+        ready = await asyncio.gather(*(one(i, i / rate if rate else 0) for i in range(count)))
         opened = [at for at in ready if at is not None]
         return {"opened": len(opened), "failed": count - len(opened), "last": max(opened, default=None),
                 "errors": errors}
@@ -159,7 +170,7 @@ class ConsolePool:
         try:
             while True:
                 message = await ws.recv(decode=False)
-                if message.startswith(CREATED):
+                if message.startswith(self.watch):
                     at = time.time()
                     self.arrivals[json.loads(message)["data"]["number"]].append(at)
         except websockets.ConnectionClosed:

@@ -16,6 +16,7 @@ from calls.webhooks.bench import webhooks_bench
 from premises.bench import street_file_bench
 from records.bench import billing_bench
 from records.reports.bench import reports_bench
+from units.bench import unit_terminals_bench
 
 
 class Command(BaseCommand):
@@ -39,6 +40,10 @@ class Command(BaseCommand):
         parser.add_argument("--stream-scale", action="store_true",
                             help="only the live stream at scale: fan-out beside a bare broadcast server, a "
                                  "burst of connects, 100 calls/s, idle cost, Redis restarted (minutes)")
+        parser.add_argument("--unit-terminals", action="store_true",
+                            help="only the unit terminals: --terminals terminals and 50 consoles on one "
+                                 "server process, a dispatch timed to its unit's terminal")
+        parser.add_argument("--terminals", type=int, default=1000, help="with --unit-terminals")
         parser.add_argument("--consoles", type=int, default=1000,
                             help="with --stream-scale: consoles of each case (the fan-out also runs a fifth "
                                  "of them, and twice them on two server processes)")
@@ -72,7 +77,13 @@ class Command(BaseCommand):
                history: bool, audit: bool, export: bool, calls: int, stream_scale: bool, consoles: int,
                client_processes: int, connect_rate: float, billing: bool, permits: int, alarms: int,
                reports: bool, history_calls: int, eido: bool, webhooks: bool, deliveries: int,
-               **options):
+               unit_terminals: bool, terminals: int, **options):
+        if unit_terminals:
+            with throwaway_database("bench", keep=keep_db):
+                call_command("seed_demo", stdout=io.StringIO())
+                unit_terminals_bench(self.stdout.write, terminals=terminals,
+                                     client_processes=client_processes)
+            return
         if webhooks:
             with throwaway_database("bench", keep=keep_db):
                 call_command("seed_demo", stdout=io.StringIO())
