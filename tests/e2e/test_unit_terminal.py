@@ -101,7 +101,10 @@ def test_a_traffic_stop_started_on_the_terminal_raises_its_status_check_on_time(
         "call_type=CallType.objects.get(code='TSTOP'), defaults={'interval_seconds': 4})"))
     console = sign_in(browser_context(), site.first.url, "dispatcher1", "/console/")
     live(console)
-    phone = terminal(site, browser_context, "officer3", "5A11")
+    # The phone says where it is: the stop is there, not at the unit's last known location.
+    here = {"latitude": 39.0122, "longitude": -94.2872}
+    located = {**PHONE, "geolocation": here, "permissions": ["geolocation"]}
+    phone = terminal(site, lambda **_: browser_context(**located), "officer3", "5A11")
     expect(phone.locator("#traffic-stop-here")).to_be_hidden()
     phone.locator("#traffic-stop").tap()
     phone.locator("#traffic-stop-here").tap()
@@ -110,6 +113,8 @@ def test_a_traffic_stop_started_on_the_terminal_raises_its_status_check_on_time(
     expect(phone.locator("#call-type")).to_contain_text("TSTOP")
     _, unit = next((200, u) for u in site.first.api("GET", "units/", site.cpd)[1] if u["callsign"] == "5A11")
     assert unit["status"] == "onscene" and unit["call_number"]
+    _, stop = site.first.api("GET", f"calls/{unit['call']}/", site.cpd)
+    assert (stop["location"]["lat"], stop["location"]["lon"]) == (39.0122, -94.2872), stop["location"]
 
     check = '#alert-list [data-kind="status_check"]'
     expect(console.locator(check)).to_have_count(1, timeout=15_000)

@@ -8,7 +8,8 @@ import { post } from "../console/api.js";
 export const HOLD_MS = 1500;
 const WHERE_MS = 1500; // how long to wait for the device's position before sending without it
 
-function here() {
+// Where the device is ({lat, lon}), or {} when it cannot say within WHERE_MS.
+export function here() {
   return new Promise((resolve) => {
     if (!navigator.geolocation) return resolve({});
     const done = (where) => { clearTimeout(timer); resolve(where); };

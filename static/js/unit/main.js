@@ -2,7 +2,7 @@
 
 import { get, post } from "../console/api.js";
 import { LiveStream } from "../stream.js";
-import { setupEmergency } from "./emergency.js";
+import { here, setupEmergency } from "./emergency.js";
 import { setupMessages } from "./messages.js";
 import { OfflineQueue } from "./queue.js";
 import { Terminal } from "./terminal.js";
@@ -172,7 +172,8 @@ $("traffic-stop").addEventListener("click", () => {
 $("traffic-stop-cancel").addEventListener("click", () => { $("traffic-stop-confirm").hidden = true; });
 $("traffic-stop-here").addEventListener("click", () => {
   $("traffic-stop-confirm").hidden = true;
-  act("Starting the traffic stop", () => post("terminal/traffic-stop/", {}));
+  // Where the phone is, when it says so at once; else the unit's last known location.
+  act("Starting the traffic stop", async () => post("terminal/traffic-stop/", await here()));
 });
 $("traffic-stop-at").addEventListener("click", () => {
   const address = $("traffic-stop-address").value.trim();
