@@ -102,3 +102,13 @@ class IsOfficer(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return roles.is_officer(request.user)
+
+
+class MakesInquiries(BasePermission):
+    """Records inquiries: the center's staff, and field officers from the unit terminal. Partners'
+    programs: 403."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.is_center_staff(request.user) or roles.is_officer(request.user)

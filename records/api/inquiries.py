@@ -6,7 +6,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cad.permissions import IsAnyCenterStaff
+from cad import roles
+from cad.exceptions import Forbidden
+from cad.permissions import MakesInquiries
 from cad.serializers import StrictInputSerializer
 from calls.api.serializers import ChronologyEntrySerializer
 from calls.models import Call
@@ -82,10 +84,11 @@ class AttachInputSerializer(StrictInputSerializer):
 
 
 class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Records inquiries, newest first: a dispatcher sees their own, a supervisor every one."""
+    """Records inquiries, newest first: a dispatcher (or an officer at the unit terminal) sees their
+    own, a supervisor every one."""
 
     serializer_class = InquirySerializer
-    permission_classes = [IsAnyCenterStaff]
+    permission_classes = [MakesInquiries]
 
     def get_queryset(self):
         return inquiries_visible(self.request.user)
@@ -108,6 +111,8 @@ class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def attach(self, request, pk=None):
         """Put one of this inquiry's hits on a call's chronology, caution codes first."""
+        if not roles.is_center_staff(request.user):
+            raise Forbidden("A hit is put on a call from a console; tell the dispatcher.")
         inquiry = self.get_object()
         body = AttachInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)

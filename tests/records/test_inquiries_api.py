@@ -138,3 +138,22 @@ def test_a_missing_person_is_a_hit_over_the_api(as_alice, carol):
     answer = as_alice.post(URL, {"kind": "person", "last": "QUENBY", "purpose": "C"}, format="json")
 
     assert [h["type"] for h in answer.json()["hits"]] == ["missing_person"]
+
+
+def test_an_officer_at_the_unit_terminal_runs_inquiries_but_puts_no_hit_on_a_call(carol, alice,
+                                                                                  django_user_model):
+    wanted(carol)
+    call = new_call(alice)
+    officer = client_for(django_user_model.objects.get(username="officer1"))
+
+    answer = officer.post(URL, {"kind": "person", "last": "Quillfeather", "purpose": "C"}, format="json")
+
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["user"] == "officer1" and body["hits"][0]["caution_codes"] == ["ARMED", "VIOLENT"]
+    entry = AuditEntry.objects.get(action="inquiry", object=f"inquiry:{body['id']}")
+    assert entry.user.username == "officer1" and entry.detail["purpose"] == "C"
+    assert [i["id"] for i in officer.get(URL).json()["results"]] == [body["id"]]
+    refused = officer.post(f"{URL}{body['id']}/attach/", {"call": call.pk, "hit": 0}, format="json")
+    assert refused.status_code == 403
+    assert not ChronologyEntry.objects.filter(call=call, text__contains="Inquiry hit").exists()

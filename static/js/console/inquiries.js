@@ -35,7 +35,7 @@ export function vehicleInquiry(words) {
   return { kind: "vehicle", ...asked, purpose: rest[0].toUpperCase(), reason: rest.slice(1).join(" ") };
 }
 
-function hitItem(hit, index) {
+export function hitItem(hit, index) {
   return h("li", { class: hit.simulated ? "hit simulated" : "hit", "data-hit": String(index + 1),
     "data-type": hit.type, "data-simulated": String(hit.simulated) },
   h("span", { class: "hit-number" }, `${index + 1}`),

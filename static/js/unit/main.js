@@ -3,6 +3,7 @@
 import { get, post } from "../console/api.js";
 import { LiveStream } from "../stream.js";
 import { here, setupEmergency } from "./emergency.js";
+import { setupInquiry } from "./inquiry.js";
 import { setupMessages } from "./messages.js";
 import { OfflineQueue } from "./queue.js";
 import { Terminal } from "./terminal.js";
@@ -26,6 +27,7 @@ const RETRY_MS = 2_000;
 const messages = setupMessages({ list: $("message-list"), form: $("message-form"), input: $("message-text"),
   say: (text, kind) => showMessage(text, kind) });
 setupEmergency($("emergency"), { say: (text, kind) => showMessage(text, kind) });
+setupInquiry({ form: $("inquiry-form"), answer: $("inquiry-answer"), say: (text, kind) => showMessage(text, kind) });
 
 function render() {
   if (!terminal.signedOn) {
