@@ -46,4 +46,9 @@ def unit_terminal(request: HttpRequest) -> HttpResponse:
     """The unit terminal, for a field officer on a car's tablet or a phone; live."""
     if not roles.is_officer(request.user):
         raise PermissionDenied("The unit terminal is for field officers.")
-    return render(request, "unit.html", {"stream_path": STREAM_PATH, "unit_statuses": unit_statuses()})
+    return render(request, "unit.html", {
+        "stream_path": STREAM_PATH,
+        "unit_statuses": unit_statuses(),
+        "map_tile_url": settings.CAD_MAP_TILE_URL,
+        "map_attribution": settings.CAD_MAP_ATTRIBUTION,
+    })

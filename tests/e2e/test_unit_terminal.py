@@ -46,6 +46,9 @@ def test_a_dispatch_reaches_the_unit_terminal_within_a_second_with_the_premise_h
     expect(flags.first).to_have_attribute("data-kind", "officer_safety")
     expect(flags.first).to_contain_text("OFFICER SAFETY")
     expect(phone.locator("#call-address")).to_have_text("511 ELM ST")
+    # On the map: the call, red, where the street file puts 511 ELM ST.
+    expect(phone.locator("#call-map path.call-point")).to_have_count(1)
+    assert call["location"]["lat"] is not None
     # What a caller said is shown as text, never as markup.
     expect(phone.locator("#call-narrative")).to_have_text("<i>two men</i> fighting")
     assert phone.locator("#call-narrative i").count() == 0

@@ -4,6 +4,7 @@ import { get, post } from "../console/api.js";
 import { LiveStream } from "../stream.js";
 import { here, setupEmergency } from "./emergency.js";
 import { setupInquiry } from "./inquiry.js";
+import { renderCallMap } from "./map.js";
 import { setupMessages } from "./messages.js";
 import { OfflineQueue } from "./queue.js";
 import { Terminal } from "./terminal.js";
@@ -35,6 +36,7 @@ function render() {
     return;
   }
   renderTerminal(terminal, setStatus);
+  renderCallMap($("call-map"), terminal.call, terminal.unit);
   renderAlerts(alerts);
   renderQueue(queue.items);
 }
