@@ -111,7 +111,7 @@ MAY_SEE = {
     "calls.alert": EVERYONE_ON_STAFF, "calls.responseplanline": EVERYONE_ON_STAFF,
     "calls.callshare": EVERYONE_ON_STAFF, "calls.mutualaidrequest": EVERYONE_ON_STAFF,
     "calls.callnotereceived": EVERYONE_ON_STAFF, "calls.alirecord": EVERYONE_ON_STAFF,
-    "calls.callback": EVERYONE_ON_STAFF,
+    "calls.callback": EVERYONE_ON_STAFF, "calls.message": EVERYONE_ON_STAFF,
     "calls.webhooksubscription": EVERYONE_ON_STAFF, "calls.webhookdelivery": EVERYONE_ON_STAFF,
     "calls.webhookcursor": SUPERVISORS,
     "records.auditentry": SUPERVISORS, "records.auditdigest": SUPERVISORS,
