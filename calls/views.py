@@ -20,17 +20,22 @@ def unit_statuses() -> dict[str, dict]:
             for status in UnitStatus}
 
 
+def live_page_context(*, with_map: bool = False) -> dict:
+    """What a page on the live stream needs: the stream's path and the statuses' words; `with_map`,
+    the map's tiles too."""
+    context = {"stream_path": STREAM_PATH, "unit_statuses": unit_statuses()}
+    if with_map:
+        context |= {"map_tile_url": settings.CAD_MAP_TILE_URL,
+                    "map_attribution": settings.CAD_MAP_ATTRIBUTION}
+    return context
+
+
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
     """The dispatcher console: call entry, queue, units, call detail, command line; live."""
     if not roles.can_dispatch(request.user):
         raise PermissionDenied("The console is for dispatchers and supervisors.")
-    return render(request, "console.html", {
-        "stream_path": STREAM_PATH,
-        "unit_statuses": unit_statuses(),
-        "map_tile_url": settings.CAD_MAP_TILE_URL,
-        "map_attribution": settings.CAD_MAP_ATTRIBUTION,
-    })
+    return render(request, "console.html", live_page_context(with_map=True))
 
 
 @login_required
@@ -38,7 +43,7 @@ def board(request: HttpRequest) -> HttpResponse:
     """The supervisor status board, meant for a wall screen; live."""
     if not roles.is_center_staff(request.user) or roles.scoped_agency(request.user) is not None:
         raise PermissionDenied("The status board is for the center's staff.")
-    return render(request, "board.html", {"stream_path": STREAM_PATH, "unit_statuses": unit_statuses()})
+    return render(request, "board.html", live_page_context())
 
 
 @login_required
@@ -46,9 +51,4 @@ def unit_terminal(request: HttpRequest) -> HttpResponse:
     """The unit terminal, for a field officer on a car's tablet or a phone; live."""
     if not roles.is_officer(request.user):
         raise PermissionDenied("The unit terminal is for field officers.")
-    return render(request, "unit.html", {
-        "stream_path": STREAM_PATH,
-        "unit_statuses": unit_statuses(),
-        "map_tile_url": settings.CAD_MAP_TILE_URL,
-        "map_attribution": settings.CAD_MAP_ATTRIBUTION,
-    })
+    return render(request, "unit.html", live_page_context(with_map=True))

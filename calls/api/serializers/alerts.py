@@ -30,9 +30,10 @@ class AlertQuerySerializer(StrictInputSerializer):
                                     default="open")
 
 
-class EmergencyInputSerializer(StrictInputSerializer):
-    unit = serializers.SlugRelatedField(slug_field="callsign", queryset=Unit.objects.all(),
-                                        help_text="The unit's callsign, e.g. 1A12")
+class WhereInputSerializer(StrictInputSerializer):
+    """Where a unit is, as its device says: `lat` and `lon` together, or neither (its last known
+    location is used)."""
+
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90,
                                  help_text="Where the unit is; without it, its last known location")
     lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
@@ -42,3 +43,8 @@ class EmergencyInputSerializer(StrictInputSerializer):
             raise serializers.ValidationError({"lon" if data.get("lon") is None else "lat": [
                 "Give lat and lon together, or neither (the unit's last known location is used)."]})
         return data
+
+
+class EmergencyInputSerializer(WhereInputSerializer):
+    unit = serializers.SlugRelatedField(slug_field="callsign", queryset=Unit.objects.all(),
+                                        help_text="The unit's callsign, e.g. 1A12")

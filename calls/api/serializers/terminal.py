@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from cad.fields import CoordinateField, TimeField
 from cad.serializers import StrictInputSerializer
+from calls.api.serializers.alerts import WhereInputSerializer
 from calls.api.serializers.calls import CallDetailSerializer
 from units.api.serializers import UnitSerializer
 from units.choices import UnitStatus
@@ -101,16 +102,8 @@ class TrafficStopInputSerializer(StrictInputSerializer):
         return None
 
 
-class EmergencyButtonInputSerializer(StrictInputSerializer):
-    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90,
-                                 help_text="Where the device is; without it, the unit's last known location")
-    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
-
-    def validate(self, data):
-        if (data.get("lat") is None) != (data.get("lon") is None):
-            raise serializers.ValidationError({"lon" if data.get("lon") is None else "lat": [
-                "Give lat and lon together, or neither (the unit's last known location is used)."]})
-        return data
+class EmergencyButtonInputSerializer(WhereInputSerializer):
+    """The unit terminal's emergency button: where the device is, if it says."""
 
 
 class TerminalMessageInputSerializer(StrictInputSerializer):
