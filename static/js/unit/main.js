@@ -31,6 +31,7 @@ setupEmergency($("emergency"), { say: (text, kind) => showMessage(text, kind) })
 setupInquiry({ form: $("inquiry-form"), answer: $("inquiry-answer"), say: (text, kind) => showMessage(text, kind) });
 
 function render() {
+  showLink();
   if (!terminal.signedOn) {
     renderSignOn(terminal.data, chosen, (callsign) => { chosen = callsign; render(); });
     return;
@@ -42,6 +43,8 @@ function render() {
 }
 
 function showLink() {
+  // Not signed on, there is no stream to follow: nothing to say about it.
+  $("link-status").hidden = Boolean(terminal.data) && !terminal.signedOn && !unreachable;
   const state = unreachable ? "offline" : linkState;
   if (state === "live") lastLive = null;
   else if (!lastLive) lastLive = terminal.loadedAt || new Date();
