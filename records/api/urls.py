@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from records.api.billing_views import BillViewSet, FalseAlarmListView
+from records.api.entries import MissingPersonView, StolenVehicleView
 from records.api.inquiries import InquiryViewSet
 from records.api.reports import ComplianceExclusionsView, ComplianceView, ReportRunViewSet, WorkloadView
 from records.api.views import AuditEntryViewSet
@@ -16,5 +17,7 @@ urlpatterns = [
     path("reports/compliance/", ComplianceView.as_view(), name="report-compliance"),
     path("reports/workload/", WorkloadView.as_view(), name="report-workload"),
     path("false-alarms/", FalseAlarmListView.as_view(), name="false-alarms"),
+    path("vehicles/stolen/", StolenVehicleView.as_view(), name="vehicle-stolen"),
+    path("missing-persons/", MissingPersonView.as_view(), name="missing-person"),
     *router.urls,
 ]
