@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -104,3 +105,15 @@ def command(page, text):
     expect(page.locator("#cmd")).to_be_focused()
     page.keyboard.type(text)
     page.keyboard.press("Enter")
+
+
+def emergency_shown_after(started: float, a, b, board, within: float = 1.0) -> dict[str, float]:
+    """Seconds from `started` (time.monotonic()) until an emergency shows on consoles `a` and `b`
+    and on the board, each waited for only until `within` seconds after `started`."""
+    shown = {}
+    screens = (("a", a, "#alert-list"), ("b", b, "#alert-list"), ("board", board, "#safety-list"))
+    for name, page, where in screens:
+        page.locator(f'{where} [data-kind="emergency"]').wait_for(
+            timeout=max(1, (started + within - time.monotonic()) * 1000))
+        shown[name] = time.monotonic() - started
+    return shown

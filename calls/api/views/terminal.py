@@ -44,6 +44,12 @@ class TerminalViewSet(viewsets.ViewSet):
             raise Forbidden("You are not signed on to a unit: sign on first.")
         return shift
 
+    def _unit_and_call(self) -> tuple[Unit, Call | None]:
+        """My unit as it is now, and the call it works (None when on none)."""
+        unit = Unit.objects.get(pk=self._shift().unit_id)
+        call = Call.objects.filter(pk=unit.current_call_id).first() if unit.current_call_id else None
+        return unit, call
+
     def _terminal(self, shift: Shift | None = None, code: int = status.HTTP_200_OK) -> Response:
         terminal = terminal_read(self.request.user, shift)
         call = terminal["call"]
@@ -108,10 +114,8 @@ class TerminalViewSet(viewsets.ViewSet):
     def notes(self, request):
         """A note on the call my unit works, in its chronology (marked with the unit). With a
         `client_id`, applied once, as a status."""
-        shift = self._shift()
+        unit, call = self._unit_and_call()
         data = _valid(TerminalNoteInputSerializer, request)
-        unit = Unit.objects.get(pk=shift.unit_id)
-        call = Call.objects.filter(pk=unit.current_call_id).first() if unit.current_call_id else None
         if call is None:
             raise Invalid({"text": [f"{unit.callsign} is not on a call: a note goes on the unit's call."]})
 
@@ -161,10 +165,8 @@ class TerminalViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["post"])
     def messages(self, request):
         """A message from my unit to the center's consoles (about its call, when it works one)."""
-        shift = self._shift()
+        unit, call = self._unit_and_call()
         data = _valid(TerminalMessageInputSerializer, request)
-        unit = Unit.objects.get(pk=shift.unit_id)
-        call = Call.objects.filter(pk=unit.current_call_id).first() if unit.current_call_id else None
         message = services.message_send(by=request.user, text=data["text"], to_kind=MessageTo.CONSOLES,
                                         call=call, from_unit=unit)
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
