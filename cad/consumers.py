@@ -19,7 +19,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from cad import events
+from cad import events, stream
 from cad.hub import Beat, Entry, StreamHub, hub_join
 
 logger = logging.getLogger(__name__)
@@ -226,14 +226,17 @@ class ConsoleConsumer(HubConsumer):
         return None
 
     async def _resume(self, since: int) -> bool:
-        """Start after `since`: False when a snapshot is the answer (too far behind, or a seq this
-        database never gave)."""
+        """Start after `since`: False when a snapshot is the answer (too far behind, a seq this
+        database never gave, or a unit terminal from before what this process knows of its unit)."""
         if since > self.hub.seq:
             # Perhaps from a server process a moment ahead of this one; the table knows.
             if since > await database_sync_to_async(events.latest_seq)():
                 return False
         elif self.hub.seq - since > settings.CAD_STREAM_REPLAY_LIMIT:
             return False
+        callsign = stream.unit_of(self.audience)
+        if callsign is not None and not self.hub.unit_calls.knows(callsign, since + 1):
+            return False  # which call the unit worked then is not known here: what it saw cannot be judged
         self.last_seq = since
         return True
 

@@ -69,8 +69,8 @@ class Entry:
 
     def announcement(self) -> dict:
         """The event as Event.announcement() gives it, for the apps' rules."""
-        return {"call_id": self.call_id, "agency_code": self.agency_code, "event": self.event,
-                "data": self.data}
+        return {"seq": self.seq, "call_id": self.call_id, "agency_code": self.agency_code,
+                "event": self.event, "data": self.data}
 
     def text_for(self, audience: str | None) -> str:
         """What a console of `audience` is sent (decided beforehand for an agency)."""
@@ -364,7 +364,7 @@ class StreamHub:
             for (_, waiting), answer in zip(batch, answers, strict=True):
                 callsign = stream.unit_of(answer.audience)
                 if callsign is not None:
-                    self.unit_calls.seed(callsign, answer.call_id)
+                    self.unit_calls.seed(callsign, answer.call_id, self.seq)
                 waiting.set_result(answer)
 
     async def _heartbeat(self) -> None:
@@ -405,8 +405,8 @@ def verdicts(entry: Entry, announcement: dict, agencies: set[str]) -> tuple[dict
 
 
 def unit_verdicts(entry: Entry, audiences: set[str], unit_calls: stream.UnitCalls) -> dict[str, bool]:
-    """For each unit terminal's audience: may it see the event. From the event and the calls the
-    units work, as the hub learnt them from earlier events: no query, whatever their number."""
+    """For each unit terminal's audience: may it see the event. From the event and the call each
+    unit worked at its seq, as the hub learnt them from the events: no query, whatever their number."""
     announcement = entry.announcement()
     return {audience: unit_calls.sees(announcement, stream.unit_of(audience)) for audience in audiences}
 

@@ -112,22 +112,50 @@ def unit_snapshot(callsign: str) -> dict[str, list[dict]]:
 
 
 class UnitCalls:
-    """Which call each unit works, kept from the unit events as they pass (and seeded by the
-    admission of a terminal, which read it with the other sockets opening)."""
+    """Which call each unit worked, seq by seq: kept from the unit events as they pass (and seeded
+    by the admission of a terminal, which read it with the other sockets opening). A terminal
+    catching up on old events is judged by the call its unit worked at each event's seq, not by
+    today's; before what the hub knows of a unit, it cannot be judged (`knows`), and a snapshot
+    is the answer."""
+
+    MOVES_KEPT = 64  # per unit; a terminal further behind than that is sent a snapshot
 
     def __init__(self) -> None:
-        self.calls: dict[str, int | None] = {}
+        self.moves: dict[str, list[tuple[int, int | None]]] = {}  # callsign → [(from seq, call)], in order
 
     def follow(self, announcement: dict) -> None:
         for read in _unit_moves:
             moved = read(announcement)
             if moved is not None:
-                self.calls[moved[0]] = moved[1]
+                self._move(moved[0], announcement["seq"], moved[1])
 
-    def seed(self, callsign: str, call_id: int | None) -> None:
-        """What the database said at admission, unless the events already told (they are newer)."""
-        self.calls.setdefault(callsign, call_id)
+    def _move(self, callsign: str, seq: int, call_id: int | None) -> None:
+        moves = self.moves.setdefault(callsign, [])
+        if moves and moves[-1][0] >= seq:
+            return  # older news than what it holds
+        moves.append((seq, call_id))
+        if len(moves) > self.MOVES_KEPT:
+            del moves[0]
+
+    def seed(self, callsign: str, call_id: int | None, seq: int) -> None:
+        """What the database said at admission (as of `seq`), unless the events already told (they
+        are newer)."""
+        if callsign not in self.moves:
+            self.moves[callsign] = [(seq, call_id)]
+
+    def knows(self, callsign: str, seq: int) -> bool:
+        """Whether the call `callsign` worked at `seq` is known."""
+        moves = self.moves.get(callsign)
+        return bool(moves) and moves[0][0] <= seq
+
+    def call_at(self, callsign: str, seq: int) -> int | None:
+        """The call `callsign` worked at `seq` (its latest move at or before it); None when on none,
+        or not known."""
+        for moved_at, call_id in reversed(self.moves.get(callsign) or ()):
+            if moved_at <= seq:
+                return call_id
+        return None
 
     def sees(self, announcement: dict, callsign: str) -> bool:
-        call_id = self.calls.get(callsign)
+        call_id = self.call_at(callsign, announcement["seq"])
         return any(rule(announcement, callsign, call_id) for rule in _unit_rules)

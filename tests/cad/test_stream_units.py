@@ -135,3 +135,70 @@ def test_a_unit_terminal_sees_the_messages_sent_to_its_unit_and_no_other():
     assert unit_sees_call(message, "4A11", None) and unit_sees_call(message, "4A12", 7)
     assert not unit_sees_call(message, "1A12", None)
     assert not unit_sees_call({**message, "data": {"id": 2, "units": [], "from_unit": "4A11"}}, "4A11", None)
+
+
+def test_a_terminal_catching_up_sees_what_its_unit_worked_then_not_what_it_works_now():
+    sign_on("officer1", "1A12")
+    first, second = new_call(), new_call("320 MAIN ST")
+    dispatch(first, "1A12")
+    headers = session_headers("officer1")
+
+    async def scenario():
+        board, _, _ = await connect("supervisor1")  # keeps this process's stream going meanwhile
+        await board.receive_json_from(timeout=WAIT)
+        terminal, _, _ = await connect(headers)
+        left_at = (await terminal.receive_json_from(timeout=WAIT))["seq"]
+        await terminal.disconnect()
+        # Missed while the car's link was down:
+        await sync_to_async(note)(second, "before 1A12 was sent here")  # not 1A12's call then
+        await sync_to_async(note)(first, "while 1A12 was here")
+        await sync_to_async(status)("1A12", "available")
+        await sync_to_async(dispatch)(second, "1A12")
+        await sync_to_async(note)(second, "after 1A12 was sent here")
+        latest = await sync_to_async(events.latest_seq)()
+        back, _, _ = await connect(headers, f"?since={left_at}")
+        replayed = await messages_until(back, latest)
+        await back.disconnect()
+        await board.disconnect()
+        return replayed
+
+    replayed = run(scenario)
+    assert replayed[0]["event"] != "snapshot"
+    notes = [m["data"]["entry"]["text"] for m in replayed if m["event"] == "call.note"]
+    assert notes == ["while 1A12 was here", "after 1A12 was sent here"]
+
+
+def test_a_terminal_from_before_what_the_server_knows_of_its_unit_gets_a_snapshot():
+    sign_on("officer1", "1A12")
+    call = new_call()
+    headers = session_headers("officer1")
+
+    async def scenario():
+        board, _, _ = await connect("supervisor1")
+        before = (await board.receive_json_from(timeout=WAIT))["seq"]
+        await sync_to_async(dispatch)(call, "1A11")
+        await sync_to_async(note)(call, "1A11 on scene soon")
+        # The first terminal of 1A12 this process has seen, asking to resume from before that.
+        terminal, _, _ = await connect(headers, f"?since={before}")
+        first = await terminal.receive_json_from(timeout=WAIT)
+        await terminal.disconnect()
+        await board.disconnect()
+        return first
+
+    first = run(scenario)
+    assert first["event"] == "snapshot"
+    assert [u["callsign"] for u in first["data"]["units"]] == ["1A12"]
+
+
+def test_which_call_a_unit_worked_is_kept_seq_by_seq():
+    unit_calls = stream.UnitCalls()
+    unit_calls.seed("1A12", 7, 100)
+    for seq, call in ((103, None), (105, 9)):
+        unit_calls.follow({"seq": seq, "event": "unit.updated", "call_id": None,
+                           "data": {"callsign": "1A12", "call": call}})
+    unit_calls.seed("1A12", 3, 106)  # the database's answer, older than the events: ignored
+
+    calls = [unit_calls.call_at("1A12", seq) for seq in (100, 102, 103, 104, 105, 200)]
+    assert calls == [7, 7, None, None, 9, 9]
+    assert unit_calls.knows("1A12", 100) and not unit_calls.knows("1A12", 99)
+    assert not unit_calls.knows("1A11", 1000)
