@@ -18,7 +18,9 @@ export class ApiError extends Error {
 
 export async function api(method, path, body) {
   const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    options.body = body; // multipart: the browser writes the Content-Type with its boundary
+  } else if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }

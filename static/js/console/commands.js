@@ -11,6 +11,7 @@ import { h, setChildren } from "../dom.js";
 import { STATUS_CODE } from "../statuses.js";
 import { matchDispositions } from "./dispositions.js";
 import { inquiryCommands } from "./inquiries.js";
+import { recordEntryCommands } from "./recordentry.js";
 import { shareCommands } from "./share.js";
 
 export function commandTable({ detail, entry, alerts, say, toggleHelp, currentYear, dispositions, confirm, offer, more = [] }) {
@@ -143,6 +144,7 @@ export function commandTable({ detail, entry, alerts, say, toggleHelp, currentYe
     },
     ...shareCommands({ detail, say, needCall }),
     ...inquiryCommands({ detail, say, needCall }),
+    ...recordEntryCommands({ say }),
     {
       verbs: ["C"], usage: ["123", "2026-000123", "C 123"], help: "Open that call (a bare number is this year's)",
       match: (word, rest) => Boolean(openCall(word, rest)),

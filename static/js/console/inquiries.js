@@ -11,7 +11,7 @@ export const PURPOSES = { C: "criminal justice", J: "criminal justice employment
 const PURPOSE_HELP = Object.entries(PURPOSES).map(([code, words]) => `${code} ${words}`).join(", ");
 const TYPES = { warrant: "WARRANT", stolen_vehicle: "STOLEN VEHICLE", missing_person: "MISSING PERSON", bolo: "BOLO" };
 const isPurpose = (word) => Boolean(word) && word.length === 1 && Object.hasOwn(PURPOSES, word.toUpperCase());
-const isDate = (word) => /^\d{4}-\d{2}-\d{2}$/.test(word || "");
+export const isDate = (word) => /^\d{4}-\d{2}-\d{2}$/.test(word || "");
 
 // "SMITH,JOHN 1980-04-02 C reason…" → the API's body, or {error}.
 export function personInquiry(words) {
