@@ -30,6 +30,7 @@ from calls.services.locks import call_locked
 from premises.selectors import place_at
 from units.choices import UnitStatus
 from units.models import Unit
+from units.services.field_actions import offline_words
 
 logger = logging.getLogger(__name__)
 
@@ -255,12 +256,13 @@ def _minutes(seconds: int) -> str:
 
 
 def unit_emergency_raise(*, unit: Unit, by: AbstractBaseUser | None, lat: float | None = None,
-                         lon: float | None = None) -> tuple[Alert, bool]:
+                         lon: float | None = None, device_at: datetime | None = None) -> tuple[Alert, bool]:
     """A unit's emergency button (on its terminal, or relayed by a dispatcher from its radio): the
     highest alert, on every console and the board at once (raised escalated, so it sounds loudest
     and comes first) until a supervisor acknowledges it, with where the unit was: `lat`/`lon` as
     the button sent them, else the unit's last known location. A second press while one is open
-    raises nothing more: (the open alert, False)."""
+    raises nothing more: (the open alert, False). Pressed on a terminal well before it reached the
+    server (`device_at`: it waited for the link), the alert says so."""
     now = timezone.now()
     with transaction.atomic():
         # Calls before units, as every service takes them (calls.services.locks).
@@ -277,9 +279,11 @@ def unit_emergency_raise(*, unit: Unit, by: AbstractBaseUser | None, lat: float 
         where = f"last location {place_at(lat, lon).address} ({lat:.5f}, {lon:.5f})" if known \
             else "location unknown"
         on_call = f" on {call.number} ({call.address})" if call is not None else ""
+        late = offline_words(callsign=unit.callsign, device_at=device_at, at=now)
+        late = f" ({late})" if late else ""
         alert = Alert.objects.create(
             key=f"emergency:{unit.pk}:{now.isoformat()}", kind=Kind.EMERGENCY, call=call, unit=unit,
-            text=f"EMERGENCY {unit.callsign}{on_call}: {where}"[:200], lat=lat, lon=lon,
+            text=f"EMERGENCY {unit.callsign}{on_call}: {where}{late}"[:200], lat=lat, lon=lon,
             raised_at=now, escalated_at=now)
         if call is not None:
             chronology_add(call, ChronologyKind.ALERT, by=by, at=now, unit=unit, text=f"Alert: {alert.text}")

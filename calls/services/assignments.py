@@ -17,6 +17,7 @@ from calls.services.chronology import chronology_add
 from units.choices import UnitStatus
 from units.models import Unit
 from units.services import unit_call_move, unit_status_record
+from units.services.field_actions import offline_words
 
 User = AbstractBaseUser
 
@@ -65,16 +66,20 @@ def unit_sent(call: Call, unit: Unit, *, by: User | None, at: datetime) -> None:
                    text=f"{unit.callsign} dispatched")
 
 
-def unit_follows(call: Call, unit: Unit, status: UnitStatus, *, by: User | None, at: datetime) -> None:
+def unit_follows(call: Call, unit: Unit, status: UnitStatus, *, by: User | None, at: datetime,
+                 device_at: datetime | None = None) -> None:
     """The unit, working the call, goes to `status`: its assignment's time and the call's first
-    time are stamped; available or out of service, it leaves the call."""
+    time are stamped; available or out of service, it leaves the call. The chronology line says
+    when the unit's device made the change well before `at` (`device_at`)."""
     previous = unit.status
     assignment = Assignment.objects.get(call=call, unit=unit, cleared_at__isnull=True)
+    late = offline_words(callsign=unit.callsign, device_at=device_at, at=at)
+    late = f" ({late})" if late else ""
     if status in LEAVING_STATUSES:
         text = f"{unit.callsign} cleared"
         if status == UnitStatus.OUT_OF_SERVICE:
             text += " (out of service)"
-        _unit_leaves(call, assignment, unit, status, by=by, at=at, text=text, previous=previous)
+        _unit_leaves(call, assignment, unit, status, by=by, at=at, text=text + late, previous=previous)
         return
     assignment.status = status
     if status in STATUS_STAMPS:
@@ -84,7 +89,7 @@ def unit_follows(call: Call, unit: Unit, status: UnitStatus, *, by: User | None,
         setattr(call, CALL_FIRST_STAMPS[status], at)
     unit_status_record(unit=unit, to_status=status, by=by, at=at, call=call)
     chronology_add(call, ChronologyKind.UNIT_STATUS, by=by, at=at, unit=unit,
-                   text=f"{unit.callsign} {status.label.lower()}",
+                   text=f"{unit.callsign} {status.label.lower()}{late}",
                    changes={"status": [previous, status.value]})
 
 

@@ -16,6 +16,7 @@ from calls.choices import ChronologyKind
 from calls.events import chronology_announce
 from calls.models import SUPPLEMENT_LONGEST, Call, ChronologyEntry
 from units.models import Unit
+from units.services.field_actions import offline_words
 
 
 def chronology_add(
@@ -40,13 +41,17 @@ def call_touch(call: Call, at: datetime) -> None:
 
 @transaction.atomic
 def call_note_add(*, call: Call, by: AbstractBaseUser | None, text: str,
-                  unit: Unit | None = None) -> ChronologyEntry:
+                  unit: Unit | None = None, device_at: datetime | None = None) -> ChronologyEntry:
     """A note on the call. One from an agency's program (a partner's) is marked with that agency;
-    one from a unit's terminal, with that unit."""
+    one from a unit's terminal, with that unit, and says so when the device made it well before
+    (`device_at`: it waited for the link)."""
     text = text.strip()
     if not text:
         raise Invalid({"text": ["A note needs some text."]})
     now = timezone.now()
+    late = offline_words(callsign=unit.callsign, device_at=device_at, at=now) if unit is not None else ""
+    if late:
+        text = f"{text} ({late})"
     agency = roles.scoped_agency(by) if by is not None else None
     entry = chronology_add(call, ChronologyKind.NOTE, by=by, at=now, text=text, agency=agency, unit=unit)
     call_touch(call, now)

@@ -3,6 +3,8 @@ beat or an agency, and back from a unit to the consoles. The units a message rea
 down when it is sent, so the live stream decides who sees it from the event alone, and the record
 says who was sent what even after the beat's units change."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,7 @@ from calls.services.chronology import chronology_add
 from premises.models import Beat
 from units.choices import UnitStatus
 from units.models import Unit
+from units.services.field_actions import offline_words
 
 MESSAGE_LONGEST = 1000
 # Units that are not working are not sent a message for every unit of a beat or an agency.
@@ -55,9 +58,11 @@ def _recipients(to_kind: str, to: str) -> tuple[str, list[str]]:
 
 @transaction.atomic
 def message_send(*, by: AbstractBaseUser | None, text: str, to_kind: str, to: str = "",
-                 call: Call | None = None, from_unit: Unit | None = None) -> Message:
+                 call: Call | None = None, from_unit: Unit | None = None,
+                 device_at: datetime | None = None) -> Message:
     """Send a message (from a console, or from `from_unit`'s terminal to the consoles); one about
-    `call` is a line of its chronology too. Announced on the stream as message.sent."""
+    `call` is a line of its chronology too, which says so when the terminal made it well before
+    (`device_at`). Announced on the stream as message.sent."""
     text = (text or "").strip()
     problems = {}
     if not text:
@@ -76,8 +81,10 @@ def message_send(*, by: AbstractBaseUser | None, text: str, to_kind: str, to: st
     if call is not None:
         sender = from_unit.callsign if from_unit is not None else "console"
         whom = "the consoles" if to_kind == MessageTo.CONSOLES else f"{MessageTo(to_kind).label.lower()} {to}"
+        line = f"Message from {sender} to {whom}: {text}"
+        late = offline_words(callsign=sender, device_at=device_at, at=now) if from_unit is not None else ""
         entry = chronology_add(call, ChronologyKind.MESSAGE, by=by, at=now, unit=from_unit,
-                               text=f"Message from {sender} to {whom}: {text}")
+                               text=f"{line} ({late})" if late else line)
         chronology_announce(call, entry)
     audit_record(action=AuditAction.MESSAGE_SEND, object=object_ref("message", message.pk), by=by,
                  detail={"to_kind": to_kind, "to": to, "units": units, "call": call.number if call else None,

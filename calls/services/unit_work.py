@@ -21,9 +21,9 @@ class UnitWork:
         return call_locked(call_id)
 
     def unit_moved(self, *, unit: Unit, call: Call, status: UnitStatus, by: AbstractBaseUser | None,
-                   at: datetime) -> None:
+                   at: datetime, device_at: datetime | None = None) -> None:
         was = call.status
-        unit_follows(call, unit, status, by=by, at=at)
+        unit_follows(call, unit, status, by=by, at=at, device_at=device_at)
         call.status = derived_status(call)
         call.save()
         call_announce(call, EventName.CALL_UPDATED, changes=status_change(was, call.status))

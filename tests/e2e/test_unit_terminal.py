@@ -172,3 +172,76 @@ def test_with_the_link_cut_a_status_change_is_queued_then_applied_once_when_it_r
     _, units = site.first.api("GET", "units/", site.cpd)
     assert next(u for u in units if u["callsign"] == "6A11")["status"] == "enroute"
     assert phone.errors == [], phone.errors
+
+
+def test_with_the_link_cut_a_message_and_a_traffic_stop_are_queued_then_applied_once(site, browser_context):
+    tapped_at = {"latitude": 39.0131, "longitude": -94.2869}  # where the phone was when the stop was tapped
+    located = {**PHONE, "geolocation": tapped_at, "permissions": ["geolocation"]}
+    phone = terminal(site, lambda **_: browser_context(**located), "officer1", "T1")
+    text = f"plate KS-4471, two occupants ({time.time():.0f})"
+
+    cut = ["**/api/v1/terminal/**", "**/api/v1/inquiries/**"]
+    for path in cut:
+        phone.route(path, lambda route: route.abort("internetdisconnected"))
+    phone.locator("#message-text").fill(text)
+    phone.locator("#message-form button").tap()
+    phone.locator("#traffic-stop").tap()
+    phone.locator("#traffic-stop-here").tap()
+    link = phone.locator("#link-status")
+    expect(link).to_have_attribute("data-state", "offline")
+    expect(link).to_contain_text("2 changes waiting to be sent")
+    waiting = phone.locator("#queued-list li")
+    expect(waiting).to_have_count(2)
+    expect(waiting.nth(0)).to_contain_text(f"Message: {text}")
+    expect(waiting.nth(1)).to_contain_text("Traffic stop")
+
+    # An inquiry is never kept for later: it says so, plainly.
+    form = phone.locator("#inquiry-form")
+    form.locator('[name="last"]').fill("Holloway")
+    form.locator('[name="first"]').fill("Ray")
+    form.locator("#inquiry-purpose").select_option("C")
+    form.locator("button[type=submit]").tap()
+    expect(phone.locator("#message")).to_have_text(
+        "No link: an inquiry needs the connection; nothing was sent.")
+    expect(phone.locator("#inquiry-answer")).to_be_hidden()
+
+    phone.wait_for_timeout(2_500)  # retried meanwhile, and still cut
+    _, units = site.first.api("GET", "units/", site.cpd)
+    assert next(u for u in units if u["callsign"] == "T1")["status"] == "available"
+    assert not [m for m in messages(site) if m["text"] == text]
+
+    # The car has moved on by the time the link returns: the stop is where it was tapped.
+    phone.context.set_geolocation({"latitude": 39.0200, "longitude": -94.2800})
+    for path in cut:
+        phone.unroute(path)
+    expect(phone.locator("#queued")).to_be_hidden(timeout=5_000)
+    expect(phone.locator("#unit-status")).to_have_attribute("data-status", "onscene")
+    expect(phone.locator("#call-type")).to_contain_text("TSTOP")
+    expect(phone.locator("#message-list li").first).to_contain_text(text)
+    expect(link).to_have_attribute("data-state", "live")
+    phone.reload()  # the queue is kept by the browser: nothing is sent again
+    live(phone)
+    expect(phone.locator("#queued")).to_be_hidden()
+    phone.wait_for_timeout(1_500)
+
+    _, units = site.first.api("GET", "units/", site.cpd)
+    unit = next(u for u in units if u["callsign"] == "T1")
+    assert unit["status"] == "onscene" and unit["call"], unit
+    _, stop = site.first.api("GET", f"calls/{unit['call']}/", site.cpd)
+    assert (stop["location"]["lat"], stop["location"]["lon"]) == (39.0131, -94.2869), stop["location"]
+    _, active = site.first.api("GET", "calls/?status=active", site.cpd)
+    stops = [c for c in results(active) if c["call_type"]["code"] == "TSTOP"
+             and "T1" in [u["callsign"] for u in c["units"]]]
+    assert [c["id"] for c in stops] == [stop["id"]], stops
+    assert len([m for m in messages(site) if m["text"] == text]) == 1
+    assert phone.errors == [], phone.errors
+
+
+def results(answer):
+    return answer["results"] if isinstance(answer, dict) else answer
+
+
+def messages(site):
+    status, answer = site.first.api("GET", "messages/", site.cpd)
+    assert status == 200, answer
+    return results(answer)

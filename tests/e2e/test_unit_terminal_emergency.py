@@ -81,3 +81,39 @@ def test_messages_go_from_a_console_to_the_phone_and_back(site, browser_context)
     expect(console.locator("#chronology")).to_contain_text("Message from 5A12 to the consoles")
     for page in (console, phone):
         assert page.errors == [], page.errors
+
+
+def open_emergencies(site, callsign):
+    status, alerts = site.first.api("GET", "alerts/", site.cpd)
+    assert status == 200, alerts
+    alerts = alerts["results"] if isinstance(alerts, dict) else alerts
+    return [a for a in alerts if a["kind"] == "emergency" and a["unit"] == callsign]
+
+
+def test_an_emergency_held_with_the_link_cut_is_queued_and_raised_once_when_it_returns(site, browser_context):
+    phone = terminal(site, lambda **_: browser_context(**PHONE, geolocation=ELM, permissions=["geolocation"]),
+                     "officer2", "K9-1")
+    cut = "**/api/v1/terminal/**"
+    phone.route(cut, lambda route: route.abort("internetdisconnected"))
+    hold(phone, "#emergency", 1.6)
+    button = phone.locator("#emergency")
+    expect(button).to_have_attribute("data-state", "queued")
+    expect(button).to_have_text("EMERGENCY QUEUED — NO LINK, USE THE RADIO")
+    expect(phone.locator("#queued-list li").first).to_contain_text("EMERGENCY")
+    phone.wait_for_timeout(2_500)  # retried meanwhile, and still cut
+    assert open_emergencies(site, "K9-1") == []
+
+    phone.unroute(cut)
+    expect(button).to_have_attribute("data-state", "sent", timeout=5_000)
+    expect(phone.locator("#queued")).to_be_hidden()
+    expect(phone.locator("#alerts")).to_contain_text("EMERGENCY K9-1")
+    phone.wait_for_timeout(1_500)
+    [alert] = open_emergencies(site, "K9-1")
+    assert "(39.00980, -94.28720)" in alert["text"]
+    assert phone.errors == [], phone.errors
+    # Leave the site as found: a supervisor acknowledges it.
+    site.manage("shell", "-c", (
+        "from django.contrib.auth import get_user_model; from calls.models import Alert; "
+        "from calls.services import alert_acknowledge; "
+        f"alert_acknowledge(alert=Alert.objects.get(pk={alert['id']}), "
+        "by=get_user_model().objects.get(username='supervisor1'))"))

@@ -2,7 +2,7 @@
 back, or answered but the answer lost): each client id is applied once."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,6 +13,8 @@ from cad.exceptions import Conflict
 from units.models import FieldAction
 
 Answer = tuple[int, dict]
+# A change the device made longer ago than this reached the server late (it waited for the link).
+LATE_AFTER = timedelta(seconds=30)
 
 
 def field_action_once(*, client_id: UUID, user: AbstractBaseUser, kind: str, device_at: datetime | None,
@@ -37,3 +39,14 @@ def field_action_once(*, client_id: UUID, user: AbstractBaseUser, kind: str, dev
     if earlier.user_id != user.pk or earlier.kind != kind:
         raise Conflict(f"Client id {client_id} was used for another change.")
     return (earlier.status_code, earlier.answer), True
+
+
+def offline_words(*, callsign: str, device_at: datetime | None, at: datetime) -> str:
+    """How a call's chronology says that a change stamped `at` (the server's time) was made on the
+    unit's device earlier, while offline: "sent from 1A12 offline, made 10:42:13 by the device's
+    clock"; empty when it came in time (or the device gave no time)."""
+    if device_at is None or at - device_at <= LATE_AFTER:
+        return ""
+    made = timezone.localtime(device_at)
+    when = f"{made:%H:%M:%S}" if made.date() == timezone.localtime(at).date() else f"{made:%Y-%m-%d %H:%M:%S}"
+    return f"sent from {callsign} offline, made {when} by the device's clock"

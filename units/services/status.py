@@ -38,9 +38,10 @@ class CallWork(Protocol):
         """Lock the unit's call, before the unit is locked, and return it."""
 
     def unit_moved(self, *, unit: Unit, call: CallRef, status: UnitStatus, by: User | None,
-                   at: datetime) -> None:
+                   at: datetime, device_at: datetime | None = None) -> None:
         """The unit, working `call`, goes to `status`: its assignment and the call are stamped, the
-        status is recorded (unit_status_record, with the call), the call's chronology says so."""
+        status is recorded (unit_status_record, with the call), the call's chronology says so (and
+        that the unit's device made the change well before `at`, when `device_at` says so)."""
 
     def status_changed(self, *, unit: Unit, at: datetime) -> None:
         """Any status change, by any path: it answers the unit's open status check."""
@@ -125,9 +126,10 @@ def _wanted(status: str) -> UnitStatus:
 
 
 @transaction.atomic
-def unit_status_set(*, unit: Unit, status: str, by: User | None) -> Unit:
+def unit_status_set(*, unit: Unit, status: str, by: User | None, device_at: datetime | None = None) -> Unit:
     """Move a unit to `status`. On a call, en route / on scene / clearing stamp the assignment and
-    the call (the calls app's side); every console is told."""
+    the call (the calls app's side); every console is told. `device_at`: when the unit's terminal
+    made the change (the call's chronology says so when it is well before now; stamped with now)."""
     status = _wanted(status)
     call_id = Unit.objects.filter(pk=unit.pk).values_list("current_call_id", flat=True).first()
     call = _call_work.lock_call(call_id) if call_id else None
@@ -146,7 +148,7 @@ def unit_status_set(*, unit: Unit, status: str, by: User | None) -> Unit:
     if call is None or unit.status not in ASSIGNED_STATUSES:
         unit_status_record(unit=unit, to_status=status, by=by, at=now)
     else:
-        _call_work.unit_moved(unit=unit, call=call, status=status, by=by, at=now)
+        _call_work.unit_moved(unit=unit, call=call, status=status, by=by, at=now, device_at=device_at)
     unit_announce(unit, changes={"status": [str(was), str(unit.status)]})
     audit_record(action=AuditAction.UNIT_STATUS, object=object_ref("unit", unit.pk), by=by, detail={
         "callsign": unit.callsign, "changes": {"status": [str(was), str(unit.status)]},

@@ -79,8 +79,9 @@ class TerminalNoteInputSerializer(OfflineFields):
     text = serializers.CharField(max_length=20000)
 
 
-class TrafficStopInputSerializer(StrictInputSerializer):
-    """Where: the unit's last known location when nothing is given, else an address or lat/lon."""
+class TrafficStopInputSerializer(OfflineFields):
+    """Where: the unit's last known location when nothing is given, else an address or lat/lon (a
+    terminal sends where the device was when the stop was tapped, even if sent later)."""
 
     address = serializers.CharField(required=False, max_length=200)
     lat = CoordinateField(required=False, min_value=-90, max_value=90)
@@ -102,9 +103,9 @@ class TrafficStopInputSerializer(StrictInputSerializer):
         return None
 
 
-class EmergencyButtonInputSerializer(WhereInputSerializer):
+class EmergencyButtonInputSerializer(OfflineFields, WhereInputSerializer):
     """The unit terminal's emergency button: where the device is, if it says."""
 
 
-class TerminalMessageInputSerializer(StrictInputSerializer):
+class TerminalMessageInputSerializer(OfflineFields):
     text = serializers.CharField(max_length=1000, help_text="To the center's consoles")

@@ -102,7 +102,8 @@ class TerminalViewSet(viewsets.ViewSet):
         data = _valid(TerminalStatusInputSerializer, request)
 
         def apply() -> tuple[int, dict]:
-            unit_status_set(unit=shift.unit, status=data["status"], by=request.user)
+            unit_status_set(unit=shift.unit, status=data["status"], by=request.user,
+                            device_at=data.get("device_at"))
             response = self._terminal(shift)
             return response.status_code, response.data
 
@@ -116,11 +117,13 @@ class TerminalViewSet(viewsets.ViewSet):
         `client_id`, applied once, as a status."""
         unit, call = self._unit_and_call()
         data = _valid(TerminalNoteInputSerializer, request)
-        if call is None:
-            raise Invalid({"text": [f"{unit.callsign} is not on a call: a note goes on the unit's call."]})
 
         def apply() -> tuple[int, dict]:
-            entry = services.call_note_add(call=call, by=request.user, text=data["text"], unit=unit)
+            # Checked only when applied: a replay is answered as the first time, wherever the unit is now.
+            if call is None:
+                raise Invalid({"text": [f"{unit.callsign} is not on a call: a note goes on its call."]})
+            entry = services.call_note_add(call=call, by=request.user, text=data["text"], unit=unit,
+                                           device_at=data.get("device_at"))
             return status.HTTP_201_CREATED, ChronologyEntrySerializer(entry).data
 
         return self._once("note", data, apply)
@@ -138,14 +141,20 @@ class TerminalViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["post"], url_path="traffic-stop")
     def traffic_stop(self, request):
         """A traffic stop: a new TSTOP call at my unit's last location (or the address or lat/lon
-        given), with my unit on scene at once, so its status check runs from now."""
+        given), with my unit on scene at once, so its status check runs from now. With a
+        `client_id`, applied once: the same id again is answered as the first time, no second call."""
         shift = self._shift()
         given = TrafficStopInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        services.call_self_initiate(unit=shift.unit, by=request.user, location=given.location(),
-                                    narrative=given.validated_data.get("narrative", ""))
-        return self._terminal(shift, status.HTTP_201_CREATED)
+        data = given.validated_data
 
+        def apply() -> tuple[int, dict]:
+            services.call_self_initiate(unit=shift.unit, by=request.user, location=given.location(),
+                                        narrative=data.get("narrative", ""), device_at=data.get("device_at"))
+            response = self._terminal(shift, status.HTTP_201_CREATED)
+            return response.status_code, response.data
+
+        return self._once("traffic_stop", data, apply)
 
     @extend_schema(request=EmergencyButtonInputSerializer,
                    responses={201: AlertSerializer, 200: AlertSerializer, 403: FORBIDDEN})
@@ -153,23 +162,33 @@ class TerminalViewSet(viewsets.ViewSet):
     def emergency(self, request):
         """My emergency button (a long press): my unit's emergency, with where the device is
         (`lat`/`lon`, else the unit's last known location), on every console and the board until a
-        supervisor acknowledges it. 201 raised; 200 the one already open (pressed again)."""
+        supervisor acknowledges it. 201 raised; 200 the one already open (pressed again). With a
+        `client_id` (a press the terminal kept while offline), applied once, as a status."""
         shift = self._shift()
         data = _valid(EmergencyButtonInputSerializer, request)
-        alert, raised = services.unit_emergency_raise(unit=shift.unit, by=request.user, lat=data.get("lat"),
-                                                      lon=data.get("lon"))
-        return Response(AlertSerializer(alert).data,
-                        status=status.HTTP_201_CREATED if raised else status.HTTP_200_OK)
+
+        def apply() -> tuple[int, dict]:
+            alert, raised = services.unit_emergency_raise(
+                unit=shift.unit, by=request.user, lat=data.get("lat"), lon=data.get("lon"),
+                device_at=data.get("device_at"))
+            return status.HTTP_201_CREATED if raised else status.HTTP_200_OK, AlertSerializer(alert).data
+
+        return self._once("emergency", data, apply)
 
     @extend_schema(request=TerminalMessageInputSerializer, responses={201: MessageSerializer, 403: FORBIDDEN})
     @action(detail=False, methods=["post"])
     def messages(self, request):
-        """A message from my unit to the center's consoles (about its call, when it works one)."""
+        """A message from my unit to the center's consoles (about its call, when it works one). With
+        a `client_id`, applied once, as a status."""
         unit, call = self._unit_and_call()
         data = _valid(TerminalMessageInputSerializer, request)
-        message = services.message_send(by=request.user, text=data["text"], to_kind=MessageTo.CONSOLES,
-                                        call=call, from_unit=unit)
-        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+        def apply() -> tuple[int, dict]:
+            message = services.message_send(by=request.user, text=data["text"], to_kind=MessageTo.CONSOLES,
+                                            call=call, from_unit=unit, device_at=data.get("device_at"))
+            return status.HTTP_201_CREATED, MessageSerializer(message).data
+
+        return self._once("message", data, apply)
 
 
 def _valid(serializer_class, request) -> dict:

@@ -1,10 +1,13 @@
 // Inquiries from the unit terminal: a person (last, first, date of birth) or a vehicle (plate and
 // state, or VIN), always with a purpose; the hits drawn as the console draws them: caution codes
-// first, the source, SIMULATED on the simulated state system's. Every inquiry is audited.
+// first, the source, SIMULATED on the simulated state system's. Every inquiry is audited. Never
+// kept to send later, as the terminal's changes are: an answer an hour late is no answer.
 
 import { post } from "../console/api.js";
 import { PURPOSES, hitItem } from "../console/inquiries.js";
 import { h, setChildren } from "../dom.js";
+
+const NO_LINK = "No link: an inquiry needs the connection; nothing was sent.";
 
 export function setupInquiry({ form, answer, say }) {
   const purpose = form.querySelector("#inquiry-purpose");
@@ -39,7 +42,7 @@ export function setupInquiry({ form, answer, say }) {
       answer.hidden = false;
       say("");
     } catch (err) {
-      say(`Inquiry: ${err.message}`, "error");
+      say(err.status ? `Inquiry: ${err.message}` : NO_LINK, "error");
     }
   });
 }

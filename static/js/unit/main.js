@@ -25,10 +25,20 @@ let unreachable = false; // the last request could not reach the server
 const queue = new OfflineQueue(window.localStorage,
   `cad.unit.queue.${document.querySelector("[data-user]").dataset.user}`);
 const RETRY_MS = 2_000;
+const EMERGENCY = "terminal/emergency/";
+const MESSAGES = "terminal/messages/";
 const messages = setupMessages({ list: $("message-list"), form: $("message-form"), input: $("message-text"),
-  say: (text, kind) => showMessage(text, kind) });
-setupEmergency($("emergency"), { say: (text, kind) => showMessage(text, kind) });
+  send: (text) => change("Message", MESSAGES, { text }) });
+const emergency = setupEmergency($("emergency"), {
+  say: (text, kind) => showMessage(text, kind),
+  keep: (body) => {
+    queue.add("EMERGENCY", EMERGENCY, body, { first: true });
+    renderQueue(queue.items);
+    showLink();
+  },
+});
 setupInquiry({ form: $("inquiry-form"), answer: $("inquiry-answer"), say: (text, kind) => showMessage(text, kind) });
+if (queue.items.some((item) => item.path === EMERGENCY)) emergency.queued(); // kept before a reload
 
 function render() {
   showLink();
@@ -90,27 +100,43 @@ async function act(what, request) {
   }
 }
 
-// A status or a note: sent now, or kept to send when the link returns (after any kept before it).
+// A status, a note, a message, a traffic stop: sent now, or kept to send when the link returns
+// (after any kept before it).
 async function change(label, path, body) {
   queue.add(label, path, body);
   renderQueue(queue.items);
-  await sendQueued();
+  if (await sendQueued()) return;
+  if (queue.items.some((item) => item.path === EMERGENCY)) emergency.queued(); // still the first thing to read
+  else showMessage("Offline: the change is kept on this device and sent when the link returns.", "error");
 }
 
+// Send what waits; whether all of it reached the server. The retries say nothing while the link
+// stays down, so what else the terminal said (an inquiry's answer) stays on screen.
 async function sendQueued() {
-  if (!queue.length) return;
+  if (!queue.length) return true;
+  let told = false; // a refusal, or an emergency sent: what the officer must read stays on screen
   const sent = await queue.flush(
     (path, body) => post(path, body),
-    (item, err) => showMessage(`${item.label}: ${err.message}`, "error"),
+    (item, err) => {
+      told = true;
+      if (item.path === EMERGENCY) emergency.refused(err);
+      else showMessage(`${item.label}: ${err.message}`, "error");
+    },
+    (item, answer) => {
+      if (item.path === MESSAGES) messages.add(answer);
+      if (item.path === EMERGENCY) {
+        told = true;
+        emergency.sent(answer);
+      }
+    },
   );
   reachable(sent);
   renderQueue(queue.items);
   if (sent) {
-    showMessage("");
+    if (!told) showMessage("");
     await reload();
-  } else {
-    showMessage("Offline: the change is kept on this device and sent when the link returns.", "error");
   }
+  return sent;
 }
 
 function setStatus(status) {
@@ -177,16 +203,20 @@ $("traffic-stop").addEventListener("click", () => {
   $("traffic-stop-here").focus();
 });
 $("traffic-stop-cancel").addEventListener("click", () => { $("traffic-stop-confirm").hidden = true; });
-$("traffic-stop-here").addEventListener("click", () => {
+$("traffic-stop-here").addEventListener("click", async () => {
   $("traffic-stop-confirm").hidden = true;
-  // Where the phone is, when it says so at once; else the unit's last known location.
-  act("Starting the traffic stop", async () => post("terminal/traffic-stop/", await here()));
+  showMessage("Starting the traffic stop…");
+  // Where the phone is at the tap, when it says so at once (kept with the stop if the link is
+  // down); else the unit's last known location.
+  const device_at = new Date().toISOString();
+  change("Traffic stop", "terminal/traffic-stop/", { ...(await here()), device_at });
 });
 $("traffic-stop-at").addEventListener("click", () => {
   const address = $("traffic-stop-address").value.trim();
   if (!address) { $("traffic-stop-address").focus(); return; }
   $("traffic-stop-confirm").hidden = true;
-  act("Starting the traffic stop", () => post("terminal/traffic-stop/", { address }));
+  showMessage("Starting the traffic stop…");
+  change("Traffic stop", "terminal/traffic-stop/", { address });
 });
 
 window.cadTerminal = terminal;

@@ -1,13 +1,13 @@
 // Messages: what the center sent this unit (a tone, newest first), and a line back to the consoles
-// (about the unit's call, when it works one). Shown as text, never markup.
+// (about the unit's call, when it works one), sent as the terminal's other changes are (`send`:
+// kept while the link is down). Shown as text, never markup.
 
-import { post } from "../console/api.js";
 import { h, setChildren } from "../dom.js";
 import { beep } from "../tone.js";
 
 const KEPT = 20;
 
-export function setupMessages({ list, form, input, say }) {
+export function setupMessages({ list, form, input, send }) {
   const messages = [];
 
   function render() {
@@ -26,16 +26,12 @@ export function setupMessages({ list, form, input, say }) {
     if (!message.from_unit) beep(1);
   }
 
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) return;
-    try {
-      add(await post("terminal/messages/", { text }));
-      input.value = "";
-    } catch (err) {
-      say(`Message not sent: ${err.message}`, "error");
-    }
+    input.value = "";
+    send(text);
   });
 
   return { add };

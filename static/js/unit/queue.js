@@ -1,6 +1,7 @@
-// Changes made while the link is down (a status, a note): kept in the browser, each with a client
-// id and the device's time, and sent in order when the server answers again. The server applies
-// each client id once, so a change sent twice (its answer lost on the way back) is not applied twice.
+// Changes made while the link is down (a status, a note, a message, a traffic stop, an emergency):
+// kept in the browser, each with a client id and the device's time, and sent in order when the
+// server answers again. The server applies each client id once, so a change sent twice (its answer
+// lost on the way back) is not applied twice.
 
 const KEY = "cad.unit.queue";
 
@@ -31,30 +32,38 @@ export class OfflineQueue {
     this.storage.setItem(this.key, JSON.stringify(this.items));
   }
 
-  // A change to send: `path` under /api/v1/, `body` without its id and time (added here).
-  add(label, path, body) {
-    const item = { label, path, body: { ...body, client_id: clientId(), device_at: new Date().toISOString() } };
-    this.items.push(item);
+  // A change to send: `path` under /api/v1/, `body` with its id and time when it has them (else
+  // given here); `first` puts it ahead of those waiting (an emergency).
+  add(label, path, body, { first = false } = {}) {
+    const item = { label, path, body: { client_id: clientId(), device_at: new Date().toISOString(), ...body } };
+    if (first) this.items.unshift(item);
+    else this.items.push(item);
     this.save();
     return item;
   }
 
-  // Send what waits, oldest first, with `send(path, body)`. Stops at the first that cannot reach
-  // the server (still offline: it stays first); one the server refuses is dropped and reported.
-  flush(send, onRefused) {
+  // Send what waits, in order, with `send(path, body)`; `onSent(item, answer)` for each the server
+  // took. Stops at the first that cannot reach the server (still offline: it stays first); one the
+  // server refuses is dropped and reported.
+  flush(send, onRefused, onSent) {
     if (!this.sending) {
       this.sending = (async () => {
         try {
           while (this.items.length) {
             const item = this.items[0];
+            let answer;
+            let refused = null;
             try {
-              await send(item.path, item.body);
+              answer = await send(item.path, item.body);
             } catch (err) {
               if (!err.status) return false;
-              onRefused?.(item, err);
+              refused = err;
             }
-            this.items.shift();
+            // By itself, not by place: an emergency may have been put first meanwhile.
+            this.items.splice(this.items.indexOf(item), 1);
             this.save();
+            if (refused) onRefused?.(item, refused);
+            else onSent?.(item, answer);
           }
           return true;
         } finally {

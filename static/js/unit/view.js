@@ -122,6 +122,9 @@ export function renderLink(state, lastLive, waiting = 0) {
 export function renderQueue(items) {
   const el = $("queued");
   el.hidden = !items.length;
-  setChildren($("queued-list"), items.map((item) => h("li", {},
-    h("time", {}, clock(item.body.device_at)), " ", item.label, item.body.text ? `: ${item.body.text}` : "")));
+  setChildren($("queued-list"), items.map((item) => {
+    const what = item.body.text || item.body.address || "";
+    return h("li", { dataset: { path: item.path } },
+      h("time", {}, clock(item.body.device_at)), " ", item.label, what ? `: ${what}` : "");
+  }));
 }
