@@ -65,6 +65,8 @@ class HitSerializer(serializers.Serializer):
                                           help_text="e.g. ARMED, VIOLENT: shown first")
     cautions = serializers.ListField(child=serializers.CharField(), help_text="The caution codes in words")
     ids = serializers.DictField(help_text="The record's ids where it is kept (warrant, person, vehicle, …)")
+    photo = serializers.CharField(default="", help_text="A missing person's photo (for staff and officers "
+                                                        "signed in); empty when there is none")
 
 
 class InquirySerializer(serializers.ModelSerializer):

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from records.api.billing_views import BillViewSet, FalseAlarmListView
-from records.api.entries import MissingPersonView, StolenVehicleView
+from records.api.entries import MissingPersonPhotoView, MissingPersonView, StolenVehicleView
 from records.api.inquiries import InquiryViewSet
 from records.api.reports import ComplianceExclusionsView, ComplianceView, ReportRunViewSet, WorkloadView
 from records.api.views import AuditEntryViewSet
@@ -19,5 +19,6 @@ urlpatterns = [
     path("false-alarms/", FalseAlarmListView.as_view(), name="false-alarms"),
     path("vehicles/stolen/", StolenVehicleView.as_view(), name="vehicle-stolen"),
     path("missing-persons/", MissingPersonView.as_view(), name="missing-person"),
+    path("missing-persons/<int:pk>/photo/", MissingPersonPhotoView.as_view(), name="missing-person-photo"),
     *router.urls,
 ]

@@ -30,6 +30,7 @@ class Hit:
     caution_codes: list[str] = field(default_factory=list)
     ids: dict = field(default_factory=dict)
     simulated: bool = False
+    photo: str = ""  # a missing person's photo, where staff and officers signed in see it
 
     def as_dict(self) -> dict:
         answer = asdict(self)

@@ -1,11 +1,17 @@
 """The records an inquiry searches, kept by records clerks, and the inquiries themselves (kept as
 made, never edited). Registered with the records app through records/models.py."""
 
+import uuid
+from pathlib import PurePath
+
 import pgtrigger
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.deconstruct import deconstructible
 
 from cad.history import AppendOnlyModel
 from calls.models import Call
@@ -109,6 +115,23 @@ class Vehicle(models.Model):
         return f"{self.plate or self.vin} {self.plate_state} {described}".strip()
 
 
+PHOTO_TYPES = ["jpg", "jpeg", "png", "gif", "webp"]
+
+
+@deconstructible
+class PhotoStorage(FileSystemStorage):
+    """Missing persons' photos, under MEDIA_ROOT: never served as plain files, only by the records
+    desk's photo page, to the center's staff and field officers signed in (records.views)."""
+
+    def url(self, name: str) -> str:
+        return reverse("records:photo", args=[name])
+
+
+def photo_name(record: models.Model, filename: str) -> str:
+    """A name nobody can guess or collide with; the uploaded file's own name is not kept."""
+    return f"missing/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
 class MissingPerson(models.Model):
     """A missing child or adult (the Locator / NCMEC kind), until located."""
 
@@ -119,8 +142,8 @@ class MissingPerson(models.Model):
     missing_since = models.DateTimeField()
     last_seen = models.CharField("last seen where", max_length=200)
     description = models.TextField(blank=True)
-    photo = models.FileField(upload_to="missing/", blank=True,
-                             validators=[FileExtensionValidator(["jpg", "jpeg", "png", "gif", "webp"])])
+    photo = models.ImageField(upload_to=photo_name, storage=PhotoStorage(), blank=True,
+                              validators=[FileExtensionValidator(PHOTO_TYPES)])
     located_at = models.DateTimeField(null=True, blank=True)
     entered_at = models.DateTimeField(null=True, editable=False)
     entered_by = stamped_by()
@@ -130,6 +153,11 @@ class MissingPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_name}, {self.first_name} ({self.get_category_display()})"
+
+    @property
+    def photo_url(self) -> str:
+        """Where staff and officers signed in see the photo; empty when there is none."""
+        return self.photo.url if self.photo else ""
 
 
 class Bolo(models.Model):

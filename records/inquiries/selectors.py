@@ -43,6 +43,7 @@ def local_person_hits(*, last: str, first: str, dob: date | None, at: datetime) 
     missing = MissingPerson.objects.filter(_name("", last=last, first=first), located_at__isnull=True,
                                            **({"date_of_birth": dob} if dob else {})).order_by("pk")
     hits += [Hit(type=HitType.MISSING_PERSON, source=LOCAL_SOURCE, ids={"missing_person": m.pk},
+                 photo=m.photo_url,
                  summary=f"Missing person, {m.get_category_display().lower()}: {m.last_name}, {m.first_name} "
                          f"({m.date_of_birth:%Y-%m-%d}), missing since {m.missing_since:%Y-%m-%d %H:%M}, "
                          f"last seen {m.last_seen}" + (f"; {m.description}" if m.description else ""))

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -215,6 +216,15 @@ def missing_person_enter(
     return missing_person_save(missing_person=MissingPerson(
         last_name=last, first_name=first, date_of_birth=dob, category=category, missing_since=missing_since,
         last_seen=last_seen, description=description), by=by)
+
+
+@transaction.atomic
+def missing_person_photo_set(*, missing_person: MissingPerson, photo: File, by: User) -> MissingPerson:
+    """A missing person's photo, added or replaced: the record's change audited as any other (the
+    photo before stays on file, under its own name)."""
+    record = MissingPerson.objects.select_for_update().get(pk=missing_person.pk)
+    record.photo = photo
+    return missing_person_save(missing_person=record, by=by)
 
 
 def bolo_clean(*, bolo: Bolo) -> None:

@@ -131,3 +131,26 @@ def test_a_photo_not_saved_is_said_and_the_missing_person_stays_entered(site, br
     command(page, "QP OKAFOR,TEMI 2009-11-30 C")
     expect(page.locator("#inquiry-hits li[data-type='missing_person']")).to_contain_text("OKAFOR, TEMI")
     assert page.errors == [], page.errors
+
+
+def test_em_with_a_photo_shows_it_on_the_persons_hit(site, browser_context):
+    from io import BytesIO
+
+    from PIL import Image
+
+    picture = BytesIO()
+    Image.new("RGB", (40, 50), (90, 140, 200)).save(picture, "PNG")
+    page = console(site, browser_context)
+    command(page, "EM ABARA,CHIDI 2012-03-14")
+    page.locator("#em-category").select_option("lost")
+    page.locator("#em-last-seen").fill("Riverside library")
+    page.locator("#em-photo").set_input_files({"name": "chidi.png", "mimeType": "image/png",
+                                               "buffer": picture.getvalue()})
+    page.locator("#em-last-seen").press("Enter")
+    expect(page.locator("#cmd-message")).to_contain_text("Missing person ABARA, CHIDI entered (lost).")
+
+    command(page, "QP ABARA,CHIDI 2012-03-14 C")
+    photo = page.locator("#inquiry-hits li[data-type='missing_person'] img.hit-photo")
+    expect(photo).to_be_visible()
+    page.wait_for_function("document.querySelector('img.hit-photo').naturalWidth === 40")
+    assert page.errors == [], page.errors

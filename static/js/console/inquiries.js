@@ -43,6 +43,9 @@ export function hitItem(hit, index) {
     ? h("span", { class: "cautions", title: hit.cautions.join(", ") }, hit.caution_codes.map((c) => h("strong", { class: "caution" }, c)))
     : null,
   hit.simulated ? h("strong", { class: "simulated-mark" }, "SIMULATED") : null,
+  // A missing person's photo, from the records desk's own page (only a path of ours is shown).
+  hit.photo && hit.photo.startsWith("/records/photos/")
+    ? h("img", { class: "hit-photo", src: hit.photo, alt: `Photo: ${hit.summary}`, loading: "lazy" }) : null,
   h("span", { class: "hit-type" }, TYPES[hit.type] || hit.type),
   h("span", { class: "hit-summary" }, hit.summary),
   h("span", { class: "hit-source muted" }, `Source: ${hit.source}`));
